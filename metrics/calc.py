@@ -1,0 +1,234 @@
+"""Calculations in the words leaders use: 本月值, 累计值, 同比, 环比, 完成率, 序时进度 and status.
+
+Pure functions over pandas frames; nothing here touches the store or the UI.
+"""
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from dataclasses import dataclass, asdict
+
+import pandas as pd
+
+from .catalog import Indicator
+
+AMBER_BAND = 0.10  # within 10 percentage points below 序时进度 is amber, further below is red
+ROUND = 9  # sums of one-decimal figures are rounded so 276.8 stays 276.8, not 276.79999999999995
+
+
+def split_period(period: str) -> tuple[int, int]:
+    year, month = period.split("-")
+    return int(year), int(month)
+
+
+def time_progress(period: str, phasing: tuple[float, ...] | None = None) -> float:
+    """序时进度: months elapsed / 12, or the target's own cumulative phasing (in percent)."""
+    _, month = split_period(period)
+    if phasing:
+        return phasing[month - 1] / 100
+    return month / 12
+
+
+def period_label(period: str, months: int = 1) -> str:
+    """'2023-02' spanning 2 months reads 2023年1-2月."""
+    year, month = split_period(period)
+    if months > 1:
+        return f"{year}年{month - months + 1}-{month}月"
+    return f"{year}年{month}月"
+
+
+def ytd_label(period: str) -> str:
+    _, month = split_period(period)
+    return "1月" if month == 1 else f"1-{month}月"
+
+
+def with_ytd(ind: Indicator, series: pd.DataFrame) -> pd.DataFrame:
+    """Add `ytd` to one indicator's monthly figures (columns period, months, value)."""
+    s = series.sort_values("period").reset_index(drop=True).copy()
+    if s.empty:
+        s["ytd"] = pd.Series(dtype="float64")
+        return s
+    if ind.kind == "flow":
+        year = s["period"].str.slice(0, 4)
+        s["ytd"] = s.groupby(year)["value"].cumsum().round(ROUND)
+    else:
+        s["ytd"] = s["value"]
+    return s
+
+
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+
+def evaluate_formula(formula: str, values: dict[str, float]) -> float | None:
+    """Evaluate a catalogue formula (names, numbers, + - * /) safely; None when undefined."""
+    def walk(node):
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            v = values.get(node.id)
+            return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            left, right = walk(node.left), walk(node.right)
+            if left is None or right is None:
+                return None
+            if isinstance(node.op, ast.Div) and right == 0:
+                return None
+            return _OPERATORS[type(node.op)](left, right)
+        raise ValueError(f"公式中不支持的写法：{ast.dump(node)}")
+    return walk(ast.parse(formula, mode="eval"))
+
+
+def derived_series(ind: Indicator, inputs: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """A derived indicator's months from its inputs' series (each already `with_ytd`).
+
+    The month figure applies the formula to the inputs' month figures; the 累计 applies it to
+    their 累计 figures (a year's 整改率 is fixed-to-date over found-to-date, not a mean of months).
+    """
+    frames = [inputs[c].set_index("period")[["value", "ytd", "months"]] for c in ind.inputs if c in inputs]
+    if len(frames) < len(ind.inputs) or any(f.empty for f in frames):
+        return pd.DataFrame({"period": [], "months": [], "value": [], "ytd": []})
+    periods = sorted(set.intersection(*(set(f.index) for f in frames)))
+    rows = []
+    for p in periods:
+        month_values = {c: inputs[c].set_index("period").at[p, "value"] for c in ind.inputs}
+        ytd_values = {c: inputs[c].set_index("period").at[p, "ytd"] for c in ind.inputs}
+        value = evaluate_formula(ind.formula, month_values)
+        ytd = evaluate_formula(ind.formula, ytd_values)
+        months = max(int(inputs[c].set_index("period").at[p, "months"]) for c in ind.inputs)
+        rows.append({"period": p, "months": months,
+                     "value": math.nan if value is None else round(value, ROUND),
+                     "ytd": math.nan if ytd is None else round(ytd, ROUND)})
+    return pd.DataFrame(rows)
+
+
+def all_series(indicators: dict[str, Indicator], observations: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every indicator's series with 累计 for one entity, derived ones computed.
+
+    observations: the store's current figures for one entity (indicator_code, period, months,
+    value, illustrative).
+    """
+    out: dict[str, pd.DataFrame] = {}
+    grouped = dict(tuple(observations.groupby("indicator_code"))) if len(observations) else {}
+    for code, ind in indicators.items():
+        if ind.kind == "derived":
+            continue
+        frame = grouped.get(code)
+        base = (frame[["period", "months", "value", "illustrative"]] if frame is not None
+                else pd.DataFrame({"period": [], "months": [], "value": [], "illustrative": []}))
+        out[code] = with_ytd(ind, base)
+    for code, ind in indicators.items():
+        if ind.kind == "derived":
+            s = derived_series(ind, out)
+            illus = [bool(out[c]["illustrative"].any()) for c in ind.inputs if c in out]
+            s["illustrative"] = any(illus)
+            out[code] = s
+    return out
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Where one indicator stands at one month against its target."""
+    code: str
+    period: str
+    value: float | None          # 本月值 (or the month's level)
+    months: int                  # >1 when the month's figure covers several months (1-2月)
+    ytd: float | None            # 累计值 (flows) or the latest level
+    ytd_last_year: float | None  # the same period last year
+    yoy_pct: float | None        # 同比 in percent
+    yoy_pp: float | None         # 同比 in 个百分点, for indicators measured in %
+    mom_pct: float | None        # 环比 in percent
+    target_kind: str | None
+    target: float | None
+    target_illustrative: bool
+    completion: float | None     # 完成率 as a fraction
+    progress: float | None       # 序时进度 as a fraction
+    gap_pp: float | None         # completion minus progress, in 个百分点; positive is good
+    status: str                  # green | amber | red | none
+    illustrative: bool
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _pct_change(new, old) -> float | None:
+    if new is None or old is None or old == 0 or math.isnan(new) or math.isnan(old):
+        return None
+    return round((new - old) / abs(old) * 100, ROUND)
+
+
+def _at(series: pd.DataFrame, period: str, column: str):
+    hit = series.loc[series["period"] == period, column]
+    if hit.empty or pd.isna(hit.iloc[0]):
+        return None
+    return float(hit.iloc[0])
+
+
+def previous_period(period: str, months_back: int = 1) -> str:
+    year, month = split_period(period)
+    index = year * 12 + (month - 1) - months_back
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def same_period_last_year(period: str) -> str:
+    return previous_period(period, 12)
+
+
+def assess(ind: Indicator, series: pd.DataFrame, period: str, target: dict | None) -> Assessment:
+    """The indicator's 本月值, 累计, 同比, 环比, 完成率 against 序时进度, and its status.
+
+    target: a row of the store's targets for this year (kind, value, phasing, illustrative) or None.
+    """
+    value = _at(series, period, "value")
+    ytd = _at(series, period, "ytd")
+    months_hit = series.loc[series["period"] == period, "months"]
+    months = int(months_hit.iloc[0]) if len(months_hit) else 1
+    last_year = _at(series, same_period_last_year(period), "ytd")
+    yoy_pct = _pct_change(ytd, last_year)
+    yoy_pp = round(ytd - last_year, ROUND) if ind.unit == "%" and ytd is not None and last_year is not None else None
+    mom_pct = _pct_change(value, _at(series, previous_period(period, months), "value")) if months == 1 else None
+    illustrative = bool(series.loc[series["period"] == period, "illustrative"].any()) if "illustrative" in series else False
+
+    completion = progress = gap = None
+    status = "none"
+    kind = target["kind"] if target else None
+    target_value = float(target["value"]) if target else None
+    if target and ytd is not None:
+        if kind in ("annual", "year_end") and target_value:
+            completion = ytd / target_value
+            if ind.direction == "lower" and kind == "year_end":
+                # A balance or rank to bring down: measured against the target itself, not the calendar.
+                gap = 1 - completion
+            else:
+                progress = time_progress(period, target.get("phasing"))
+                gap = (progress - completion) if ind.direction == "lower" else (completion - progress)
+            status = "green" if gap >= -1e-12 else ("amber" if gap >= -AMBER_BAND - 1e-12 else "red")
+        elif kind in ("floor", "ceiling"):
+            met = ytd >= target_value if kind == "floor" else ytd <= target_value
+            completion = ytd / target_value if target_value else None
+            status = "green" if met else "red"
+    return Assessment(
+        code=ind.code, period=period, value=value, months=months, ytd=ytd, ytd_last_year=last_year,
+        yoy_pct=yoy_pct, yoy_pp=yoy_pp, mom_pct=mom_pct, target_kind=kind, target=target_value,
+        target_illustrative=bool(target["illustrative"]) if target else False,
+        completion=None if completion is None else round(completion, ROUND),
+        progress=None if progress is None else round(progress, ROUND),
+        gap_pp=None if gap is None else round(gap * 100, ROUND),
+        status=status, illustrative=illustrative)
+
+
+def target_for(targets: pd.DataFrame, code: str, entity: str, year: int) -> dict | None:
+    hit = targets[(targets["indicator_code"] == code) & (targets["entity"] == entity) & (targets["year"] == year)]
+    return None if hit.empty else hit.iloc[0].to_dict()
+
+
+def overview(indicators: dict[str, Indicator], observations: pd.DataFrame, targets: pd.DataFrame,
+             entity: str, period: str) -> tuple[list[Assessment], dict[str, pd.DataFrame]]:
+    """Every indicator assessed at one month for one entity, with the series behind it."""
+    series = all_series(indicators, observations)
+    year, _ = split_period(period)
+    assessments = [assess(ind, series[code], period, target_for(targets, code, entity, year))
+                   for code, ind in indicators.items()]
+    return assessments, series

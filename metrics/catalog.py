@@ -1,0 +1,177 @@
+"""The indicator catalogue, targets, report figures and ledger, read from the TOML files in data/.
+
+These files are the reviewable source of truth; `init` loads them into the store.
+"""
+from __future__ import annotations
+
+import ast
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ZONE = "XX经济开发区"
+KINDS = ("flow", "level", "derived")
+DIRECTIONS = ("higher", "lower", "neutral")
+TARGET_KINDS = ("annual", "year_end", "floor", "ceiling")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    name_en: str
+    unit: str
+    category: str
+    kind: str
+    direction: str
+    decimals: int
+    is_count: bool
+    may_be_negative: bool
+    definition: str
+    problems: tuple[str, ...] = ()
+    formula: str = ""
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The indicator codes a derived indicator's formula reads."""
+        if not self.formula:
+            return ()
+        names = [n.id for n in ast.walk(ast.parse(self.formula, mode="eval")) if isinstance(n, ast.Name)]
+        return tuple(dict.fromkeys(names))
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code, "name": self.name, "name_en": self.name_en, "unit": self.unit,
+            "category": self.category, "kind": self.kind, "direction": self.direction,
+            "decimals": self.decimals, "is_count": self.is_count,
+            "may_be_negative": self.may_be_negative, "definition": self.definition,
+            "problems": list(self.problems), "formula": self.formula,
+        }
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    year: int
+    kind: str
+    value: float
+    source: str
+    illustrative: bool
+    entity: str = ZONE
+    value_max: float | None = None
+    phasing: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    indicator: str
+    entity: str
+    year: int
+    scope: str
+    value: float
+    unit: str
+    section: str
+    phrase: str
+    value_text: str = ""
+
+
+@dataclass(frozen=True)
+class Measure:
+    ordinal: str
+    text: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    id: str
+    section: str
+    title: str
+    status: str
+    lead_unit: str
+    deadline: str
+    measures: tuple[Measure, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Ledger:
+    report_date: str
+    summary_done: int
+    summary_in_progress: int
+    summary_source: str
+    problems: tuple[Problem, ...]
+
+
+def _read(name: str) -> dict:
+    with open(DATA_DIR / name, "rb") as f:
+        return tomllib.load(f)
+
+
+@cache
+def indicators() -> dict[str, Indicator]:
+    """Every indicator, keyed by code, in catalogue order."""
+    out = {}
+    for row in _read("catalog.toml")["indicator"]:
+        row = dict(row, problems=tuple(row.get("problems", ())))
+        out[row["code"]] = Indicator(**row)
+    return out
+
+
+@cache
+def categories() -> tuple[Category, ...]:
+    return tuple(Category(**row) for row in _read("catalog.toml")["category"])
+
+
+def indicator(code: str) -> Indicator:
+    return indicators()[code]
+
+
+@cache
+def targets() -> tuple[Target, ...]:
+    out = []
+    for row in _read("targets.toml")["target"]:
+        if "phasing" in row:
+            row = dict(row, phasing=tuple(row["phasing"]))
+        out.append(Target(**row))
+    return tuple(out)
+
+
+@cache
+def report_figures() -> tuple[ReportFigure, ...]:
+    return tuple(ReportFigure(**row) for row in _read("report_figures.toml")["figure"])
+
+
+@cache
+def ledger() -> Ledger:
+    raw = _read("ledger.toml")
+    problems = tuple(
+        Problem(
+            id=p["id"], section=p["section"], title=p["title"], status=p["status"],
+            lead_unit=p.get("lead_unit", ""), deadline=p.get("deadline", ""),
+            measures=tuple(Measure(**m) for m in p["measure"]),
+        )
+        for p in raw["problem"]
+    )
+    return Ledger(raw["report_date"], raw["summary_done"], raw["summary_in_progress"],
+                  raw["summary_source"], problems)
+
+
+def ledger_disagreements(led: Ledger) -> list[str]:
+    """Where the report's summary count and its own list of problems disagree, in Chinese."""
+    done = sum(p.status == "done" for p in led.problems)
+    in_progress = sum(p.status == "in_progress" for p in led.problems)
+    out = []
+    if (done, in_progress) != (led.summary_done, led.summary_in_progress):
+        out.append(
+            f"报告汇总称已整改完成{led.summary_done}个、正在推进{led.summary_in_progress}个，"
+            f"但报告逐项列出的为已整改完成{done}个、正在推进{in_progress}个；本台账按逐项清单记录，未作调整。"
+        )
+    return out

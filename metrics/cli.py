@@ -1,0 +1,213 @@
+"""`python -m metrics …`: a thin command line over the library. Messages are in Chinese.
+
+Exit codes: 0 done, 1 rejected (nothing written), 2 bad arguments or an unreadable file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+from . import calc, catalog, tracker
+from .store import Store, StoreError
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        print(f"参数错误：{_translate_argparse(message)}。用 `python -m metrics -h` 查看用法。", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _translate_argparse(message: str) -> str:
+    replacements = {
+        "the following arguments are required": "缺少必需的参数",
+        "unrecognized arguments": "无法识别的参数",
+        "invalid choice": "无效的选项",
+        "expected one argument": "需要一个值",
+        "argument": "参数",
+        "choose from": "可选",
+    }
+    for en, zh in replacements.items():
+        message = message.replace(en, zh)
+    return message
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _json_default(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(type(value).__name__)
+
+
+def _clean(value):
+    """NaN and numpy scalars to plain JSON values."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def cmd_init(args, store: Store) -> int:
+    applied = tracker.init_database(store)
+    schema = f"已升级数据库结构到第 {applied[-1]} 版" if applied else "数据库结构已是最新"
+    print(f"{schema}；已载入指标目录 {len(catalog.indicators())} 项、目标 {len(catalog.targets())} 条、"
+          f"报告数据 {len(catalog.report_figures())} 条、整改问题 {len(catalog.ledger().problems)} 个。数据库：{store.path}")
+    return EXIT_OK
+
+
+def cmd_demo(args, store: Store) -> int:
+    result = tracker.load_demo(store)
+    if result["batch_id"] is None:
+        print(f"示例数据已在库中，没有变化（{result['unchanged']} 个数据相同），未新建批次。")
+        return EXIT_OK
+    print(f"已载入示例数据（批次 {result['batch_id']}）：新增 {result['new']} 个、修改 {result['changed']} 个、"
+          f"未变 {result['unchanged']} 个数据。示例数据在各页面均标注“示例数据”，可用 "
+          f"`python -m metrics undo {result['batch_id']}` 撤销。")
+    return EXIT_OK
+
+
+def cmd_catalog(args, store: Store) -> int:
+    inds = list(catalog.indicators().values())
+    if args.json:
+        _print_json([i.as_dict() for i in inds])
+        return EXIT_OK
+    kinds = {"flow": "流量", "level": "存量", "derived": "派生"}
+    for i in inds:
+        print(f"{i.code:<26}{i.name}（{i.unit}，{kinds[i.kind]}，{i.category}）")
+    return EXIT_OK
+
+
+def cmd_show(args, store: Store) -> int:
+    _require_initialised(store)
+    ind = catalog.indicators().get(args.code)
+    if ind is None:
+        raise StoreError(tracker.unknown_indicator_message(args.code))
+    series = tracker.indicator_table(store, args.code, args.entity)
+    rows = []
+    for r in series.to_dict("records"):
+        row = {"period": r["period"], "months": int(r["months"]), "value": _clean(r["value"]),
+               "illustrative": bool(r.get("illustrative", False))}
+        if ind.kind == "flow":
+            row["ytd"] = _clean(r["ytd"])
+        rows.append(row)
+    history = []
+    if args.history:
+        if ind.kind == "derived":
+            raise StoreError(f"“{ind.name}”是派生指标，由公式计算，没有上传修订历史。请查看其组成指标：{'、'.join(ind.inputs)}。")
+        h = store.history(args.code, args.entity)
+        history = [{"period": r["period"], "months": int(r["months"]), "value": _clean(r["value"]),
+                    "revision": int(r["revision"]), "batch": int(r["batch_id"]), "file": r["file_name"],
+                    "user": r["user_name"], "at": r["created_at"], "current": bool(r["is_current"]),
+                    "undone": r["undone_at"] is not None and not (isinstance(r["undone_at"], float))
+                    and str(r["undone_at"]) != "NaT"}
+                   for r in h.to_dict("records")]
+    if args.json:
+        if args.history:
+            superseded = [h for h in history if not h["current"]]
+            for row in rows:
+                row["history"] = [h for h in superseded if h["period"] == row["period"]]
+        _print_json(rows)
+        return EXIT_OK
+    print(f"{ind.name}（{ind.code}，单位：{ind.unit}） 主体：{args.entity}")
+    if any(r["illustrative"] for r in rows):
+        print("【示例数据】以下数字为系统生成的示例数据，不是真实统计。")
+    for r in rows:
+        label = calc.period_label(r["period"], r["months"])
+        line = f"{label:<12}{_fmt(r['value'], ind.decimals):>14}"
+        if ind.kind == "flow":
+            line += f"   累计 {_fmt(r['ytd'], ind.decimals)}"
+        print(line)
+    if args.history:
+        print("修订历史：")
+        for h in history:
+            state = "当前" if h["current"] else ("已撤销" if h["undone"] else "已被替换")
+            print(f"  {h['period']} 第{h['revision']}版 {_fmt(h['value'], ind.decimals)}  批次{h['batch']} "
+                  f"{h['file']} {h['user']} {h['at']:%Y-%m-%d %H:%M} {state}")
+    return EXIT_OK
+
+
+def _fmt(value, decimals: int) -> str:
+    return "—" if value is None else f"{value:,.{decimals}f}"
+
+
+def cmd_ledger(args, store: Store) -> int:
+    _require_initialised(store)
+    summary, problems, measures = store.ledger()
+    disagreements = catalog.ledger_disagreements(catalog.ledger())
+    items = []
+    for p in problems.to_dict("records"):
+        ms = measures[measures["problem_id"] == p["id"]]
+        items.append({
+            "id": p["id"], "section": p["section"], "title": p["title"], "status": p["status"],
+            "lead_unit": p["lead_unit"], "deadline": p["deadline"], "indicators": p["indicators"],
+            "measures": [{"ordinal": m["ordinal"], "text": m["text"], "status": m["status"]}
+                         for m in ms.to_dict("records")],
+        })
+    if args.json:
+        _print_json(items)
+        for d in disagreements:
+            print(f"注意：{d}", file=sys.stderr)
+        return EXIT_OK
+    labels = {"done": "已整改完成", "in_progress": "正在推进"}
+    done = sum(i["status"] == "done" for i in items)
+    n_measures = sum(len(i["measures"]) for i in items)
+    print(f"整改台账：问题 {len(items)} 个（已整改完成 {done} 个，正在推进 {len(items) - done} 个），整改措施 {n_measures} 项。")
+    for d in disagreements:
+        print(f"注意：{d}")
+    for i in items:
+        extra = "".join(f"，{k}：{v}" for k, v in (("牵头单位", i["lead_unit"]), ("时限", i["deadline"])) if v)
+        print(f"{i['id']} [{labels[i['status']]}] {i['title']}（报告{i['section']}，措施{len(i['measures'])}项{extra}）")
+    return EXIT_OK
+
+
+def _require_initialised(store: Store) -> None:
+    if not store.is_initialised():
+        raise StoreError(f"数据库 {store.path} 尚未初始化。请先运行 `python -m metrics init`（需要示例数据再运行 `python -m metrics demo`）。")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="python -m metrics",
+        description="开发区指标跟踪：命令行。数据库位置由环境变量 METRICS_DB 指定（默认 data/metrics.duckdb）。")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令", parser_class=ChineseArgumentParser)
+
+    sub.add_parser("init", help="创建或升级数据库，载入指标目录、目标、报告数据和整改台账（可重复运行，不含示例数据）")
+    sub.add_parser("demo", help="载入示例月度数据（作为一个标注为示例的批次）")
+
+    p = sub.add_parser("catalog", help="列出指标目录")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    p = sub.add_parser("show", help="显示一个指标的月度数据")
+    p.add_argument("code", help="指标编码，例如 land_cleared")
+    p.add_argument("--entity", default=catalog.ZONE, help=f"主体名称（默认：{catalog.ZONE}）")
+    p.add_argument("--history", action="store_true", help="同时列出被替换或撤销的历史版本")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    p = sub.add_parser("ledger", help="显示整改台账")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    return parser
+
+
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": cmd_show, "ledger": cmd_ledger}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    store = Store()
+    try:
+        return COMMANDS[args.command](args, store)
+    except StoreError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_REJECTED

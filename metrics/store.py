@@ -1,0 +1,529 @@
+"""The store: the only module that holds SQL.
+
+One DuckDB file, opened only for the duration of a unit of work so that another process
+(the command line while the app runs) can get in. Every write runs in one transaction.
+Observations are append-only: a correction is a new revision, an undo marks its batch undone,
+and the current figure is the latest revision from a batch that is not undone.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from . import catalog
+
+DEFAULT_DB = Path("data") / "metrics.duckdb"
+LOCK_WAIT_SECONDS = 60.0
+
+
+class StoreError(Exception):
+    """A problem a user can act on; the message is in Chinese."""
+
+
+class StoreBusy(StoreError):
+    pass
+
+
+class StoreCorrupt(StoreError):
+    pass
+
+
+def default_path() -> Path:
+    return Path(os.environ.get("METRICS_DB") or DEFAULT_DB)
+
+
+# Ordered migrations: a database at version N gets every script after N, in one transaction each.
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, """
+    CREATE TABLE indicator (
+        code VARCHAR PRIMARY KEY, position INTEGER NOT NULL, name VARCHAR NOT NULL,
+        name_en VARCHAR NOT NULL, unit VARCHAR NOT NULL, category VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL, direction VARCHAR NOT NULL, decimals INTEGER NOT NULL,
+        is_count BOOLEAN NOT NULL, may_be_negative BOOLEAN NOT NULL, definition VARCHAR NOT NULL,
+        formula VARCHAR NOT NULL
+    );
+    CREATE TABLE indicator_problem (indicator_code VARCHAR NOT NULL, problem_id VARCHAR NOT NULL);
+    CREATE SEQUENCE entity_id_seq START 1;
+    CREATE TABLE entity (
+        id INTEGER PRIMARY KEY, name VARCHAR NOT NULL UNIQUE, kind VARCHAR NOT NULL,
+        illustrative BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL
+    );
+    CREATE SEQUENCE batch_id_seq START 1;
+    CREATE TABLE batch (
+        id INTEGER PRIMARY KEY, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+        user_name VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, source VARCHAR NOT NULL,
+        illustrative BOOLEAN NOT NULL, n_new INTEGER NOT NULL, n_changed INTEGER NOT NULL,
+        n_unchanged INTEGER NOT NULL, note VARCHAR NOT NULL,
+        undone_at TIMESTAMP, undone_by VARCHAR
+    );
+    CREATE SEQUENCE observation_id_seq START 1;
+    CREATE TABLE observation (
+        id BIGINT PRIMARY KEY, indicator_code VARCHAR NOT NULL, entity_id INTEGER NOT NULL,
+        period VARCHAR NOT NULL, months INTEGER NOT NULL, value DOUBLE NOT NULL,
+        revision INTEGER NOT NULL, batch_id INTEGER NOT NULL, note VARCHAR NOT NULL
+    );
+    CREATE INDEX observation_key ON observation (entity_id, indicator_code, period);
+    CREATE TABLE target (
+        indicator_code VARCHAR NOT NULL, entity_id INTEGER NOT NULL, year INTEGER NOT NULL,
+        kind VARCHAR NOT NULL, value DOUBLE NOT NULL, value_max DOUBLE, phasing VARCHAR,
+        illustrative BOOLEAN NOT NULL, source VARCHAR NOT NULL, revision INTEGER NOT NULL,
+        set_by VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE report_figure (
+        position INTEGER NOT NULL, indicator_code VARCHAR NOT NULL, entity_name VARCHAR NOT NULL,
+        year INTEGER NOT NULL, scope VARCHAR NOT NULL, value DOUBLE NOT NULL, unit VARCHAR NOT NULL,
+        section VARCHAR NOT NULL, phrase VARCHAR NOT NULL, value_text VARCHAR NOT NULL
+    );
+    CREATE TABLE ledger_summary (
+        report_date VARCHAR NOT NULL, summary_done INTEGER NOT NULL,
+        summary_in_progress INTEGER NOT NULL, summary_source VARCHAR NOT NULL
+    );
+    CREATE TABLE problem (
+        id VARCHAR PRIMARY KEY, position INTEGER NOT NULL, section VARCHAR NOT NULL,
+        title VARCHAR NOT NULL, status VARCHAR NOT NULL, lead_unit VARCHAR NOT NULL,
+        deadline VARCHAR NOT NULL
+    );
+    CREATE TABLE measure (
+        problem_id VARCHAR NOT NULL, position INTEGER NOT NULL, ordinal VARCHAR NOT NULL,
+        text VARCHAR NOT NULL, status VARCHAR NOT NULL
+    );
+    CREATE VIEW current_observation AS
+    SELECT id, indicator_code, entity_id, period, months, value, revision, batch_id, note
+    FROM (
+        SELECT o.*, row_number() OVER (
+            PARTITION BY o.entity_id, o.indicator_code, o.period ORDER BY o.revision DESC) AS rn
+        FROM observation o JOIN batch b ON b.id = o.batch_id
+        WHERE b.undone_at IS NULL
+    ) ranked
+    WHERE rn = 1;
+    """),
+    (2, """
+    CREATE TABLE app_user (
+        name VARCHAR PRIMARY KEY, password_hash VARCHAR NOT NULL, role VARCHAR NOT NULL,
+        disabled BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL
+    );
+    CREATE SEQUENCE audit_id_seq START 1;
+    CREATE TABLE audit_event (
+        id BIGINT PRIMARY KEY, occurred_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL,
+        action VARCHAR NOT NULL, subject VARCHAR NOT NULL, before VARCHAR, after VARCHAR
+    );
+    CREATE TABLE period_lock (
+        period VARCHAR NOT NULL, locked BOOLEAN NOT NULL, user_name VARCHAR NOT NULL,
+        changed_at TIMESTAMP NOT NULL, reason VARCHAR NOT NULL
+    );
+    """),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    batch_id: int | None
+    new: int
+    changed: int
+    unchanged: int
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike | None = None, lock_wait: float = LOCK_WAIT_SECONDS):
+        self.path = Path(path) if path is not None else default_path()
+        self.lock_wait = lock_wait
+
+    # ---- connections -------------------------------------------------------------------
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the file for one unit of work, waiting while another process holds it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.lock_wait
+        delay = 0.02
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise StoreCorrupt(_corrupt_message(self.path, exc)) from exc
+                if time.monotonic() > deadline:
+                    raise StoreBusy(
+                        f"数据库文件 {self.path} 正被另一个程序占用，等待 {self.lock_wait:.0f} 秒后仍未释放。"
+                        "请稍后重试；如持续出现，请检查是否有卡住的导入程序。") from exc
+                time.sleep(delay)
+                delay = min(delay * 1.5, 0.25)
+            except (duckdb.SerializationException, duckdb.InternalException,
+                    duckdb.InvalidInputException) as exc:
+                raise StoreCorrupt(_corrupt_message(self.path, exc)) from exc
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: all of it is written, or none of it."""
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def data_version(self) -> int:
+        """Changes whenever any process writes; cheap enough to call on every page run."""
+        stamps = [0]
+        for p in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                st = p.stat()
+                stamps.append(st.st_mtime_ns + st.st_size)
+            except FileNotFoundError:
+                pass
+        return sum(stamps)
+
+    # ---- schema ------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        with self.connect() as con:
+            return _schema_version(con)
+
+    def migrate(self, upto: int | None = None) -> list[int]:
+        """Apply every migration after the file's version; returns the versions applied."""
+        applied = []
+        with self.connect() as con:
+            for version, script in MIGRATIONS:
+                if upto is not None and version > upto:
+                    break
+                if version <= _schema_version(con):
+                    continue
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    con.execute(script)
+                    con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+                applied.append(version)
+        return applied
+
+    def is_initialised(self) -> bool:
+        if not self.path.exists():
+            return False
+        with self.connect() as con:
+            if _schema_version(con) == 0:
+                return False
+            return con.execute("SELECT count(*) FROM indicator").fetchall()[0][0] > 0
+
+    # ---- reference data (catalogue, targets, report figures, ledger) --------------------
+
+    def load_reference(self, user: str = "系统初始化") -> None:
+        """Load the catalogue, targets, report figures and ledger from data/; idempotent."""
+        inds = catalog.indicators()
+        led = catalog.ledger()
+        with self.transaction() as con:
+            con.execute("DELETE FROM indicator")
+            con.execute("DELETE FROM indicator_problem")
+            con.executemany(
+                "INSERT INTO indicator VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [[i.code, pos, i.name, i.name_en, i.unit, i.category, i.kind, i.direction,
+                  i.decimals, i.is_count, i.may_be_negative, i.definition, i.formula]
+                 for pos, i in enumerate(inds.values())])
+            pairs = [[i.code, p] for i in inds.values() for p in i.problems]
+            if pairs:
+                con.executemany("INSERT INTO indicator_problem VALUES (?, ?)", pairs)
+            zone_id = _ensure_entity(con, catalog.ZONE, "zone", illustrative=False)
+            for t in catalog.targets():
+                entity_id = _ensure_entity(con, t.entity, "zone", illustrative=False) if t.entity != catalog.ZONE else zone_id
+                _put_target(con, t.indicator, entity_id, t.year, t.kind, t.value, t.value_max,
+                            t.phasing, t.illustrative, t.source, user, only_if_absent=True)
+            con.execute("DELETE FROM report_figure")
+            con.executemany(
+                "INSERT INTO report_figure VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [[pos, f.indicator, f.entity, f.year, f.scope, f.value, f.unit, f.section, f.phrase,
+                  f.value_text] for pos, f in enumerate(catalog.report_figures())])
+            con.execute("DELETE FROM ledger_summary")
+            con.execute("INSERT INTO ledger_summary VALUES (?,?,?,?)",
+                        [led.report_date, led.summary_done, led.summary_in_progress, led.summary_source])
+            con.execute("DELETE FROM problem")
+            con.execute("DELETE FROM measure")
+            con.executemany("INSERT INTO problem VALUES (?,?,?,?,?,?,?)",
+                            [[p.id, pos, p.section, p.title, p.status, p.lead_unit, p.deadline]
+                             for pos, p in enumerate(led.problems)])
+            con.executemany("INSERT INTO measure VALUES (?,?,?,?,?)",
+                            [[p.id, pos, m.ordinal, m.text, m.status]
+                             for p in led.problems for pos, m in enumerate(p.measures)])
+
+    # ---- observations ------------------------------------------------------------------
+
+    def diff(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Compare incoming figures with the current ones without writing anything.
+
+        rows: indicator_code, entity, period, months, value (and optionally note).
+        Returns rows with `old_value`, `old_months` and `change` in (new, changed, unchanged).
+        """
+        with self.connect() as con:
+            return _diff(con, _normalise_rows(rows))
+
+    def commit_batch(self, rows: pd.DataFrame, *, file_name: str, sha256: str, user: str,
+                     source: str = "upload", illustrative: bool = False, note: str = "",
+                     entity_kinds: dict[str, str] | None = None,
+                     before_commit=None, force_record: bool = False) -> BatchSummary:
+        """Write one batch in one transaction: new entities, new revisions, the batch record.
+
+        Unchanged figures create no revision, and a batch that changes nothing is not recorded
+        unless `force_record`. `before_commit(con, diff)` may raise to abort
+        (the caller's last checks, such as locked months, run inside the same transaction).
+        """
+        rows = _normalise_rows(rows)
+        with self.transaction() as con:
+            for name in rows["entity"].unique():
+                kind = (entity_kinds or {}).get(name, "zone")
+                _ensure_entity(con, name, kind, illustrative=illustrative)
+            diff = _diff(con, rows)
+            if before_commit is not None:
+                before_commit(con, diff)
+            counts = diff["change"].value_counts()
+            if not force_record and counts.get("new", 0) + counts.get("changed", 0) == 0:
+                return BatchSummary(None, 0, 0, int(counts.get("unchanged", 0)))
+            batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0]
+            con.execute(
+                "INSERT INTO batch VALUES (?,?,?,?,now(),?,?,?,?,?,?,NULL,NULL)",
+                [batch_id, file_name, sha256, user, source, illustrative,
+                 int(counts.get("new", 0)), int(counts.get("changed", 0)),
+                 int(counts.get("unchanged", 0)), note])
+            writes = diff[diff["change"] != "unchanged"]
+            if len(writes):
+                con.register("incoming_writes", writes[["indicator_code", "entity", "period", "months",
+                                                        "value", "note"]])
+                con.execute(
+                    """
+                    INSERT INTO observation
+                    SELECT nextval('observation_id_seq'), w.indicator_code, e.id, w.period, w.months,
+                           w.value, coalesce(r.max_revision, 0) + 1, ?, w.note
+                    FROM incoming_writes w
+                    JOIN entity e ON e.name = w.entity
+                    LEFT JOIN (
+                        SELECT entity_id, indicator_code, period, max(revision) AS max_revision
+                        FROM observation GROUP BY ALL
+                    ) r ON r.entity_id = e.id AND r.indicator_code = w.indicator_code
+                       AND r.period = w.period
+                    """, [batch_id])
+                con.unregister("incoming_writes")
+            return BatchSummary(batch_id, int(counts.get("new", 0)), int(counts.get("changed", 0)),
+                                int(counts.get("unchanged", 0)))
+
+    def undo_batch(self, batch_id: int, user: str, *, check=None) -> dict:
+        """Undo one batch: its figures leave the current view and what they superseded returns.
+
+        Nothing is deleted: the batch and its rows stay in the history, marked undone.
+        `check(batch_row)` may raise to refuse (permissions run inside the transaction).
+        """
+        with self.transaction() as con:
+            rows = con.execute("SELECT id, user_name, undone_at, file_name FROM batch WHERE id = ?",
+                              [batch_id]).fetchall()
+            if not rows:
+                raise StoreError(f"没有编号为 {batch_id} 的上传批次。请在上传页面的“上传历史”中查看批次编号。")
+            row = rows[0]
+            if row[2] is not None:
+                raise StoreError(f"批次 {batch_id}（{row[3]}）已于 {row[2]:%Y-%m-%d %H:%M} 撤销过，无需再次撤销。")
+            if check is not None:
+                check({"id": row[0], "user_name": row[1], "file_name": row[3]})
+            n = con.execute("SELECT count(*) FROM observation WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+            con.execute("UPDATE batch SET undone_at = now(), undone_by = ? WHERE id = ?", [user, batch_id])
+            return {"batch_id": batch_id, "file_name": row[3], "figures": n}
+
+    def observations(self, entity: str | None = None, codes: list[str] | None = None) -> pd.DataFrame:
+        """Current figures: indicator_code, entity, period, months, value, illustrative."""
+        sql = """
+            SELECT o.indicator_code, e.name AS entity, o.period, o.months, o.value,
+                   b.illustrative, o.batch_id
+            FROM current_observation o
+            JOIN entity e ON e.id = o.entity_id
+            JOIN batch b ON b.id = o.batch_id
+            WHERE 1=1
+        """
+        params: list = []
+        if entity is not None:
+            sql += " AND e.name = ?"
+            params.append(entity)
+        if codes:
+            sql += f" AND o.indicator_code IN ({','.join('?' * len(codes))})"
+            params.extend(codes)
+        sql += " ORDER BY o.indicator_code, e.name, o.period"
+        with self.connect() as con:
+            return con.execute(sql, params).df()
+
+    def history(self, code: str, entity: str) -> pd.DataFrame:
+        """Every revision of one indicator for one entity, with who, when and from which upload."""
+        with self.connect() as con:
+            return con.execute(
+                """
+                SELECT o.period, o.months, o.value, o.revision, o.batch_id, b.file_name,
+                       b.user_name, b.created_at, b.undone_at, b.illustrative, o.note,
+                       (c.id IS NOT NULL) AS is_current
+                FROM observation o
+                JOIN entity e ON e.id = o.entity_id
+                JOIN batch b ON b.id = o.batch_id
+                LEFT JOIN current_observation c ON c.id = o.id
+                WHERE o.indicator_code = ? AND e.name = ?
+                ORDER BY o.period, o.revision
+                """, [code, entity]).df()
+
+    def latest_period(self, entity: str | None = None) -> str | None:
+        sql = "SELECT max(o.period) FROM current_observation o"
+        params = []
+        if entity:
+            sql += " JOIN entity e ON e.id = o.entity_id WHERE e.name = ?"
+            params.append(entity)
+        with self.connect() as con:
+            return con.execute(sql, params).fetchall()[0][0]
+
+    # ---- entities, batches, targets, report, ledger -------------------------------------
+
+    def entities(self) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute(
+                "SELECT id, name, kind, illustrative FROM entity ORDER BY id").df()
+
+    def batches(self) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute(
+                """SELECT id, file_name, sha256, user_name, created_at, source, illustrative,
+                          n_new, n_changed, n_unchanged, note, undone_at, undone_by
+                   FROM batch ORDER BY id DESC""").df()
+
+    def targets(self, year: int | None = None) -> pd.DataFrame:
+        """The current target per indicator, entity and year (latest revision)."""
+        sql = """
+            SELECT t.indicator_code, e.name AS entity, t.year, t.kind, t.value, t.value_max,
+                   t.phasing, t.illustrative, t.source, t.revision, t.set_by, t.set_at
+            FROM target t JOIN entity e ON e.id = t.entity_id
+            WHERE t.revision = (SELECT max(revision) FROM target t2 WHERE t2.indicator_code = t.indicator_code
+                                AND t2.entity_id = t.entity_id AND t2.year = t.year)
+        """
+        params = []
+        if year is not None:
+            sql += " AND t.year = ?"
+            params.append(year)
+        with self.connect() as con:
+            df = con.execute(sql + " ORDER BY t.indicator_code, t.year", params).df()
+        df["phasing"] = df["phasing"].map(lambda s: tuple(json.loads(s)) if isinstance(s, str) else None)
+        return df
+
+    def target_history(self, code: str | None = None) -> pd.DataFrame:
+        sql = """SELECT t.indicator_code, e.name AS entity, t.year, t.kind, t.value, t.value_max,
+                        t.illustrative, t.source, t.revision, t.set_by, t.set_at
+                 FROM target t JOIN entity e ON e.id = t.entity_id"""
+        params = []
+        if code:
+            sql += " WHERE t.indicator_code = ?"
+            params.append(code)
+        with self.connect() as con:
+            return con.execute(sql + " ORDER BY t.indicator_code, t.year, t.revision", params).df()
+
+    def set_target(self, code: str, year: int, kind: str, value: float, *, user: str, source: str,
+                   entity: str = catalog.ZONE, value_max: float | None = None,
+                   phasing: tuple[float, ...] | None = None, illustrative: bool = False,
+                   check=None) -> None:
+        with self.transaction() as con:
+            if check is not None:
+                check(con)
+            entity_id = _ensure_entity(con, entity, "zone", illustrative=False)
+            _put_target(con, code, entity_id, year, kind, value, value_max, phasing, illustrative,
+                        source, user, only_if_absent=False)
+
+    def report_figures(self, code: str | None = None) -> pd.DataFrame:
+        sql = "SELECT * FROM report_figure"
+        params = []
+        if code:
+            sql += " WHERE indicator_code = ?"
+            params.append(code)
+        with self.connect() as con:
+            return con.execute(sql + " ORDER BY position", params).df()
+
+    def ledger(self) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+        """(summary, problems, measures) as the report gives them."""
+        with self.connect() as con:
+            summary = con.execute("SELECT * FROM ledger_summary").df().iloc[0].to_dict()
+            problems = con.execute("SELECT * FROM problem ORDER BY position").df()
+            measures = con.execute("SELECT * FROM measure ORDER BY problem_id, position").df()
+            problems["indicators"] = [
+                [r[0] for r in con.execute(
+                    "SELECT indicator_code FROM indicator_problem WHERE problem_id = ? ORDER BY indicator_code",
+                    [pid]).fetchall()]
+                for pid in problems["id"]]
+        return summary, problems, measures
+
+
+def _schema_version(con) -> int:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
+
+
+def _corrupt_message(path: Path, exc: Exception) -> str:
+    return (f"数据库文件 {path} 无法打开，可能已损坏（{type(exc).__name__}）。"
+            f"请先把该文件改名保留，再用 `python -m metrics restore 备份目录` 从最近的备份恢复，"
+            f"或用 `python -m metrics init` 新建数据库后重新导入上传存档。")
+
+
+def _ensure_entity(con, name: str, kind: str, illustrative: bool) -> int:
+    rows = con.execute("SELECT id FROM entity WHERE name = ?", [name]).fetchall()
+    if rows:
+        return rows[0][0]
+    return con.execute(
+        "INSERT INTO entity VALUES (nextval('entity_id_seq'), ?, ?, ?, now()) RETURNING id",
+        [name, kind, illustrative]).fetchall()[0][0]
+
+
+def _put_target(con, code, entity_id, year, kind, value, value_max, phasing, illustrative, source,
+                user, only_if_absent: bool) -> None:
+    current = con.execute(
+        "SELECT max(revision) FROM target WHERE indicator_code = ? AND entity_id = ? AND year = ?",
+        [code, entity_id, year]).fetchall()[0][0]
+    if current is not None and only_if_absent:
+        return
+    con.execute(
+        "INSERT INTO target VALUES (?,?,?,?,?,?,?,?,?,?,?,now())",
+        [code, entity_id, year, kind, value, value_max,
+         json.dumps(list(phasing)) if phasing else None, illustrative, source,
+         (current or 0) + 1, user])
+
+
+def _normalise_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    out = rows.copy()
+    if "months" not in out:
+        out["months"] = 1
+    if "note" not in out:
+        out["note"] = ""
+    out["note"] = out["note"].fillna("").astype(str)
+    out["months"] = out["months"].astype("int64")
+    out["value"] = out["value"].astype("float64")
+    return out[["indicator_code", "entity", "period", "months", "value", "note"]].reset_index(drop=True)
+
+
+def _diff(con, rows: pd.DataFrame) -> pd.DataFrame:
+    con.register("incoming_rows", rows)
+    try:
+        return con.execute(
+            """
+            SELECT i.*, c.value AS old_value, c.months AS old_months,
+                   CASE WHEN c.value IS NULL THEN 'new'
+                        WHEN c.value = i.value AND c.months = i.months THEN 'unchanged'
+                        ELSE 'changed' END AS change
+            FROM incoming_rows i
+            LEFT JOIN entity e ON e.name = i.entity
+            LEFT JOIN current_observation c
+              ON c.entity_id = e.id AND c.indicator_code = i.indicator_code AND c.period = i.period
+            ORDER BY i.indicator_code, i.entity, i.period
+            """).df()
+    finally:
+        con.unregister("incoming_rows")

@@ -1,0 +1,81 @@
+"""The operations the command line and the screens share: set up, seed, and read assessed figures."""
+from __future__ import annotations
+
+import difflib
+import hashlib
+
+import pandas as pd
+
+from . import calc, catalog, demo
+from .store import SCHEMA_VERSION, Store, StoreError
+
+DEMO_FILE_NAME = "示例数据（系统生成）"
+
+
+def init_database(store: Store) -> list[int]:
+    """Create or migrate the database and load the reference data; safe to run again."""
+    applied = store.migrate()
+    store.load_reference()
+    return applied
+
+
+def load_demo(store: Store, user: str = "系统示例") -> dict:
+    """Load the illustrative series as one batch marked illustrative; a second run changes nothing."""
+    if not store.is_initialised():
+        init_database(store)
+    rows = demo.illustrative_rows()
+    digest = hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
+    summary = store.commit_batch(rows, file_name=DEMO_FILE_NAME, sha256=digest, user=user,
+                                 source="demo", illustrative=True, note="示例数据，非真实统计",
+                                 entity_kinds=demo.entity_kinds())
+    return {"batch_id": summary.batch_id, "new": summary.new, "changed": summary.changed,
+            "unchanged": summary.unchanged}
+
+
+def ensure_ready(store: Store, with_demo: bool = True) -> None:
+    """First start of the app: create the database and, on an empty one, the illustrative data."""
+    if store.is_initialised():
+        if store.schema_version() < SCHEMA_VERSION:
+            store.migrate()
+        return
+    init_database(store)
+    if with_demo and store.latest_period() is None:
+        load_demo(store)
+
+
+def entity_series(store: Store, entity: str) -> dict[str, pd.DataFrame]:
+    return calc.all_series(catalog.indicators(), store.observations(entity=entity))
+
+
+def indicator_table(store: Store, code: str, entity: str = catalog.ZONE) -> pd.DataFrame:
+    """One indicator's months with 累计 (flows) and whether each figure is illustrative."""
+    ind = catalog.indicators().get(code)
+    if ind is None:
+        raise StoreError(unknown_indicator_message(code))
+    if entity not in set(store.entities()["name"]):
+        raise StoreError(f"没有名为“{entity}”的主体。可用的主体：{'、'.join(store.entities()['name'])}。")
+    codes = [code, *ind.inputs]
+    obs = store.observations(entity=entity, codes=codes)
+    series = calc.all_series({c: catalog.indicators()[c] for c in codes}, obs)[code]
+    return series
+
+
+def unknown_indicator_message(code: str) -> str:
+    names = {i.code: i.name for i in catalog.indicators().values()}
+    candidates = difflib.get_close_matches(code, list(names) + list(names.values()), n=1, cutoff=0.4)
+    hint = ""
+    if candidates:
+        c = candidates[0]
+        code_hint = c if c in names else next(k for k, v in names.items() if v == c)
+        hint = f"您是否要找“{code_hint}”（{names[code_hint]}）？"
+    return f"没有指标编码“{code}”。{hint}用 `python -m metrics catalog` 查看全部指标。"
+
+
+def assessed_overview(store: Store, entity: str, period: str | None = None):
+    """(period, assessments, series) for one entity at one month (default: its latest)."""
+    period = period or store.latest_period(entity)
+    if period is None:
+        return None, [], {}
+    assessments, series = calc.overview(catalog.indicators(), store.observations(entity=entity),
+                                        store.targets(), entity, period)
+    return period, assessments, series
