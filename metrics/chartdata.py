@@ -1,0 +1,134 @@
+"""The table behind each chart: categories, bar series and line series, with titles and units.
+
+Both the plotly builders (screens, pictures) and the native PowerPoint charts draw from these,
+so a chart says the same thing wherever it shows.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import formatting as fmt
+from .calc import Assessment, split_period, time_progress
+from .catalog import ZONE, Indicator
+from .narrative import subject
+
+DEBT_PARTS = ("debt_short_term", "debt_long_term", "bonds_outstanding")
+DEBT_SHARE = "debt_short_share"
+
+
+@dataclass
+class ChartData:
+    title: str
+    categories: list[str]
+    bars: dict[str, list[float | None]]
+    lines: dict[str, list[float | None]] = field(default_factory=dict)
+    unit: str = ""
+    decimals: int = 0
+    illustrative: bool = False
+    source: str = ""
+    as_of: str = ""
+    stacked: bool = False
+    line_unit: str = ""      # set when the lines use another unit than the bars (a second axis)
+    line_decimals: int = 1
+
+    def table(self) -> pd.DataFrame:
+        """One row per category, one column per series: the data behind the chart."""
+        data = {"类别": self.categories}
+        for name, values in {**self.bars, **self.lines}.items():
+            data[name] = values
+        return pd.DataFrame(data)
+
+
+def _value(series: pd.DataFrame, period: str, column: str = "value") -> float | None:
+    hit = series.loc[series["period"] == period, column]
+    if hit.empty or pd.isna(hit.iloc[0]):
+        return None
+    return float(hit.iloc[0])
+
+
+def _year_periods(year: int, last_month: int) -> list[str]:
+    return [f"{year:04d}-{m:02d}" for m in range(1, last_month + 1)]
+
+
+def _is_illustrative(series: pd.DataFrame, periods: list[str]) -> bool:
+    return "illustrative" in series and bool(series.loc[series["period"].isin(periods), "illustrative"].any())
+
+
+def _source(illustrative: bool) -> str:
+    return "数据来源：示例数据（系统生成，非真实统计）" if illustrative else "数据来源：各部门月度上报"
+
+
+def monthly_chart_data(ind: Indicator, series: pd.DataFrame, a: Assessment, entity: str = ZONE) -> ChartData:
+    """This year's months as bars beside the same months last year, with the target's monthly
+    pace (an annual target ÷ 12, or the phasing's step) or the floor/ceiling as a line."""
+    year, month = split_period(a.period)
+    periods = _year_periods(year, month)
+    last_year = _year_periods(year - 1, month)
+    categories, this_year, previous = [], [], []
+    for p, q in zip(periods, last_year):
+        months_here = series.loc[series["period"] == p, "months"]
+        if len(months_here) and int(months_here.iloc[0]) > 1:
+            # A 1-2月 figure replaces the months it covers with one bar.
+            span = int(months_here.iloc[0])
+            drop = span - 1
+            categories, this_year, previous = categories[:-drop], this_year[:-drop], previous[:-drop]
+            previous_total = sum(v for v in (_value(series, x) for x in last_year[int(q[5:]) - span:int(q[5:])]) if v is not None)
+            categories.append(fmt.month_label(p, span))
+            this_year.append(_value(series, p))
+            previous.append(previous_total or None)
+            continue
+        categories.append(fmt.month_label(p))
+        this_year.append(_value(series, p))
+        previous.append(_value(series, q))
+    bars = {f"{year}年": this_year, f"{year - 1}年同期": previous}
+    lines: dict[str, list[float | None]] = {}
+    if a.target is not None and a.target_kind == "annual":
+        lines["目标月均进度"] = [round(a.target / 12, ind.decimals + 2)] * len(categories)
+    elif a.target is not None and a.target_kind in ("floor", "ceiling"):
+        lines["底线要求" if a.target_kind == "floor" else "上限要求"] = [a.target] * len(categories)
+    elif a.target is not None and a.target_kind == "year_end":
+        lines["年末目标"] = [a.target] * len(categories)
+    illustrative = _is_illustrative(series, periods + last_year)
+    noun = "月度" if ind.kind == "flow" else "月末"
+    return ChartData(
+        title=f"{subject(entity)}{ind.name}{noun}情况（{ind.unit}）", categories=categories, bars=bars,
+        lines=lines, unit=ind.unit, decimals=ind.decimals, illustrative=illustrative,
+        source=_source(illustrative), as_of=a.period)
+
+
+def ytd_chart_data(ind: Indicator, series: pd.DataFrame, a: Assessment, target_phasing=None,
+                   entity: str = ZONE) -> ChartData:
+    """完成率 month by month against 序时进度, both in percent of the year's target."""
+    year, month = split_period(a.period)
+    periods = _year_periods(year, month)
+    categories = [fmt.month_label(p) for p in periods]
+    completion: list[float | None] = []
+    for p in periods:
+        ytd = _value(series, p, "ytd")
+        completion.append(None if ytd is None or not a.target else round(ytd / a.target * 100, 1))
+    progress = [round(time_progress(p, target_phasing) * 100, 1) for p in periods]
+    illustrative = _is_illustrative(series, periods)
+    return ChartData(
+        title=f"{subject(entity)}{ind.name}完成率与序时进度（%）", categories=categories,
+        bars={"累计完成率": completion}, lines={"序时进度": progress}, unit="%", decimals=1,
+        illustrative=illustrative, source=_source(illustrative), as_of=a.period)
+
+
+def debt_structure_chart_data(series_by_code: dict[str, pd.DataFrame], period: str,
+                              names: dict[str, str], months_shown: int = 13) -> ChartData:
+    """Balances by maturity, stacked, over the last months, with the short-term share as a line."""
+    year, month = split_period(period)
+    index = year * 12 + month - 1
+    periods = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - months_shown + 1, index + 1)]
+    bars = {names[c]: [_value(series_by_code[c], p) for p in periods] for c in DEBT_PARTS}
+    share = [_value(series_by_code[DEBT_SHARE], p) for p in periods]
+    share = [None if v is None or math.isnan(v) else round(v, 1) for v in share]
+    illustrative = any(_is_illustrative(series_by_code[c], periods) for c in DEBT_PARTS)
+    return ChartData(
+        title="融资平台债务结构（亿元）与短期债务占比（%）",
+        categories=[f"{p[2:4]}年{int(p[5:])}月" for p in periods], bars=bars,
+        lines={names[DEBT_SHARE]: share}, unit="亿元", decimals=2, illustrative=illustrative,
+        source=_source(illustrative), as_of=period, stacked=True, line_unit="%", line_decimals=1)

@@ -1,0 +1,52 @@
+"""Numbers the way Chinese officials write them: thousands separators, 万/亿, one-decimal
+percentages, 个百分点 for differences between rates, and never SI suffixes (k, M, G)."""
+from __future__ import annotations
+
+import math
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value, decimals: int = 0) -> str:
+    """1234.5 → '1,234.5'; a missing figure → '—'."""
+    if _missing(value):
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    return "0" if text in ("-0", "-0.0") and decimals == 0 else text
+
+
+def amount(value, unit: str, decimals: int = 0) -> str:
+    """A figure with its unit, scaling plain 元 and 美元 into 万/亿 as officials do."""
+    if _missing(value):
+        return "—"
+    if unit in ("元", "美元"):
+        if abs(value) >= 1e8:
+            return f"{number(value / 1e8, 2)}亿{unit}"
+        if abs(value) >= 1e4:
+            return f"{number(value / 1e4, 1)}万{unit}"
+    if unit == "位":
+        return f"第{number(value, 0)}位"
+    return f"{number(value, decimals)}{unit}"
+
+
+def percent(fraction_or_pct, *, is_fraction: bool = False) -> str:
+    """One decimal: percent(45.64) → '45.6%'; percent(0.4564, is_fraction=True) → '45.6%'."""
+    if _missing(fraction_or_pct):
+        return "—"
+    value = fraction_or_pct * 100 if is_fraction else fraction_or_pct
+    return f"{value:,.1f}%"
+
+
+def points(pp) -> str:
+    """A difference between two rates: '12.3个百分点' (always positive; the sentence says which way)."""
+    if _missing(pp):
+        return "—"
+    return f"{abs(pp):,.1f}个百分点"
+
+
+def month_label(period: str, months: int = 1) -> str:
+    """'2023-04' → '4月'; a two-month figure at '2023-02' → '1-2月'."""
+    month = int(period[5:7])
+    return f"{month - months + 1}-{month}月" if months > 1 else f"{month}月"

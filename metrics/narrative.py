@@ -1,0 +1,119 @@
+"""汇报 sentences: what an official would write under a chart, from the numbers alone.
+
+The screens and the slides both call these, so the wording is the same everywhere.
+"""
+from __future__ import annotations
+
+from . import formatting as fmt
+from .calc import Assessment, split_period, ytd_label
+from .catalog import ZONE, Indicator
+
+STATUS_LABELS = {"green": "达到序时进度", "amber": "略滞后于序时进度", "red": "滞后于序时进度", "none": "无目标"}
+FLOOR_LABELS = {"green": "达标", "red": "未达标"}
+
+
+def subject(entity: str) -> str:
+    return "全区" if entity == ZONE else entity
+
+
+def _change(a: Assessment, ind: Indicator) -> str:
+    """同比 phrase: growth in %, or 个百分点 for indicators that are themselves rates."""
+    if ind.unit == "%" and a.yoy_pp is not None:
+        if abs(a.yoy_pp) < 0.05:
+            return "与上年同期持平"
+        return f"比上年同期{'提高' if a.yoy_pp > 0 else '降低'}{fmt.points(a.yoy_pp)}"
+    if ind.unit == "位" and a.ytd is not None and a.ytd_last_year is not None:
+        moved = int(round(a.ytd_last_year - a.ytd))
+        if moved == 0:
+            return "与上年同期持平"
+        return f"比上年同期{'前进' if moved > 0 else '后退'}{abs(moved)}位"
+    if a.yoy_pct is None:
+        return ""
+    if abs(a.yoy_pct) < 0.05:
+        return "同比持平"
+    return f"同比{'增长' if a.yoy_pct > 0 else '下降'}{fmt.percent(abs(a.yoy_pct))}"
+
+
+def _against_target(a: Assessment, ind: Indicator) -> str:
+    # Targets are round numbers: 不低于8万元/亩, not 8.00万元/亩.
+    target_decimals = 0 if a.target is not None and float(a.target).is_integer() else ind.decimals
+    unit_target = fmt.amount(a.target, ind.unit, target_decimals) if a.target is not None else ""
+    if a.target_kind == "annual" and a.completion is not None:
+        text = f"完成年度目标{fmt.percent(a.completion, is_fraction=True)}"
+        return text + "，" + _against_progress(a)
+    if a.target_kind == "year_end" and a.completion is not None:
+        if ind.direction == "lower":
+            if a.ytd <= a.target:
+                return f"已控制在年末目标{unit_target}以内"
+            if ind.unit == "位":
+                return f"距年末目标{unit_target}还差{int(round(a.ytd - a.target))}个位次"
+            return f"高于年末控制目标{unit_target}，需再压降{fmt.amount(a.ytd - a.target, ind.unit, ind.decimals)}"
+        return f"为年末目标{unit_target}的{fmt.percent(a.completion, is_fraction=True)}，" + _against_progress(a)
+    if a.target_kind == "floor":
+        if a.status == "green":
+            return f"达到不低于{unit_target}的要求"
+        return f"低于{unit_target}的底线要求{fmt.amount(a.target - a.ytd, ind.unit, ind.decimals)}"
+    if a.target_kind == "ceiling":
+        if a.status == "green":
+            return f"控制在不高于{unit_target}的要求以内"
+        return f"超出{unit_target}的上限{fmt.amount(a.ytd - a.target, ind.unit, ind.decimals)}"
+    return ""
+
+
+def _against_progress(a: Assessment) -> str:
+    if a.gap_pp is None:
+        return ""
+    if abs(a.gap_pp) < 0.05:
+        return "与序时进度持平"
+    ahead = a.gap_pp > 0
+    if a.progress is not None and a.completion is not None and (a.completion > a.progress) != ahead:
+        # Lower-is-better flows: using less than the calendar allows is ahead.
+        return f"{'低于' if ahead else '高于'}序时进度{fmt.points(a.gap_pp)}"
+    return f"{'高于' if ahead else '低于'}序时进度{fmt.points(a.gap_pp)}"
+
+
+def indicator_sentence(ind: Indicator, a: Assessment, entity: str = ZONE) -> str:
+    """e.g. 1-4月，全区低效用地清理面积累计1,234亩，同比增长12.3%，完成年度目标45.6%，高于序时进度12.3个百分点。"""
+    if a.ytd is None:
+        year, month = split_period(a.period)
+        return f"{year}年{month}月，{subject(entity)}{ind.name}暂无数据。"
+    _, month = split_period(a.period)
+    if ind.kind == "flow":
+        when = ytd_label(a.period)
+        head = f"{when}，{subject(entity)}{ind.name}累计{fmt.amount(a.ytd, ind.unit, ind.decimals)}"
+    else:
+        head = f"{month}月末，{subject(entity)}{ind.name}{'为' if ind.unit != '位' else '列'}{fmt.amount(a.ytd, ind.unit, ind.decimals)}"
+    parts = [head] + [p for p in (_change(a, ind), _against_target(a, ind)) if p]
+    return "，".join(parts) + "。"
+
+
+def overview_sentence(indicators: dict[str, Indicator], assessments: list[Assessment], entity: str = ZONE) -> str:
+    """The headline: how many indicators are on pace, and which are behind and by how much."""
+    if not assessments:
+        return "暂无数据。"
+    year, month = split_period(assessments[0].period)
+    with_target = [a for a in assessments if a.status != "none"]
+    green = [a for a in with_target if a.status == "green"]
+    behind = sorted((a for a in with_target if a.status in ("amber", "red")),
+                    key=lambda a: (a.gap_pp if a.gap_pp is not None else -1e9))
+    text = (f"截至{year}年{month}月，{subject(entity)}{len(with_target)}项有目标的指标中，"
+            f"{len(green)}项达到序时进度（或达标），{len(behind)}项滞后")
+    if behind:
+        details = []
+        for a in behind:
+            name = indicators[a.code].name
+            if a.gap_pp is not None and a.target_kind == "annual":
+                details.append(f"{name}低于序时进度{fmt.points(a.gap_pp)}")
+            elif a.target_kind in ("floor", "ceiling"):
+                details.append(f"{name}未达标")
+            else:
+                details.append(f"{name}未达到目标进度")
+        text += "：" + "；".join(details)
+    return text + "。"
+
+
+def headline_counts(assessments: list[Assessment]) -> tuple[int, int]:
+    """(on pace, behind) for the headline 'N 项达到序时进度，M 项滞后'."""
+    on_pace = sum(a.status == "green" for a in assessments)
+    behind = sum(a.status in ("amber", "red") for a in assessments)
+    return on_pace, behind
