@@ -1,0 +1,33 @@
+"""The core never imports the UI: everything in metrics/ outside metrics.ui runs without streamlit."""
+import pkgutil
+import subprocess
+import sys
+
+import metrics
+from conftest import REPO
+
+
+def core_modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.walk_packages(metrics.__path__, "metrics.")
+                  if not m.name.startswith("metrics.ui") and m.name != "metrics.__main__")
+
+
+def test_core_modules_import_without_streamlit():
+    modules = core_modules()
+    assert {"metrics.store", "metrics.calc", "metrics.cli", "metrics.catalog"} <= set(modules)
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
+            + "print(sorted(m for m in sys.modules if m == 'streamlit' or m.startswith('streamlit.')))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_only_the_store_holds_sql():
+    offenders = []
+    for path in (REPO / "metrics").rglob("*.py"):
+        if path.name == "store.py" or "bench" in path.name:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if any(word in text for word in ("SELECT ", "INSERT INTO", "CREATE TABLE", "DELETE FROM")):
+            offenders.append(str(path.relative_to(REPO)))
+    assert offenders == []

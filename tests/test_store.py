@@ -1,0 +1,155 @@
+"""The store: append-only revisions, one transaction per write, migrations, and other processes."""
+import subprocess
+import sys
+import time
+
+import duckdb
+import pandas as pd
+import pytest
+
+from metrics import catalog, tracker
+from metrics.store import SCHEMA_VERSION, Store, StoreBusy, StoreCorrupt
+
+ZONE = catalog.ZONE
+
+
+def figures(*rows, entity=ZONE):
+    return pd.DataFrame([{"indicator_code": c, "entity": entity, "period": p, "value": v} for c, p, v in rows])
+
+
+def commit(store, rows, user="统计员甲", name="四月.xlsx"):
+    return store.commit_batch(rows, file_name=name, sha256="0" * 64, user=user)
+
+
+def current(store, code="land_cleared", period="2023-04"):
+    obs = store.observations(entity=ZONE, codes=[code])
+    hit = obs[obs.period == period]
+    return None if hit.empty else float(hit.value.iloc[0])
+
+
+def test_a_correction_is_a_new_revision_and_the_old_figure_stays_in_history(empty_store):
+    commit(empty_store, figures(("land_cleared", "2023-04", 120)))
+    summary = commit(empty_store, figures(("land_cleared", "2023-04", 125)), user="统计员乙", name="更正.xlsx")
+    assert (summary.new, summary.changed) == (0, 1)
+    assert current(empty_store) == 125
+    history = empty_store.history("land_cleared", ZONE)
+    assert list(history.value) == [120, 125]
+    assert list(history.revision) == [1, 2]
+    assert list(history.user_name) == ["统计员甲", "统计员乙"]
+    assert list(history.is_current) == [False, True]
+
+
+def test_uploading_identical_figures_again_creates_no_revision_and_no_batch(empty_store):
+    commit(empty_store, figures(("land_cleared", "2023-04", 120)))
+    again = commit(empty_store, figures(("land_cleared", "2023-04", 120)))
+    assert again.batch_id is None and again.unchanged == 1
+    assert len(empty_store.history("land_cleared", ZONE)) == 1
+    assert len(empty_store.batches()) == 1
+
+
+def test_undo_restores_what_the_batch_superseded_and_keeps_it_in_history(empty_store):
+    commit(empty_store, figures(("land_cleared", "2023-04", 120)))
+    second = commit(empty_store, figures(("land_cleared", "2023-04", 125), ("land_cleared", "2023-05", 90)))
+    empty_store.undo_batch(second.batch_id, "管理员")
+    assert current(empty_store) == 120
+    assert current(empty_store, period="2023-05") is None
+    assert len(empty_store.history("land_cleared", ZONE)) == 3
+    batches = empty_store.batches().set_index("id")
+    assert batches.loc[second.batch_id, "undone_by"] == "管理员"
+
+
+def test_undoing_a_batch_twice_is_refused_in_chinese(empty_store):
+    first = commit(empty_store, figures(("land_cleared", "2023-04", 120)))
+    empty_store.undo_batch(first.batch_id, "管理员")
+    with pytest.raises(Exception, match="已于"):
+        empty_store.undo_batch(first.batch_id, "管理员")
+
+
+def test_a_failure_inside_a_write_leaves_nothing_behind(empty_store):
+    def refuse(con, diff):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        empty_store.commit_batch(figures(("land_cleared", "2023-04", 120), ("hightech_new", "2023-04", 3),
+                                         entity="新主体"),
+                                 file_name="x.xlsx", sha256="1" * 64, user="u", before_commit=refuse)
+    assert empty_store.observations().empty
+    assert empty_store.batches().empty
+    assert "新主体" not in set(empty_store.entities().name)
+
+
+def test_an_older_database_is_migrated_on_open_and_keeps_its_figures(tmp_path):
+    store = Store(tmp_path / "old.duckdb")
+    assert store.migrate(upto=1) == [1]
+    store.load_reference()
+    commit(store, figures(("land_cleared", "2023-04", 120)))
+    assert store.schema_version() == 1
+    assert tracker.init_database(store) == list(range(2, SCHEMA_VERSION + 1))
+    assert store.schema_version() == SCHEMA_VERSION
+    assert current(store) == 120
+    with store.connect() as con:
+        assert con.execute("SELECT count(*) FROM app_user").fetchall() == [(0,)]
+
+
+def test_init_is_idempotent(empty_store):
+    before = empty_store.targets()
+    assert tracker.init_database(empty_store) == []
+    after = empty_store.targets()
+    assert len(before) == len(after) == len(catalog.targets())
+    assert (after.revision == 1).all()
+
+
+def test_the_data_version_changes_when_another_write_lands(empty_store):
+    before = empty_store.data_version()
+    time.sleep(0.01)
+    commit(empty_store, figures(("land_cleared", "2023-04", 120)))
+    assert empty_store.data_version() != before
+
+
+def test_a_second_process_waits_for_the_file_then_gets_in(empty_store):
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(1.5)"),
+        str(empty_store.path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    commit(empty_store, figures(("land_cleared", "2023-04", 120)))
+    holder.wait(timeout=30)
+    assert current(empty_store) == 120
+
+
+def test_a_file_held_too_long_gives_a_chinese_busy_message(empty_store):
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(5)"),
+        str(empty_store.path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(StoreBusy, match="正被另一个程序占用"):
+            with Store(empty_store.path, lock_wait=0.3).connect():
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_corrupted_file_gives_a_message_naming_the_way_to_restore(tmp_path):
+    path = tmp_path / "broken.duckdb"
+    path.write_bytes(b"this is not a database" * 1000)
+    with pytest.raises(StoreCorrupt, match="restore"):
+        Store(path).schema_version()
+
+
+def test_targets_are_revised_not_overwritten(empty_store):
+    empty_store.set_target("land_cleared", 2023, "annual", 3000, user="管理员", source="党工委会议调整")
+    history = empty_store.target_history("land_cleared")
+    rows_2023 = history[history.year == 2023]
+    assert list(rows_2023.value) == [2800, 3000]
+    current_targets = empty_store.targets(2023)
+    assert float(current_targets[current_targets.indicator_code == "land_cleared"].value.iloc[0]) == 3000
+
+
+def test_reference_data_is_loaded_into_the_store(empty_store):
+    summary, problems, measures = empty_store.ledger()
+    assert (len(problems), len(measures)) == (24, 70)
+    assert summary["summary_done"] == 17
+    assert len(empty_store.report_figures()) == len(catalog.report_figures())
+    figures_land = empty_store.report_figures("land_cleared")
+    assert set(figures_land.section) == {"二(一)3", "二(二)1"}
