@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -300,6 +301,9 @@ class Store:
                 [batch_id, file_name, sha256, user, source, illustrative,
                  int(counts.get("new", 0)), int(counts.get("changed", 0)),
                  int(counts.get("unchanged", 0)), note])
+            _audit(con, user, "upload", f"批次{batch_id} {file_name}", None,
+                   {"new": int(counts.get("new", 0)), "changed": int(counts.get("changed", 0)),
+                    "unchanged": int(counts.get("unchanged", 0)), "sha256": sha256, "source": source})
             writes = diff[diff["change"] != "unchanged"]
             if len(writes):
                 con.register("incoming_writes", writes[["indicator_code", "entity", "period", "months",
@@ -339,6 +343,7 @@ class Store:
                 check({"id": row[0], "user_name": row[1], "file_name": row[3]})
             n = con.execute("SELECT count(*) FROM observation WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
             con.execute("UPDATE batch SET undone_at = now(), undone_by = ? WHERE id = ?", [user, batch_id])
+            _audit(con, user, "undo", f"批次{batch_id} {row[3]}", {"undone": False, "figures": n}, {"undone": True})
             return {"batch_id": batch_id, "file_name": row[3], "figures": n}
 
     def observations(self, entity: str | None = None, codes: list[str] | None = None) -> pd.DataFrame:
@@ -386,6 +391,104 @@ class Store:
             params.append(entity)
         with self.connect() as con:
             return con.execute(sql, params).fetchall()[0][0]
+
+    # ---- accounts, audit log, locked months, health, backups ---------------------------
+
+    def user_record(self, name: str) -> dict | None:
+        with self.connect() as con:
+            rows = con.execute("SELECT name, password_hash, role, disabled, created_at FROM app_user WHERE name = ?",
+                               [name]).df()
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    def users(self) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute("SELECT name, role, disabled, created_at FROM app_user ORDER BY name").df()
+
+    def count_admins(self) -> int:
+        with self.connect() as con:
+            return con.execute("SELECT count(*) FROM app_user WHERE role = 'admin' AND NOT disabled").fetchall()[0][0]
+
+    def save_user(self, name: str, *, by: str, password_hash: str | None = None, role: str | None = None,
+                  disabled: bool | None = None, create: bool = False) -> None:
+        """Create or change one account, recording before → after (never the hash) in the audit log."""
+        with self.transaction() as con:
+            rows = con.execute("SELECT role, disabled FROM app_user WHERE name = ?", [name]).fetchall()
+            if create:
+                if rows:
+                    raise StoreError(f"用户“{name}”已存在。修改密码请用 `users passwd`，停用请用 `users disable`。")
+                con.execute("INSERT INTO app_user VALUES (?, ?, ?, false, now())", [name, password_hash, role])
+                _audit(con, by, "user_add", name, None, {"role": role})
+                return
+            if not rows:
+                raise StoreError(f"没有用户“{name}”。用 `python -m metrics users list` 查看全部账户。")
+            before = {"role": rows[0][0], "disabled": rows[0][1]}
+            after = dict(before)
+            if password_hash is not None:
+                con.execute("UPDATE app_user SET password_hash = ? WHERE name = ?", [password_hash, name])
+                after["password"] = "已修改"
+            if role is not None:
+                con.execute("UPDATE app_user SET role = ? WHERE name = ?", [role, name])
+                after["role"] = role
+            if disabled is not None:
+                con.execute("UPDATE app_user SET disabled = ? WHERE name = ?", [disabled, name])
+                after["disabled"] = disabled
+            _audit(con, by, "user_change", name, before, after)
+
+    def record_event(self, user: str, action: str, subject: str, before=None, after=None) -> None:
+        with self.transaction() as con:
+            _audit(con, user, action, subject, before, after)
+
+    def audit_log(self, limit: int | None = None, user: str | None = None, action: str | None = None) -> pd.DataFrame:
+        sql = "SELECT id, occurred_at, user_name, action, subject, before, after FROM audit_event WHERE 1=1"
+        params: list = []
+        if user:
+            sql += " AND user_name = ?"
+            params.append(user)
+        if action:
+            sql += " AND action = ?"
+            params.append(action)
+        sql += " ORDER BY id DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        with self.connect() as con:
+            return con.execute(sql, params).df()
+
+    def recent_failed_sign_ins(self, name: str, minutes: int) -> int:
+        """Failed sign-ins since the last success, within the window."""
+        with self.connect() as con:
+            return con.execute(
+                """SELECT count(*) FROM audit_event
+                   WHERE subject = ? AND action = 'sign_in_failed'
+                     AND occurred_at > now() - to_minutes(CAST(? AS BIGINT))
+                     AND id > coalesce((SELECT max(id) FROM audit_event
+                                        WHERE subject = ? AND action = 'sign_in'), 0)""",
+                [name, minutes, name]).fetchall()[0][0]
+
+    def set_period_lock(self, period: str, locked: bool, *, by: str, reason: str) -> None:
+        with self.transaction() as con:
+            before = period in _locked_periods(con)
+            con.execute("INSERT INTO period_lock VALUES (?, ?, ?, now(), ?)", [period, locked, by, reason])
+            _audit(con, by, "lock" if locked else "unlock", period, {"locked": before}, {"locked": locked, "reason": reason})
+
+    def locked_periods(self) -> set[str]:
+        with self.connect() as con:
+            return _locked_periods(con)
+
+    def health(self) -> dict:
+        """Read and write the database without leaving a trace: a write inside a rolled-back transaction."""
+        with self.connect() as con:
+            version = _schema_version(con)
+            figures = con.execute("SELECT count(*) FROM observation").fetchall()[0][0]
+            con.execute("BEGIN TRANSACTION")
+            con.execute("INSERT INTO audit_event VALUES (nextval('audit_id_seq'), now(), 'health', 'health', '', NULL, NULL)")
+            con.execute("ROLLBACK")
+        return {"schema_version": version, "figures": figures}
+
+    def copy_to(self, destination: Path) -> None:
+        """A consistent copy: checkpointed, and taken while this process holds the file."""
+        with self.connect() as con:
+            con.execute("CHECKPOINT")
+            shutil.copy2(self.path, destination)
 
     # ---- entities, batches, targets, report, ledger -------------------------------------
 
@@ -438,8 +541,14 @@ class Store:
             if check is not None:
                 check(con)
             entity_id = _ensure_entity(con, entity, "zone", illustrative=False)
+            before = con.execute(
+                """SELECT kind, value, value_max, source FROM target WHERE indicator_code = ? AND entity_id = ?
+                   AND year = ? ORDER BY revision DESC LIMIT 1""", [code, entity_id, year]).df()
             _put_target(con, code, entity_id, year, kind, value, value_max, phasing, illustrative,
                         source, user, only_if_absent=False)
+            _audit(con, user, "target", f"{code} {entity} {year}",
+                   None if before.empty else before.iloc[0].to_dict(),
+                   {"kind": kind, "value": value, "value_max": value_max, "source": source})
 
     def report_figures(self, code: str | None = None) -> pd.DataFrame:
         sql = "SELECT * FROM report_figure"
@@ -462,6 +571,23 @@ class Store:
                     [pid]).fetchall()]
                 for pid in problems["id"]]
         return summary, problems, measures
+
+
+def _audit(con, user: str, action: str, subject: str, before, after) -> None:
+    """Append one event; the log is never updated or deleted."""
+    con.execute("INSERT INTO audit_event VALUES (nextval('audit_id_seq'), now(), ?, ?, ?, ?, ?)",
+                [user, action, subject,
+                 None if before is None else json.dumps(before, ensure_ascii=False, default=str),
+                 None if after is None else json.dumps(after, ensure_ascii=False, default=str)])
+
+
+def _locked_periods(con) -> set[str]:
+    rows = con.execute(
+        """SELECT period FROM (
+               SELECT period, locked, row_number() OVER (PARTITION BY period ORDER BY changed_at DESC) AS rn
+               FROM period_lock) latest
+           WHERE rn = 1 AND locked""").fetchall()
+    return {r[0] for r in rows}
 
 
 def _schema_version(con) -> int:

@@ -81,8 +81,10 @@ def test_a_failure_inside_a_write_leaves_nothing_behind(empty_store):
 def test_an_older_database_is_migrated_on_open_and_keeps_its_figures(tmp_path):
     store = Store(tmp_path / "old.duckdb")
     assert store.migrate(upto=1) == [1]
-    store.load_reference()
-    commit(store, figures(("land_cleared", "2023-04", 120)))
+    with store.connect() as con:  # figures written by the version-1 code
+        con.execute("INSERT INTO entity VALUES (1, ?, 'zone', false, now())", [ZONE])
+        con.execute("INSERT INTO batch VALUES (1, 'old.xlsx', '', 'u', now(), 'upload', false, 1, 0, 0, '', NULL, NULL)")
+        con.execute("INSERT INTO observation VALUES (1, 'land_cleared', 1, '2023-04', 1, 120, 1, 1, '')")
     assert store.schema_version() == 1
     assert tracker.init_database(store) == list(range(2, SCHEMA_VERSION + 1))
     assert store.schema_version() == SCHEMA_VERSION
