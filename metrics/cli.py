@@ -7,9 +7,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shutil
 import sys
 
-from . import calc, catalog, tracker
+from . import auth, backup, calc, catalog, tracker
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -172,6 +173,77 @@ def cmd_ledger(args, store: Store) -> int:
     return EXIT_OK
 
 
+def cmd_users(args, store: Store) -> int:
+    _require_initialised(store)
+    by = auth.command_line_actor().name
+    if args.action == "list":
+        users = store.users()
+        if args.json:
+            _print_json(users.to_dict("records"))
+        elif users.empty:
+            print("还没有任何账户。创建第一个管理员：python -m metrics users add 用户名 --role admin")
+        else:
+            for u in users.to_dict("records"):
+                state = "（已停用）" if u["disabled"] else ""
+                print(f"{u['name']}\t{auth.ROLE_LABELS[u['role']]}{state}")
+        return EXIT_OK
+    if not args.name:
+        raise StoreError(f"`users {args.action}` 需要用户名，例如：python -m metrics users {args.action} 张三")
+    problem = auth.name_problem(args.name)
+    if problem:
+        raise StoreError(problem)
+    if args.action == "disable":
+        store.save_user(args.name, by=by, disabled=True)
+        print(f"已停用账户“{args.name}”。")
+        return EXIT_OK
+    password = _read_password()
+    if args.action == "add":
+        store.save_user(args.name, by=by, password_hash=auth.hash_password(password), role=args.role, create=True)
+        print(f"已创建账户“{args.name}”，角色：{auth.ROLE_LABELS[args.role]}。")
+    else:
+        store.save_user(args.name, by=by, password_hash=auth.hash_password(password))
+        print(f"已修改账户“{args.name}”的密码。")
+    return EXIT_OK
+
+
+def _read_password() -> str:
+    """From a prompt, or the first line of standard input when a script pipes it in."""
+    import getpass
+    if sys.stdin.isatty():
+        first = getpass.getpass("密码：")
+        if getpass.getpass("再次输入密码：") != first:
+            raise StoreError("两次输入的密码不一致，未做修改。")
+    else:
+        first = sys.stdin.readline().rstrip("\n")
+    problem = auth.password_problem(first)
+    if problem:
+        raise StoreError(problem)
+    return first
+
+
+def cmd_backup(args, store: Store) -> int:
+    _require_initialised(store)
+    manifest = backup.backup(store, args.dir)
+    print(f"已备份到 {args.dir}：数据库及上传存档共 {len(manifest['files'])} 个文件。恢复：python -m metrics restore {args.dir}")
+    return EXIT_OK
+
+
+def cmd_restore(args, store: Store) -> int:
+    result = backup.restore(store, args.dir)
+    kept = f"原数据库已保留为 {result['kept']}。" if result["kept"] else ""
+    print(f"已从 {args.dir}（{result['created_at']} 的备份）恢复数据库，补回上传存档 {result['uploads']} 个文件。{kept}")
+    return EXIT_OK
+
+
+def cmd_health(args, store: Store) -> int:
+    _require_initialised(store)
+    result = store.health()
+    free = shutil.disk_usage(store.path.parent).free
+    print(f"数据库可读可写（结构第 {result['schema_version']} 版，数据 {result['figures']} 条），"
+          f"磁盘剩余 {free / 2**30:.1f} GB。")
+    return EXIT_OK
+
+
 def _require_initialised(store: Store) -> None:
     if not store.is_initialised():
         raise StoreError(f"数据库 {store.path} 尚未初始化。请先运行 `python -m metrics init`（需要示例数据再运行 `python -m metrics demo`）。")
@@ -197,10 +269,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ledger", help="显示整改台账")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    p = sub.add_parser("users", help="管理账户：add 新建、passwd 改密码、disable 停用、list 列出")
+    p.add_argument("action", choices=["add", "passwd", "disable", "list"], help="操作")
+    p.add_argument("name", nargs="?", help="用户名")
+    p.add_argument("--role", choices=list(auth.ROLES), default="editor", help="角色：viewer 查看、editor 填报、admin 管理员")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出（list）")
+
+    p = sub.add_parser("backup", help="把数据库和上传存档一致地复制到一个新目录")
+    p.add_argument("dir", help="备份目录（须为新目录或空目录）")
+    p = sub.add_parser("restore", help="从备份目录恢复数据库和上传存档（原数据库另存保留）")
+    p.add_argument("dir", help="`backup` 生成的备份目录")
+    sub.add_parser("health", help="检查数据库能否读写、磁盘剩余空间")
     return parser
 
 
-COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": cmd_show, "ledger": cmd_ledger}
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": cmd_show, "ledger": cmd_ledger,
+            "users": cmd_users, "backup": cmd_backup, "restore": cmd_restore, "health": cmd_health}
 
 
 def main(argv: list[str] | None = None) -> int:

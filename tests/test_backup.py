@@ -1,0 +1,66 @@
+"""Backups are consistent copies that restore whole, and a bad backup changes nothing."""
+import pandas as pd
+import pytest
+
+from conftest import run_cli
+from metrics import backup, catalog
+from metrics.store import Store, StoreError
+
+
+def land_april(store):
+    obs = store.observations(entity=catalog.ZONE, codes=["land_cleared"])
+    return float(obs[obs.period == "2023-04"].value.iloc[0])
+
+
+def correct_april(store, value):
+    store.commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": catalog.ZONE,
+                                      "period": "2023-04", "value": value}]),
+                       file_name="更正.xlsx", sha256="2" * 64, user="u")
+
+
+def test_backup_then_restore_brings_back_the_figures_and_keeps_the_replaced_file(demo_store, tmp_path):
+    archive = backup.archive_dir(demo_store)
+    archive.mkdir()
+    (archive / ("a" * 64 + ".xlsx")).write_bytes(b"uploaded bytes")
+    before = land_april(demo_store)
+    backup.backup(demo_store, tmp_path / "bk")
+    correct_april(demo_store, before + 1000)
+    (archive / ("a" * 64 + ".xlsx")).unlink()
+    result = backup.restore(demo_store, tmp_path / "bk")
+    assert land_april(demo_store) == before
+    assert (archive / ("a" * 64 + ".xlsx")).read_bytes() == b"uploaded bytes"
+    kept = Store(result["kept"])
+    assert land_april(kept) == before + 1000
+
+
+def test_a_tampered_backup_is_refused_and_the_live_database_is_untouched(demo_store, tmp_path):
+    backup.backup(demo_store, tmp_path / "bk")
+    correct_april(demo_store, 4321)
+    with open(tmp_path / "bk" / "metrics.duckdb", "r+b") as f:
+        f.seek(5000)
+        f.write(b"\x00garbage\x00")
+    with pytest.raises(StoreError, match="损坏"):
+        backup.restore(demo_store, tmp_path / "bk")
+    assert land_april(demo_store) == 4321
+
+
+def test_backup_refuses_a_directory_that_holds_files(demo_store, tmp_path):
+    (tmp_path / "bk").mkdir()
+    (tmp_path / "bk" / "other.txt").write_text("x")
+    with pytest.raises(StoreError, match="不是空目录"):
+        backup.backup(demo_store, tmp_path / "bk")
+
+
+def test_restore_from_a_folder_that_is_not_a_backup_says_so(demo_store, tmp_path):
+    with pytest.raises(StoreError, match="不是本工具生成的备份"):
+        backup.restore(demo_store, tmp_path)
+
+
+def test_backup_restore_and_health_from_the_command_line(tmp_path):
+    db = tmp_path / "m.duckdb"
+    run_cli("init", db=db, check=True)
+    assert "可读可写" in run_cli("health", db=db, check=True).stdout
+    assert run_cli("backup", str(tmp_path / "bk"), db=db).returncode == 0
+    run_cli("demo", db=db, check=True)
+    assert run_cli("restore", str(tmp_path / "bk"), db=db).returncode == 0
+    assert Store(db).latest_period() is None
