@@ -175,7 +175,7 @@ def cmd_ledger(args, store: Store) -> int:
 
 def cmd_users(args, store: Store) -> int:
     _require_initialised(store)
-    by = auth.command_line_actor().name
+    by = auth.command_line_actor()
     if args.action == "list":
         users = store.users()
         if args.json:

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from . import catalog
+from .auth import Actor, require
 
 DEFAULT_DB = Path("data") / "metrics.duckdb"
 LOCK_WAIT_SECONDS = 60.0
@@ -408,16 +409,17 @@ class Store:
         with self.connect() as con:
             return con.execute("SELECT count(*) FROM app_user WHERE role = 'admin' AND NOT disabled").fetchall()[0][0]
 
-    def save_user(self, name: str, *, by: str, password_hash: str | None = None, role: str | None = None,
+    def save_user(self, name: str, *, by: Actor, password_hash: str | None = None, role: str | None = None,
                   disabled: bool | None = None, create: bool = False) -> None:
         """Create or change one account, recording before → after (never the hash) in the audit log."""
+        require(by, "accounts")
         with self.transaction() as con:
             rows = con.execute("SELECT role, disabled FROM app_user WHERE name = ?", [name]).fetchall()
             if create:
                 if rows:
                     raise StoreError(f"用户“{name}”已存在。修改密码请用 `users passwd`，停用请用 `users disable`。")
                 con.execute("INSERT INTO app_user VALUES (?, ?, ?, false, now())", [name, password_hash, role])
-                _audit(con, by, "user_add", name, None, {"role": role})
+                _audit(con, by.name, "user_add", name, None, {"role": role})
                 return
             if not rows:
                 raise StoreError(f"没有用户“{name}”。用 `python -m metrics users list` 查看全部账户。")
@@ -432,7 +434,7 @@ class Store:
             if disabled is not None:
                 con.execute("UPDATE app_user SET disabled = ? WHERE name = ?", [disabled, name])
                 after["disabled"] = disabled
-            _audit(con, by, "user_change", name, before, after)
+            _audit(con, by.name, "user_change", name, before, after)
 
     def record_event(self, user: str, action: str, subject: str, before=None, after=None) -> None:
         with self.transaction() as con:
@@ -464,11 +466,14 @@ class Store:
                                         WHERE subject = ? AND action = 'sign_in'), 0)""",
                 [name, minutes, name]).fetchall()[0][0]
 
-    def set_period_lock(self, period: str, locked: bool, *, by: str, reason: str) -> None:
+    def set_period_lock(self, period: str, locked: bool, *, by: Actor, reason: str) -> None:
+        require(by, "locks")
+        if not reason.strip():
+            raise StoreError("锁定或解锁月份需要填写原因，例如“已向县统计局报送”。")
         with self.transaction() as con:
             before = period in _locked_periods(con)
-            con.execute("INSERT INTO period_lock VALUES (?, ?, ?, now(), ?)", [period, locked, by, reason])
-            _audit(con, by, "lock" if locked else "unlock", period, {"locked": before}, {"locked": locked, "reason": reason})
+            con.execute("INSERT INTO period_lock VALUES (?, ?, ?, now(), ?)", [period, locked, by.name, reason])
+            _audit(con, by.name, "lock" if locked else "unlock", period, {"locked": before}, {"locked": locked, "reason": reason})
 
     def locked_periods(self) -> set[str]:
         with self.connect() as con:
@@ -533,20 +538,25 @@ class Store:
         with self.connect() as con:
             return con.execute(sql + " ORDER BY t.indicator_code, t.year, t.revision", params).df()
 
-    def set_target(self, code: str, year: int, kind: str, value: float, *, user: str, source: str,
+    def set_target(self, code: str, year: int, kind: str, value: float, *, by: Actor, source: str,
                    entity: str = catalog.ZONE, value_max: float | None = None,
-                   phasing: tuple[float, ...] | None = None, illustrative: bool = False,
-                   check=None) -> None:
+                   phasing: tuple[float, ...] | None = None, illustrative: bool = False) -> None:
+        """A new revision of one target; the previous ones stay in its history."""
+        require(by, "targets")
+        if code not in catalog.indicators():
+            raise StoreError(f"没有指标编码“{code}”。")
+        if kind not in catalog.TARGET_KINDS:
+            raise StoreError(f"目标类型“{kind}”无效，应为 {'、'.join(catalog.TARGET_KINDS)} 之一。")
+        if not source.strip():
+            raise StoreError("请填写目标来源（例如文件名或会议纪要），以便日后核对。")
         with self.transaction() as con:
-            if check is not None:
-                check(con)
             entity_id = _ensure_entity(con, entity, "zone", illustrative=False)
             before = con.execute(
                 """SELECT kind, value, value_max, source FROM target WHERE indicator_code = ? AND entity_id = ?
                    AND year = ? ORDER BY revision DESC LIMIT 1""", [code, entity_id, year]).df()
             _put_target(con, code, entity_id, year, kind, value, value_max, phasing, illustrative,
-                        source, user, only_if_absent=False)
-            _audit(con, user, "target", f"{code} {entity} {year}",
+                        source, by.name, only_if_absent=False)
+            _audit(con, by.name, "target", f"{code} {entity} {year}",
                    None if before.empty else before.iloc[0].to_dict(),
                    {"kind": kind, "value": value, "value_max": value_max, "source": source})
 

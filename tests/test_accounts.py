@@ -8,7 +8,7 @@ from metrics import auth
 
 
 def test_passwords_are_stored_as_salted_argon2_hashes(empty_store):
-    empty_store.save_user("张三", by="test", password_hash=auth.hash_password("secret123"), role="editor", create=True)
+    empty_store.save_user("张三", by=auth.Actor("管理员", "admin"), password_hash=auth.hash_password("secret123"), role="editor", create=True)
     stored = empty_store.user_record("张三")["password_hash"]
     assert stored.startswith("$argon2") and "secret123" not in stored
     assert auth.hash_password("secret123") != stored  # a fresh salt every time
@@ -69,8 +69,11 @@ def test_nobody_signed_in_is_told_to_sign_in():
 
 
 def test_account_changes_are_audited_without_the_password(empty_store):
-    empty_store.save_user("张三", by="管理员", password_hash=auth.hash_password("secret123"), role="editor", create=True)
-    empty_store.save_user("张三", by="管理员", role="admin")
+    admin = auth.Actor("管理员", "admin")
+    empty_store.save_user("张三", by=admin, password_hash=auth.hash_password("secret123"), role="editor", create=True)
+    empty_store.save_user("张三", by=admin, role="admin")
+    with pytest.raises(auth.PermissionDenied):
+        empty_store.save_user("张三", by=auth.Actor("张三", "editor"), role="admin")
     log = empty_store.audit_log()
     assert list(log.action) == ["user_change", "user_add"]
     assert json.loads(log.iloc[0].before)["role"] == "editor"

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from metrics import catalog, tracker
+from metrics.auth import Actor, PermissionDenied
 from metrics.store import SCHEMA_VERSION, Store, StoreBusy, StoreCorrupt
 
 ZONE = catalog.ZONE
@@ -140,7 +141,7 @@ def test_a_corrupted_file_gives_a_message_naming_the_way_to_restore(tmp_path):
 
 
 def test_targets_are_revised_not_overwritten(empty_store):
-    empty_store.set_target("land_cleared", 2023, "annual", 3000, user="管理员", source="党工委会议调整")
+    empty_store.set_target("land_cleared", 2023, "annual", 3000, by=Actor("管理员", "admin"), source="党工委会议调整")
     history = empty_store.target_history("land_cleared")
     rows_2023 = history[history.year == 2023]
     assert list(rows_2023.value) == [2800, 3000]
@@ -155,3 +156,22 @@ def test_reference_data_is_loaded_into_the_store(empty_store):
     assert len(empty_store.report_figures()) == len(catalog.report_figures())
     figures_land = empty_store.report_figures("land_cleared")
     assert set(figures_land.section) == {"二(一)3", "二(二)1"}
+
+
+def test_a_viewer_or_editor_cannot_change_a_target(empty_store):
+    for role in ("viewer", "editor"):
+        with pytest.raises(PermissionDenied):
+            empty_store.set_target("land_cleared", 2023, "annual", 1, by=Actor("某人", role), source="x")
+    assert len(empty_store.target_history("land_cleared")) == 2
+
+
+def test_locking_a_month_needs_an_admin_and_a_reason_and_is_audited(empty_store):
+    with pytest.raises(PermissionDenied):
+        empty_store.set_period_lock("2023-03", True, by=Actor("统计员", "editor"), reason="已报送")
+    with pytest.raises(Exception, match="原因"):
+        empty_store.set_period_lock("2023-03", True, by=Actor("管理员", "admin"), reason=" ")
+    empty_store.set_period_lock("2023-03", True, by=Actor("管理员", "admin"), reason="已向县统计局报送")
+    assert empty_store.locked_periods() == {"2023-03"}
+    empty_store.set_period_lock("2023-03", False, by=Actor("管理员", "admin"), reason="更正统计差错")
+    assert empty_store.locked_periods() == set()
+    assert list(empty_store.audit_log().action[:2]) == ["unlock", "lock"]
