@@ -6,7 +6,7 @@ import hashlib
 
 import pandas as pd
 
-from . import calc, catalog, demo
+from . import auth, calc, catalog, demo
 from .store import SCHEMA_VERSION, Store, StoreError
 
 DEMO_FILE_NAME = "示例数据（系统生成）"
@@ -79,3 +79,20 @@ def assessed_overview(store: Store, entity: str, period: str | None = None):
     assessments, series = calc.overview(catalog.indicators(), store.observations(entity=entity),
                                         store.targets(), entity, period)
     return period, assessments, series
+
+
+def sign_in(store: Store, name: str, password: str) -> auth.Actor:
+    """Check a password, locking the account for a while after repeated failures."""
+    name = name.strip()
+    failures = store.recent_failed_sign_ins(name, auth.LOCKOUT_MINUTES)
+    if failures >= auth.MAX_FAILED_SIGN_INS:
+        raise auth.PermissionDenied(
+            f"账户“{name}”连续 {failures} 次密码错误，已暂时锁定 {auth.LOCKOUT_MINUTES} 分钟。请稍后再试，或请管理员重置密码。")
+    record = store.user_record(name)
+    if record is None or record["disabled"] or not auth.verify_password(record["password_hash"], password):
+        store.record_event(name or "（空）", "sign_in_failed", name)
+        left = auth.MAX_FAILED_SIGN_INS - failures - 1
+        raise auth.PermissionDenied(f"用户名或密码不正确（或账户已停用）。再错 {left} 次将暂时锁定。" if left > 0 else
+                                    f"用户名或密码不正确。账户已暂时锁定 {auth.LOCKOUT_MINUTES} 分钟。")
+    store.record_event(name, "sign_in", name)
+    return auth.Actor(name, record["role"])

@@ -1,0 +1,74 @@
+"""Who is using the app: local sign-in (or OIDC through st.login when secrets configure it)."""
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from metrics import auth, tracker
+from metrics.ui.common import get_store
+
+VIEW_REQUIRES_SIGN_IN = os.environ.get("METRICS_VIEW_REQUIRES_SIGN_IN", "").lower() in ("1", "true", "yes")
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all: the usual intranet install
+        return False
+
+
+def current_actor() -> auth.Actor | None:
+    if _oidc_configured() and st.user.is_logged_in:
+        name = st.user.get("email") or st.user.get("name") or "oidc"
+        record = get_store().user_record(name)
+        role = record["role"] if record is not None and not record["disabled"] else "viewer"
+        return auth.Actor(name, role)
+    return st.session_state.get("actor")
+
+
+def sign_in_panel() -> None:
+    """The sidebar's account box: who is signed in, or a sign-in form."""
+    actor = current_actor()
+    with st.sidebar:
+        if actor is not None:
+            st.caption(f"已登录：{actor.name}（{auth.ROLE_LABELS[actor.role]}）")
+            if st.button("退出登录", key="sign_out"):
+                if _oidc_configured() and st.user.is_logged_in:
+                    st.logout()
+                st.session_state.pop("actor", None)
+                st.rerun()
+            return
+        if _oidc_configured():
+            st.button("统一身份认证登录", on_click=st.login, key="oidc_sign_in")
+        with st.expander("登录（上传和修改数据需要登录）", expanded=VIEW_REQUIRES_SIGN_IN):
+            with st.form("sign_in", clear_on_submit=True):
+                name = st.text_input("用户名")
+                password = st.text_input("密码", type="password")
+                if st.form_submit_button("登录"):
+                    try:
+                        st.session_state["actor"] = tracker.sign_in(get_store(), name, password)
+                        st.rerun()
+                    except auth.PermissionDenied as exc:
+                        st.error(str(exc))
+        if get_store().users().empty:
+            st.caption("尚未创建任何账户。管理员请在服务器上运行：python -m metrics users add 用户名 --role admin")
+
+
+def gate() -> None:
+    """Stop here unless viewing is open or someone is signed in."""
+    sign_in_panel()
+    if VIEW_REQUIRES_SIGN_IN and current_actor() is None:
+        st.info("本系统设置为登录后才能查看。请在左侧登录。")
+        st.stop()
+
+
+def require_role(action: str) -> auth.Actor:
+    """For pages that change data: show why not and stop, instead of showing controls that would fail."""
+    actor = current_actor()
+    try:
+        auth.require(actor, action)
+    except auth.PermissionDenied as exc:
+        st.info(str(exc))
+        st.stop()
+    return actor

@@ -1,0 +1,77 @@
+"""The admin pages: targets, locked months and the audit log, each refused to the wrong role."""
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO
+from metrics import auth, tracker
+from metrics.store import Store
+
+PAGES = REPO / "metrics" / "ui" / "pages"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "m.duckdb"
+    monkeypatch.setenv("METRICS_DB", str(path))
+    tracker.init_database(Store(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def page(name: str, role: str | None) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
+    if role:
+        at.session_state["actor"] = auth.Actor("测试" + role, role)
+    return at.run()
+
+
+@pytest.mark.parametrize("name", ["targets", "locks", "audit"])
+@pytest.mark.parametrize("role", [None, "viewer", "editor"])
+def test_admin_pages_show_no_controls_to_others(db, name, role):
+    at = page(name, role)
+    assert not at.exception
+    assert at.info and ("无权" in at.info[0].value or "登录" in at.info[0].value)
+    assert not at.button and not at.text_input
+
+
+def test_an_admin_sets_a_target_and_it_is_revised_and_audited(db):
+    at = page("targets", "admin")
+    assert not at.exception
+    at.selectbox[0].set_value("land_cleared")
+    at.number_input[0].set_value(2023)
+    at.selectbox[1].set_value("annual")
+    at.number_input[1].set_value(3100.0)
+    at.text_input[0].input("2023年党工委第3次会议")
+    at.button[0].click().run()
+    assert not at.exception and at.success
+    store = Store(db)
+    history = store.target_history("land_cleared")
+    assert list(history[history.year == 2023].value) == [2800, 3100]
+    assert store.audit_log().action.iloc[0] == "target"
+
+
+def test_a_target_without_a_source_is_refused_in_chinese(db):
+    at = page("targets", "admin")
+    at.button[0].click().run()
+    assert at.error and "来源" in at.error[0].value
+
+
+def test_an_admin_locks_a_month(db):
+    at = page("locks", "admin")
+    at.text_input[0].input("2023-04")
+    at.text_input[1].input("已报送县统计局")
+    at.button[0].click().run()
+    assert not at.exception
+    assert Store(db).locked_periods() == {"2023-04"}
+
+
+def test_the_audit_log_lists_events_for_an_admin(db):
+    Store(db).set_period_lock("2023-04", True, by=auth.Actor("管理员", "admin"), reason="已报送")
+    at = page("audit", "admin")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "锁定" in set(table["操作"]) and "管理员" in set(table["操作人"])
