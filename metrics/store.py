@@ -122,8 +122,34 @@ MIGRATIONS: list[tuple[int, str]] = [
         changed_at TIMESTAMP NOT NULL, reason VARCHAR NOT NULL
     );
     """),
+    (3, """
+    -- The current figure per key, kept in step with observation inside every write's transaction,
+    -- so reads filter a small table instead of ranking every revision.
+    CREATE TABLE current_figure (
+        entity_id INTEGER NOT NULL, indicator_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
+        observation_id BIGINT NOT NULL, months INTEGER NOT NULL, value DOUBLE NOT NULL,
+        batch_id INTEGER NOT NULL
+    );
+    INSERT INTO current_figure
+    SELECT entity_id, indicator_code, period, id, months, value, batch_id FROM current_observation;
+    DROP VIEW current_observation;
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+# The latest revision from a batch that is not undone, for the keys that `keys_sql` selects.
+_LATEST_REVISIONS = """
+    SELECT entity_id, indicator_code, period, id, months, value, batch_id FROM (
+        SELECT o.*, row_number() OVER (
+            PARTITION BY o.entity_id, o.indicator_code, o.period ORDER BY o.revision DESC) AS rn
+        FROM observation o
+        JOIN batch b ON b.id = o.batch_id
+        JOIN ({keys_sql}) k ON k.entity_id = o.entity_id AND k.indicator_code = o.indicator_code
+                           AND k.period = o.period
+        WHERE b.undone_at IS NULL
+    ) ranked WHERE rn = 1
+"""
+_BATCH_KEYS = "SELECT DISTINCT entity_id, indicator_code, period FROM observation WHERE batch_id = ?"
 
 
 @dataclass(frozen=True)
@@ -323,6 +349,7 @@ class Store:
                        AND r.period = w.period
                     """, [batch_id])
                 con.unregister("incoming_writes")
+                _refresh_current(con, batch_id)
             return BatchSummary(batch_id, int(counts.get("new", 0)), int(counts.get("changed", 0)),
                                 int(counts.get("unchanged", 0)))
 
@@ -344,6 +371,7 @@ class Store:
                 check({"id": row[0], "user_name": row[1], "file_name": row[3]})
             n = con.execute("SELECT count(*) FROM observation WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
             con.execute("UPDATE batch SET undone_at = now(), undone_by = ? WHERE id = ?", [user, batch_id])
+            _refresh_current(con, batch_id)
             _audit(con, user, "undo", f"批次{batch_id} {row[3]}", {"undone": False, "figures": n}, {"undone": True})
             return {"batch_id": batch_id, "file_name": row[3], "figures": n}
 
@@ -352,7 +380,7 @@ class Store:
         sql = """
             SELECT o.indicator_code, e.name AS entity, o.period, o.months, o.value,
                    b.illustrative, o.batch_id
-            FROM current_observation o
+            FROM current_figure o
             JOIN entity e ON e.id = o.entity_id
             JOIN batch b ON b.id = o.batch_id
             WHERE 1=1
@@ -375,17 +403,17 @@ class Store:
                 """
                 SELECT o.period, o.months, o.value, o.revision, o.batch_id, b.file_name,
                        b.user_name, b.created_at, b.undone_at, b.illustrative, o.note,
-                       (c.id IS NOT NULL) AS is_current
+                       (c.observation_id IS NOT NULL) AS is_current
                 FROM observation o
                 JOIN entity e ON e.id = o.entity_id
                 JOIN batch b ON b.id = o.batch_id
-                LEFT JOIN current_observation c ON c.id = o.id
+                LEFT JOIN current_figure c ON c.observation_id = o.id
                 WHERE o.indicator_code = ? AND e.name = ?
                 ORDER BY o.period, o.revision
                 """, [code, entity]).df()
 
     def latest_period(self, entity: str | None = None) -> str | None:
-        sql = "SELECT max(o.period) FROM current_observation o"
+        sql = "SELECT max(o.period) FROM current_figure o"
         params = []
         if entity:
             sql += " JOIN entity e ON e.id = o.entity_id WHERE e.name = ?"
@@ -600,6 +628,15 @@ def _locked_periods(con) -> set[str]:
     return {r[0] for r in rows}
 
 
+def _refresh_current(con, batch_id: int) -> None:
+    """Recompute the current figure for every key the batch touched (after a write or an undo)."""
+    con.execute(
+        """DELETE FROM current_figure c USING (""" + _BATCH_KEYS + """) k
+           WHERE c.entity_id = k.entity_id AND c.indicator_code = k.indicator_code AND c.period = k.period""",
+        [batch_id])
+    con.execute("INSERT INTO current_figure " + _LATEST_REVISIONS.format(keys_sql=_BATCH_KEYS), [batch_id])
+
+
 def _schema_version(con) -> int:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
@@ -657,7 +694,7 @@ def _diff(con, rows: pd.DataFrame) -> pd.DataFrame:
                         ELSE 'changed' END AS change
             FROM incoming_rows i
             LEFT JOIN entity e ON e.name = i.entity
-            LEFT JOIN current_observation c
+            LEFT JOIN current_figure c
               ON c.entity_id = e.id AND c.indicator_code = i.indicator_code AND c.period = i.period
             ORDER BY i.indicator_code, i.entity, i.period
             """).df()
