@@ -86,22 +86,25 @@ def derived_series(ind: Indicator, inputs: dict[str, pd.DataFrame]) -> pd.DataFr
 
     The month figure applies the formula to the inputs' month figures; the 累计 applies it to
     their 累计 figures (a year's 整改率 is fixed-to-date over found-to-date, not a mean of months).
+    Only months that every input has are computed.
     """
-    frames = [inputs[c].set_index("period")[["value", "ytd", "months"]] for c in ind.inputs if c in inputs]
-    if len(frames) < len(ind.inputs) or any(f.empty for f in frames):
+    if any(c not in inputs or inputs[c].empty for c in ind.inputs):
         return pd.DataFrame({"period": [], "months": [], "value": [], "ytd": []})
-    periods = sorted(set.intersection(*(set(f.index) for f in frames)))
+    joined = None
+    for c in ind.inputs:
+        part = inputs[c][["period", "months", "value", "ytd"]].rename(
+            columns={"months": f"{c}.months", "value": f"{c}.value", "ytd": f"{c}.ytd"})
+        joined = part if joined is None else joined.merge(part, on="period", how="inner")
+    joined = joined.sort_values("period")
     rows = []
-    for p in periods:
-        month_values = {c: inputs[c].set_index("period").at[p, "value"] for c in ind.inputs}
-        ytd_values = {c: inputs[c].set_index("period").at[p, "ytd"] for c in ind.inputs}
-        value = evaluate_formula(ind.formula, month_values)
-        ytd = evaluate_formula(ind.formula, ytd_values)
-        months = max(int(inputs[c].set_index("period").at[p, "months"]) for c in ind.inputs)
-        rows.append({"period": p, "months": months,
+    for record in joined.to_dict("records"):
+        value = evaluate_formula(ind.formula, {c: record[f"{c}.value"] for c in ind.inputs})
+        ytd = evaluate_formula(ind.formula, {c: record[f"{c}.ytd"] for c in ind.inputs})
+        rows.append({"period": record["period"],
+                     "months": max(int(record[f"{c}.months"]) for c in ind.inputs),
                      "value": math.nan if value is None else round(value, ROUND),
                      "ytd": math.nan if ytd is None else round(ytd, ROUND)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["period", "months", "value", "ytd"])
 
 
 def all_series(indicators: dict[str, Indicator], observations: pd.DataFrame) -> dict[str, pd.DataFrame]:
