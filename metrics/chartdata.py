@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import formatting as fmt
-from .calc import Assessment, split_period, time_progress
+from .calc import Assessment, split_period, time_progress, ytd_label
 from .catalog import ZONE, Indicator
 from .narrative import subject
 
 DEBT_PARTS = ("debt_short_term", "debt_long_term", "bonds_outstanding")
 DEBT_SHARE = "debt_short_share"
+# Line names that are yardsticks rather than data: figures draw them dashed, and tests find the
+# target in a figure's JSON by these names.
+REFERENCE_LINES = frozenset({"目标月均进度", "底线要求", "上限要求", "年末目标", "序时进度", "序时目标"})
 
 
 @dataclass
@@ -132,3 +135,117 @@ def debt_structure_chart_data(series_by_code: dict[str, pd.DataFrame], period: s
         categories=[f"{p[2:4]}年{int(p[5:])}月" for p in periods], bars=bars,
         lines={names[DEBT_SHARE]: share}, unit="亿元", decimals=2, illustrative=illustrative,
         source=_source(illustrative), as_of=period, stacked=True, line_unit="%", line_decimals=1)
+
+
+# ---- screens: comparisons and themes -----------------------------------------------------
+
+HAZARD_COUNTS = ("hazards_found", "hazards_fixed")
+HAZARD_RATE = "hazard_fix_rate"
+
+
+def _trailing_periods(period: str, months_shown: int) -> list[str]:
+    year, month = split_period(period)
+    index = year * 12 + month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - months_shown + 1, index + 1)]
+
+
+def _short_month(period: str) -> str:
+    """'2022-04' → '22年4月': months across a year boundary stay unambiguous."""
+    return f"{period[2:4]}年{int(period[5:])}月"
+
+
+def _rounded(value: float | None, decimals: int) -> float | None:
+    return None if value is None else round(value, decimals)
+
+
+def trend_chart_data(ind: Indicator, series_by_entity: dict[str, pd.DataFrame], period: str,
+                     months_shown: int = 13) -> ChartData:
+    """Each entity's monthly figures over the trailing months, one line per entity: the small
+    multiples of a comparison and, with a single entity, a card's sparkline."""
+    periods = _trailing_periods(period, months_shown)
+    lines = {entity: [_rounded(_value(s, p), ind.decimals + 2) for p in periods]
+             for entity, s in series_by_entity.items()}
+    illustrative = any(_is_illustrative(s, periods) for s in series_by_entity.values())
+    noun = "月度" if ind.kind == "flow" else "月末"
+    return ChartData(
+        title=f"{ind.name}{noun}走势（{ind.unit}）", categories=[_short_month(p) for p in periods],
+        bars={}, lines=lines, unit=ind.unit, decimals=ind.decimals, illustrative=illustrative,
+        source=_source(illustrative), as_of=period)
+
+
+def ranking_chart_data(ind: Indicator, series_by_entity: dict[str, pd.DataFrame], period: str,
+                       reference: Assessment | None = None) -> ChartData:
+    """The entities ranked at one month (累计 for flows, the month-end figure otherwise), best
+    first, with the reference entity's floor, ceiling, year-end target or 序时目标 as a line."""
+    values = {e: v for e, s in series_by_entity.items() if (v := _value(s, period, "ytd")) is not None}
+    order = sorted(values, key=values.__getitem__, reverse=ind.direction != "lower")
+    year, month = split_period(period)
+    measure = f"{year}年{ytd_label(period)}累计" if ind.kind == "flow" else f"{year}年{month}月末"
+    lines: dict[str, list[float | None]] = {}
+    if reference is not None and reference.target is not None and order:
+        if reference.target_kind in ("floor", "ceiling"):
+            lines["底线要求" if reference.target_kind == "floor" else "上限要求"] = [reference.target] * len(order)
+        elif reference.target_kind == "year_end":
+            lines["年末目标"] = [reference.target] * len(order)
+        elif reference.target_kind == "annual" and reference.progress is not None:
+            pace = round(reference.target * reference.progress, ind.decimals + 2)
+            lines["序时目标"] = [pace] * len(order)
+    illustrative = any(_is_illustrative(series_by_entity[e], [period]) for e in order)
+    return ChartData(
+        title=f"{ind.name}{measure}比较（{ind.unit}）", categories=order,
+        bars={measure: [_rounded(values[e], ind.decimals + 2) for e in order]}, lines=lines,
+        unit=ind.unit, decimals=ind.decimals, illustrative=illustrative,
+        source=_source(illustrative), as_of=period)
+
+
+def completion_chart_data(indicators: list[Indicator], assessments: dict[str, Assessment],
+                          title: str) -> ChartData:
+    """Several indicators' 完成率 side by side, each against its own 序时进度 (in percent)."""
+    shown = [i for i in indicators
+             if assessments[i.code].completion is not None and assessments[i.code].progress is not None]
+    illustrative = any(assessments[i.code].illustrative for i in shown)
+    period = assessments[shown[0].code].period if shown else ""
+    return ChartData(
+        title=title, categories=[i.name for i in shown],
+        bars={"累计完成率": [round(assessments[i.code].completion * 100, 1) for i in shown]},
+        lines={"序时进度": [round(assessments[i.code].progress * 100, 1) for i in shown]},
+        unit="%", decimals=1, illustrative=illustrative, source=_source(illustrative), as_of=period)
+
+
+def safety_chart_data(series_by_code: dict[str, pd.DataFrame], period: str, names: dict[str, str],
+                      floor: float | None = None) -> ChartData:
+    """This year's hazards found and fixed by month, with the year-to-date fix rate and its floor."""
+    year, month = split_period(period)
+    periods = _year_periods(year, month)
+    bars = {names[c]: [_value(series_by_code[c], p) for p in periods] for c in HAZARD_COUNTS}
+    rate = [_rounded(_value(series_by_code[HAZARD_RATE], p, "ytd"), 1) for p in periods]
+    lines = {f"累计{names[HAZARD_RATE]}": rate}
+    if floor is not None:
+        lines["底线要求"] = [floor] * len(periods)
+    illustrative = any(_is_illustrative(series_by_code[c], periods) for c in HAZARD_COUNTS)
+    return ChartData(
+        title=f"{year}年安全隐患排查整改情况（条）与累计整改率（%）",
+        categories=[fmt.month_label(p) for p in periods], bars=bars, lines=lines, unit="条",
+        decimals=0, illustrative=illustrative, source=_source(illustrative), as_of=period,
+        line_unit="%", line_decimals=1)
+
+
+def financing_mix_chart_data(series_by_code: dict[str, pd.DataFrame], period: str,
+                             months_shown: int = 13) -> ChartData:
+    """Indirect (bank loans) and direct (bonds) financing, stacked, with the direct share."""
+    periods = _trailing_periods(period, months_shown)
+    loans, bonds, share = [], [], []
+    for p in periods:
+        short, long_, bond = (_value(series_by_code[c], p) for c in DEBT_PARTS)
+        loan = None if short is None or long_ is None else round(short + long_, 4)
+        loans.append(loan)
+        bonds.append(bond)
+        total = None if loan is None or bond is None else loan + bond
+        share.append(round(bond / total * 100, 1) if total else None)
+    illustrative = any(_is_illustrative(series_by_code[c], periods) for c in DEBT_PARTS)
+    return ChartData(
+        title="直接融资与间接融资结构（亿元）与直接融资占比（%）",
+        categories=[_short_month(p) for p in periods],
+        bars={"间接融资（银行贷款）": loans, "直接融资（债券）": bonds}, lines={"直接融资占比": share},
+        unit="亿元", decimals=2, illustrative=illustrative, source=_source(illustrative),
+        as_of=period, stacked=True, line_unit="%", line_decimals=1)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import sys
+from pathlib import Path
 
 from . import auth, backup, calc, catalog, tracker
 from .store import Store, StoreError
@@ -244,6 +246,121 @@ def cmd_health(args, store: Store) -> int:
     return EXIT_OK
 
 
+def cmd_export_deck(args, store: Store) -> int:
+    # python-pptx and openpyxl load only when something is exported.
+    from .export import ImageExportError, TemplateError, export_deck
+    _require_initialised(store)
+    codes = [c.strip() for c in args.indicators.split(",") if c.strip()] if args.indicators else None
+    try:
+        plan, _ = export_deck(store, args.period, args.out, template=args.template, codes=codes,
+                              pictures=args.pictures)
+    except TemplateError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ImageExportError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    except OSError as exc:
+        print(f"错误：无法写入 {args.out}（{exc.strerror or exc}）。请检查目录是否存在、是否有写权限。", file=sys.stderr)
+        return EXIT_USAGE
+    kind = "图片" if args.pictures else "可编辑（原生）"
+    print(f"已生成汇报幻灯片 {args.out}：共 {len(plan.slides)} 页，{kind}图表 {len(plan.charts)} 个。")
+    if any(s.illustrative for s in plan.slides):
+        print("注意：其中含示例数据，相关页面已标注“示例数据”。")
+    return EXIT_OK
+
+
+def cmd_export_chart(args, store: Store) -> int:
+    from .export import ImageExportError, chart_picture, indicator_charts
+    _require_initialised(store)
+    chart = indicator_charts(store, args.code, args.period)[0]
+    try:
+        image = chart_picture(chart.kind, chart.data, args.format)
+    except ImageExportError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    try:
+        with open(args.out, "wb") as f:
+            f.write(image)
+    except OSError as exc:
+        print(f"错误：无法写入 {args.out}（{exc.strerror or exc}）。请检查目录是否存在、是否有写权限。", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"已导出“{chart.data.title}”为 {args.format.upper()}：{args.out}")
+    return EXIT_OK
+
+
+def cmd_import(args, store: Store) -> int:
+    # The readers (calamine, openpyxl) load only when a file is imported.
+    from .ingest import import_file
+    if not os.path.isfile(args.file):
+        print(f"错误：找不到文件“{args.file}”。请检查路径和文件名。", file=sys.stderr)
+        return EXIT_USAGE
+    _require_initialised(store)
+    result = import_file(store, Path(args.file), actor=auth.command_line_actor(args.user), sheet=args.sheet,
+                         dry_run=args.dry_run)
+    if args.json:
+        _print_json(result.as_json())
+        return result.exit_code
+    for problem in result.errors:
+        print(problem.line(), file=sys.stderr)
+    for problem in result.warnings:
+        print(problem.line())
+    counts = result.summary
+    changes = f"新增 {counts['new']} 个、修改 {counts['changed']} 个、未变 {counts['unchanged']} 个数据"
+    if not result.readable:
+        print(f"未导入：无法读取文件“{result.file_name}”。", file=sys.stderr)
+    elif result.errors:
+        print(f"未导入：文件“{result.file_name}”有 {len(result.errors)} 个错误，没有写入任何数据。"
+              "请按上面的说明逐条修改后重新导入。", file=sys.stderr)
+    elif args.dry_run:
+        print(f"试导入通过（未写入）：将{changes}。去掉 --dry-run 即可正式导入。")
+    elif result.batch_id is None:
+        print(f"文件中的 {counts['unchanged']} 个数据与库中完全相同，没有变化，未新建批次。")
+    else:
+        print(f"已导入批次 {result.batch_id}（{result.file_name}）：{changes}。"
+              f"如需撤销：python -m metrics undo {result.batch_id}")
+    return result.exit_code
+
+
+def cmd_template(args, store: Store) -> int:
+    from .ingest import parse_period, write_template
+    if not args.out.lower().endswith(".xlsx"):
+        print(f"参数错误：--out 应为 .xlsx 文件，例如 模板{args.period}.xlsx。", file=sys.stderr)
+        return EXIT_USAGE
+    _require_initialised(store)
+    period = parse_period(args.period)
+    try:
+        write_template(store, period, Path(args.out))
+    except OSError as exc:
+        print(f"错误：无法写入 {args.out}（{exc.strerror or exc}）。请检查目录是否存在、是否有写权限。", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"已生成 {period.label} 的填报模板：{args.out}。填好后用 `python -m metrics import {args.out}` 导入，或在上传页面上传。")
+    return EXIT_OK
+
+
+def cmd_undo(args, store: Store) -> int:
+    from .ingest import undo_upload
+    _require_initialised(store)
+    undone = undo_upload(store, args.batch, auth.command_line_actor(args.user))
+    print(f"已撤销批次 {undone['batch_id']}（{undone['file_name']}）：其中 {undone['figures']} 个数据不再计入，"
+          "被它替换的旧值已恢复。批次及其数据仍保留在修订历史中。")
+    return EXIT_OK
+
+
+def _batch_argument(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"批次编号“{text}”应为正整数，见上传页面的“上传历史”")
+    return int(text)
+
+
+def _period_argument(text: str) -> str:
+    """YYYY-MM, as every period in the store is written."""
+    import re
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"月份“{text}”格式不对，应为 YYYY-MM，例如 2023-04")
+    return text
+
+
 def _require_initialised(store: Store) -> None:
     if not store.is_initialised():
         raise StoreError(f"数据库 {store.path} 尚未初始化。请先运行 `python -m metrics init`（需要示例数据再运行 `python -m metrics demo`）。")
@@ -281,11 +398,41 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="从备份目录恢复数据库和上传存档（原数据库另存保留）")
     p.add_argument("dir", help="`backup` 生成的备份目录")
     sub.add_parser("health", help="检查数据库能否读写、磁盘剩余空间")
+
+    p = sub.add_parser("export-deck", help="生成领导汇报幻灯片（PowerPoint 原生可编辑图表）")
+    p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-04")
+    p.add_argument("--out", required=True, help="输出的 .pptx 文件")
+    p.add_argument("--template", help="办公室的 PowerPoint 模板（.pptx 或 .potx），默认 data/deck_template.pptx")
+    p.add_argument("--indicators", help="指标编码，用逗号分隔；默认为全部有目标的指标，滞后的在前")
+    p.add_argument("--pictures", action="store_true", help="图表以图片插入（需要 Chromium），而非可编辑图表")
+
+    p = sub.add_parser("export-chart", help="把一个指标的月度图表导出为 PNG 或 SVG 图片（需要 Chromium）")
+    p.add_argument("code", help="指标编码，例如 land_cleared")
+    p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-04")
+    p.add_argument("--format", required=True, choices=["png", "svg"], help="图片格式")
+    p.add_argument("--out", required=True, help="输出文件")
+
+    p = sub.add_parser("import", help="校验并导入一个数据文件（.xlsx、.xls、.csv）；有错误时整个文件不导入")
+    p.add_argument("file", help="要导入的文件")
+    p.add_argument("--dry-run", action="store_true", help="只校验和预览，不写入")
+    p.add_argument("--sheet", help="要读取的工作表（默认：第一个有可识别表头的工作表）")
+    p.add_argument("--user", help="记录为上传人（默认：当前系统用户）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+
+    p = sub.add_parser("template", help="生成某月的填报模板（.xlsx）")
+    p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-05")
+    p.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+
+    p = sub.add_parser("undo", help="撤销一次上传（按批次编号），恢复它替换的旧值")
+    p.add_argument("batch", type=_batch_argument, help="批次编号，见上传页面的“上传历史”或导入时的提示")
+    p.add_argument("--user", help="记录为撤销人（默认：当前系统用户）")
     return parser
 
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": cmd_show, "ledger": cmd_ledger,
-            "users": cmd_users, "backup": cmd_backup, "restore": cmd_restore, "health": cmd_health}
+            "users": cmd_users, "backup": cmd_backup, "restore": cmd_restore, "health": cmd_health,
+            "export-deck": cmd_export_deck, "export-chart": cmd_export_chart,
+            "import": cmd_import, "template": cmd_template, "undo": cmd_undo}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -610,6 +610,25 @@ class Store:
                 for pid in problems["id"]]
         return summary, problems, measures
 
+    # ---- export support ----
+
+    def periods(self, entity: str | None = None) -> list[str]:
+        """Months that hold at least one current figure, latest first (the export page's choices)."""
+        sql = "SELECT DISTINCT o.period FROM current_figure o"
+        params = []
+        if entity:
+            sql += " JOIN entity e ON e.id = o.entity_id WHERE e.name = ?"
+            params.append(entity)
+        with self.connect() as con:
+            return [row[0] for row in con.execute(sql + " ORDER BY o.period DESC", params).fetchall()]
+
+    # ---- ingest support ----
+
+    @staticmethod
+    def locked_periods_in(con) -> set[str]:
+        """The locked months as an open transaction sees them (for `commit_batch`'s before_commit)."""
+        return _locked_periods(con)
+
 
 def _audit(con, user: str, action: str, subject: str, before, after) -> None:
     """Append one event; the log is never updated or deleted."""

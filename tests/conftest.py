@@ -48,3 +48,113 @@ def run_cli(*args: str, db: Path, check: bool = False) -> subprocess.CompletedPr
     if check and result.returncode != 0:
         raise AssertionError(f"exit {result.returncode}: {result.stderr}")
     return result
+
+
+@pytest.fixture(scope="session")
+def shared_demo_store(tmp_path_factory) -> Store:
+    """The illustrative series in one database for the whole run, for tests that only read it
+    (exports): built once instead of once per test."""
+    store = Store(tmp_path_factory.mktemp("shared_demo") / "metrics.duckdb")
+    tracker.init_database(store)
+    tracker.load_demo(store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def import_corpus(tmp_path_factory) -> dict[str, Path]:
+    """Every file of the import corpus (tests/import_fixtures.py), built once per run: name → path."""
+    from import_fixtures import build_corpus
+    return build_corpus(tmp_path_factory.mktemp("import_corpus"))
+
+
+# ---- the screens: AppTest and a real browser against `streamlit run` ------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory) -> Path:
+    """A database file with the illustrative series, built once; tests get copies of it."""
+    store = Store(tmp_path_factory.mktemp("demo_db") / "metrics.duckdb")
+    tracker.init_database(store)
+    tracker.load_demo(store)
+    return store.path
+
+
+@pytest.fixture
+def app_db(demo_db_file, tmp_path, monkeypatch) -> Path:
+    """A private copy of the demo database for one AppTest: METRICS_DB points at it, and
+    Streamlit's caches are empty before and after so no test sees another test's store."""
+    import streamlit as st
+
+    path = tmp_path / "metrics.duckdb"
+    shutil.copyfile(demo_db_file, path)
+    monkeypatch.setenv("METRICS_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def running_app(demo_db_file, tmp_path_factory) -> str:
+    """`streamlit run app.py` on a free port with its own copy of the demo database; the base URL."""
+    import time
+    import urllib.request
+
+    workdir = tmp_path_factory.mktemp("running_app")
+    db = workdir / "metrics.duckdb"
+    shutil.copyfile(demo_db_file, db)
+    port = free_port()
+    log = open(workdir / "streamlit.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true"],
+        cwd=REPO, env={**os.environ, "METRICS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"streamlit exited with {server.returncode}: {(workdir / 'streamlit.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("streamlit did not answer /_stcore/health within 90 seconds")
+            time.sleep(0.25)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium driven by Playwright (`playwright install` cannot download here)."""
+    requires_system_tool(CHROMIUM, "the browser tests drive Debian's Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

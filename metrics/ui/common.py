@@ -1,12 +1,20 @@
-"""What every page shares: the store, cached reads keyed on the data version, and labels."""
+"""What every page shares: the store, cached reads keyed on the data version, the language, the
+pickers kept in the URL, and the blocks pages are built from (banner, chart with its 汇报
+sentence, indicator card)."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import tracker
+from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, tracker
 from metrics.store import Store, StoreError
 
-ILLUSTRATIVE_LABEL = "示例数据"
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+STATUS_BADGE = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
 
 
 @st.cache_resource
@@ -25,12 +33,447 @@ def get_store() -> Store:
         st.stop()
 
 
+# ---- cached reads: keyed on the data version, so another process's writes show at once ---------
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def overview(data_version: int, entity: str, period: str | None):
-    """Cached on the data version, so another process's writes show on the next run."""
+    """(period, assessments, series) for one entity at one month."""
     return tracker.assessed_overview(get_store(), entity, period)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def ledger(data_version: int):
     return get_store().ledger()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def entities(data_version: int) -> pd.DataFrame:
+    return get_store().entities()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def periods(data_version: int, entity: str) -> list[str]:
+    return get_store().periods(entity)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def targets(data_version: int) -> pd.DataFrame:
+    return get_store().targets()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def indicator_by_entity(data_version: int, code: str) -> dict[str, pd.DataFrame]:
+    """One indicator's series (with 累计, derived ones computed) for every entity holding it."""
+    ind = catalog.indicator(code)
+    wanted = {c: catalog.indicator(c) for c in (code, *ind.inputs)}
+    observations = get_store().observations(codes=list(wanted))
+    return {entity: calc.all_series(wanted, frame)[code] for entity, frame in observations.groupby("entity")}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def history(data_version: int, code: str, entity: str) -> pd.DataFrame:
+    return get_store().history(code, entity)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def report_figures(data_version: int, code: str) -> pd.DataFrame:
+    return get_store().report_figures(code)
+
+
+# ---- language ------------------------------------------------------------------------------
+
+def language() -> str:
+    """The session's language: the URL's ?lang=, else the last choice, else Chinese."""
+    return _remembered("lang", list(i18n.LANGUAGES), i18n.DEFAULT_LANGUAGE)
+
+
+def t(key: str, **values) -> str:
+    return i18n.t(key, language(), **values)
+
+
+def language_switch() -> str:
+    return _url_choice("lang", list(i18n.LANGUAGES), i18n.DEFAULT_LANGUAGE, i18n.t("language"),
+                       widget=st.sidebar.segmented_control, format_func=i18n.LANGUAGES.get, required=True)
+
+
+# ---- pickers whose choice lives in the URL -----------------------------------------------------
+
+def _remembered(key: str, options: list[str], default: str) -> str:
+    for candidate in (st.query_params.get(key), st.session_state.get(f"chosen_{key}")):
+        if candidate in options:
+            return candidate
+    return default
+
+
+def _url_choice(key: str, options: list[str], default: str, label: str, *, widget=None, **widget_args) -> str:
+    """A picker whose choice is written to the URL (?key=value), so a view can be bookmarked and
+    shared, and to the session, because switching pages drops the URL's parameters."""
+    widget_key = f"picker_{key}"
+
+    def remember() -> None:
+        st.session_state[f"chosen_{key}"] = st.session_state[widget_key]
+        st.query_params[key] = st.session_state[widget_key]
+
+    chosen = _remembered(key, options, default)
+    st.session_state[widget_key] = chosen
+    (widget or st.selectbox)(label, options, key=widget_key, on_change=remember, **widget_args)
+    st.session_state[f"chosen_{key}"] = chosen
+    st.query_params[key] = chosen
+    return chosen
+
+
+def entity_picker(store: Store) -> str:
+    names = list(entities(store.data_version())["name"])
+    return _url_choice("entity", names, catalog.ZONE, t("entity"))
+
+
+def period_picker(store: Store, entity: str) -> str | None:
+    """The month shown; defaults to the entity's latest month with data."""
+    choices = periods(store.data_version(), entity)
+    if not choices:
+        return None
+    lang = language()
+    return _url_choice("period", choices, choices[0], t("period"),
+                       format_func=lambda p: i18n.period_name(p, lang))
+
+
+def indicator_picker() -> str:
+    inds = catalog.indicators()
+    lang = language()
+    return _url_choice("indicator", list(inds), next(iter(inds)), t("indicator"),
+                       format_func=lambda c: f"{i18n.category_name(inds[c].category, lang)} · "
+                                             f"{i18n.indicator_name(inds[c], lang)}")
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page shows: one entity at one month, every indicator assessed, and the series."""
+    entity: str
+    period: str
+    assessments: dict[str, calc.Assessment]
+    series: dict[str, pd.DataFrame]
+    indicator: str | None = None
+
+    def sentences(self, codes) -> str:
+        """The 汇报 sentences of several indicators, one per line."""
+        return "\n".join(narrative.indicator_sentence(catalog.indicator(c), self.assessments[c], self.entity)
+                         for c in codes)
+
+    def illustrative(self, codes) -> bool:
+        return any(self.assessments[c].illustrative for c in codes)
+
+    def target(self, code: str) -> dict | None:
+        """This year's target row for the indicator (kind, value, phasing, source, …)."""
+        year, _ = calc.split_period(self.period)
+        return calc.target_for(targets(get_store().data_version()), code, self.entity, year)
+
+    def phasing(self, code: str) -> tuple[float, ...] | None:
+        return (self.target(code) or {}).get("phasing")
+
+
+def view_header(title: str, *, pick_indicator: bool = False) -> View:
+    """The page's title with its pickers beside it; stops with a hint when there is no data."""
+    store = get_store()
+    columns = st.columns([5, 4, 2, 2] if pick_indicator else [9, 2, 2], vertical_alignment="bottom")
+    heading, pickers = columns[0], columns[1:]
+    indicator = None
+    if pick_indicator:
+        with pickers.pop(0):
+            indicator = indicator_picker()
+    with pickers[0]:
+        entity = entity_picker(store)
+    with pickers[1]:
+        period = period_picker(store, entity)
+    with heading:
+        st.markdown(f"### {inert(title)}")
+    if period is None:
+        no_data_stop()
+    period, assessments, series = overview(store.data_version(), entity, period)
+    return View(entity, period, {a.code: a for a in assessments}, series, indicator)
+
+
+# ---- blocks --------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$])")
+
+
+def inert(text: str) -> str:
+    """Data shown inside Markdown (names uploads can create) renders as plain text."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def no_data_stop() -> None:
+    st.info(t("no_data"))
+    st.stop()
+
+
+def illustrative_banner(illustrative: bool) -> None:
+    if illustrative:
+        st.warning(t("illustrative_banner"), icon=":material/science:")
+
+
+def _png_renderer():
+    """(render, problem): a function from figure to PNG bytes, or why pictures cannot be made.
+
+    metrics.export.images belongs to the export work: the screens use it when it is there and
+    say so plainly when it is not, so a page never breaks on it.
+    """
+    try:
+        from metrics.export import images
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("metrics.export", "metrics.export.images"):
+            raise
+        return None, t("png_unavailable")
+    try:
+        images.find_browser()
+    except images.ImageExportError as exc:
+        return None, str(exc)
+    # The agreed name is figure_to_png; the module currently offers figure_image(figure, fmt).
+    render = getattr(images, "figure_to_png", None) or (lambda fig: images.figure_image(fig, "png"))
+    return render, None
+
+
+def _add_to_deck(codes: list[str]) -> None:
+    deck = st.session_state.setdefault("deck_indicators", [])
+    deck.extend(c for c in codes if c not in deck)
+    lang = language()
+    names = "、".join(i18n.indicator_name(catalog.indicator(c), lang) for c in codes)
+    st.toast(i18n.t("added_to_deck", lang, names=names, count=len(deck)), icon=":material/playlist_add_check:")
+
+
+def chart_block(fig: go.Figure, sentence: str | None, codes: list[str], key: str) -> None:
+    """A chart, its 汇报 sentence ready to copy (unless a neighbouring chart already shows it),
+    and the picture and deck controls under it."""
+    st.plotly_chart(fig, key=f"chart_{key}", config=PLOTLY_CONFIG, theme=None)
+    if sentence:
+        st.caption(t("report_sentence"))
+        st.code(sentence, language=None, wrap_lines=True)
+    with st.container(horizontal=True, gap="small"):
+        render, problem = _png_renderer()
+        if render is None:
+            st.caption(problem)
+        else:
+            st.download_button(t("download_png"), data=lambda: render(fig), file_name=f"{key}.png",
+                               mime="image/png", key=f"png_{key}", on_click="ignore",
+                               icon=":material/download:")
+        in_deck = all(c in st.session_state.get("deck_indicators", []) for c in codes)
+        st.button(t("in_deck") if in_deck else t("add_to_deck"), key=f"deck_{key}", on_click=_add_to_deck,
+                  args=(codes,), icon=":material/playlist_add:", disabled=in_deck)
+
+
+def indicator_chart_block(ind: catalog.Indicator, a: calc.Assessment, series: pd.DataFrame,
+                          entity: str, key: str) -> None:
+    """An indicator's months against last year and its target, with its 汇报 sentence."""
+    data = chartdata.monthly_chart_data(ind, series, a, entity)
+    chart_block(charts.build_monthly_figure(data), narrative.indicator_sentence(ind, a, entity), [ind.code], key)
+
+
+def _yoy_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
+    """同比 as officials read it: 个百分点 for rates, places moved for ranks, % otherwise."""
+    if ind.unit == "位" and a.ytd is not None and a.ytd_last_year is not None:
+        moved = int(round(a.ytd_last_year - a.ytd))
+        return t("card_rank_up" if moved >= 0 else "card_rank_down", n=abs(moved))
+    if a.yoy_pp is not None:
+        return t("card_gap", sign="+" if a.yoy_pp >= 0 else "−", points=f"{abs(a.yoy_pp):,.1f}")
+    if a.yoy_pct is None:
+        return "—"
+    return ("+" if a.yoy_pct > 0 else "") + fmt.percent(a.yoy_pct)
+
+
+def _pace_line(ind: catalog.Indicator, a: calc.Assessment) -> str:
+    """完成率 against 序时进度 in a status badge; met or not for floors and ceilings; for a
+    balance or rank to bring down, how far it still is from the year-end target."""
+    badge = STATUS_BADGE[a.status]
+    if a.progress is not None:
+        gap = t("card_gap", sign="+" if a.gap_pp >= 0 else "−", points=f"{abs(a.gap_pp):,.1f}")
+        pace = t("card_pace", completion=fmt.percent(a.completion, is_fraction=True),
+                 progress=fmt.percent(a.progress, is_fraction=True))
+        return f":{badge}-badge[{gap}] :small[{pace}]"
+    if a.target_kind in ("floor", "ceiling"):
+        return f":{badge}-badge[{t('card_met') if a.status == 'green' else t('card_not_met')}]"
+    if a.status == "none":
+        return f":gray-badge[{t('status_none')}]"
+    excess = a.ytd - a.target
+    if excess <= 0:
+        return f":{badge}-badge[{t('card_within_target')}]"
+    distance = (t("card_places_short", n=int(round(excess))) if ind.unit == "位"
+                else t("card_over_target", amount=fmt.amount(excess, ind.unit, ind.decimals)))
+    return f":{badge}-badge[{t('status_' + a.status)}] :small[{distance}]"
+
+
+def _target_parts(ind: catalog.Indicator, a: calc.Assessment) -> tuple[str, str]:
+    """(what kind of target, the figure) — an example target carries a *."""
+    if a.target is None:
+        return t("card_no_target"), ""
+    decimals = 0 if float(a.target).is_integer() else ind.decimals
+    label = {"annual": "card_annual", "year_end": "card_year_end", "floor": "card_floor",
+             "ceiling": "card_ceiling"}[a.target_kind]
+    return t(label), fmt.amount(a.target, ind.unit, decimals) + ("*" if a.target_illustrative else "")
+
+
+def _target_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
+    return " ".join(part for part in _target_parts(ind, a) if part)
+
+
+def indicator_card(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.ChartData) -> None:
+    """One indicator on the overview: 累计 (or the month-end level) and this month, the target,
+    完成率 against 序时进度 in its status colour, 同比, and a sparkline."""
+    with st.container(border=True, gap=None):
+        st.markdown(f"**{inert(i18n.indicator_name(ind, language(), short=True))}**", wrap=False)
+        if a.ytd is None:
+            st.caption(t("card_no_data"))
+            return
+        with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center",
+                          gap="xsmall", wrap=False):
+            figure = f":small[{t('card_ytd') if ind.kind == 'flow' else t('card_level')}] **{fmt.amount(a.ytd, ind.unit, ind.decimals)}**"
+            if ind.kind == "flow":
+                figure += f" :small[{t('card_month')} {fmt.number(a.value, ind.decimals)}]"
+            st.markdown(figure, wrap=False)
+            st.plotly_chart(charts.build_sparkline(spark, a.status), width=72, height=28, theme=None,
+                            config={"staticPlot": True}, key=f"spark_{ind.code}")
+        st.markdown(_pace_line(ind, a), wrap=False)
+        st.markdown(f":small[{inert(_target_text(ind, a))}｜{t('card_yoy')} {inert(_yoy_text(ind, a))}]", wrap=False)
+
+
+def card_grid(groups: dict[str, list], render, columns: int = 3, per_row: int = 2) -> None:
+    """Titled groups of cards dealt into columns, each group to the shortest column so far, so the
+    whole grid is as short as it can be and fits one screen."""
+    heights, placed = [0] * columns, [[] for _ in range(columns)]
+    for title, items in groups.items():
+        shortest = heights.index(min(heights))
+        placed[shortest].append(title)
+        heights[shortest] += 1 + -(-len(items) // per_row)
+    for column, titles in zip(st.columns(columns, gap="medium"), placed):
+        with column, st.container(gap="xsmall"):
+            for title in titles:
+                st.markdown(f"**{inert(title)}**")
+                items = groups[title]
+                for start in range(0, len(items), per_row):
+                    for cell, item in zip(st.columns(per_row, gap="xsmall"), items[start:start + per_row]):
+                        with cell:
+                            render(item)
+
+
+def ledger_counts(data_version: int) -> dict:
+    """The ledger as listed problem by problem, beside the report's own summary count."""
+    summary, problems, measures = ledger(data_version)
+    return {
+        "total": len(problems), "done": int((problems["status"] == "done").sum()),
+        "in_progress": int((problems["status"] == "in_progress").sum()),
+        "measures": len(measures), "measures_done": int((measures["status"] == "done").sum()),
+        "measures_open": int((measures["status"] != "done").sum()),
+        "summary_done": int(summary["summary_done"]), "summary_in_progress": int(summary["summary_in_progress"]),
+    }
+
+
+def ledger_summary(data_version: int) -> None:
+    """Problems and measures by status in two lines; the report's disagreeing summary stays visible."""
+    counts = ledger_counts(data_version)
+    st.markdown(f"**{t('ledger_progress')}** :small[{t('ledger_line', **counts)}]")
+    if (counts["done"], counts["in_progress"]) != (counts["summary_done"], counts["summary_in_progress"]):
+        st.caption(t("ledger_disagrees", done=counts["summary_done"], in_progress=counts["summary_in_progress"]))
+
+
+def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
+    """本月值, 累计值, the target, 完成率 against 序时进度, 同比 and 环比 in one row."""
+    cells = []
+    if ind.kind == "flow":
+        cells.append((t("metric_month"), fmt.amount(a.value, ind.unit, ind.decimals)))
+    cells.append((t("metric_ytd") if ind.kind == "flow" else t("metric_level"), fmt.amount(a.ytd, ind.unit, ind.decimals)))
+    kind, figure = _target_parts(ind, a)
+    cells.append((kind if figure else t("metric_target"), figure or kind))
+    completion = fmt.percent(a.completion, is_fraction=True)
+    if a.progress is not None:
+        completion += f" / {fmt.percent(a.progress, is_fraction=True)}"
+    cells.append((t("metric_completion"), completion))
+    cells.append((t("metric_yoy"), _yoy_text(ind, a)))
+    cells.append((t("metric_mom"), "—" if a.mom_pct is None else ("+" if a.mom_pct > 0 else "") + fmt.percent(a.mom_pct)))
+    for column, (label, value) in zip(st.columns(len(cells)), cells):
+        column.metric(label, value, border=True)
+    st.markdown(_pace_line(ind, a))
+
+
+def months_table(ind: catalog.Indicator, series: pd.DataFrame, period: str) -> pd.DataFrame:
+    """This year's months with 累计, the same month and period last year, 同比 and 环比."""
+    year, month = calc.split_period(period)
+    rows = []
+    for m in range(1, month + 1):
+        p = f"{year:04d}-{m:02d}"
+        a = calc.assess(ind, series, p, None)
+        last = calc.same_period_last_year(p)
+        hit = series.loc[series["period"] == last, "value"]
+        rows.append({
+            t("col_month"): i18n.period_name(p, language()),
+            t("col_value"): fmt.number(a.value, ind.decimals),
+            t("col_ytd"): fmt.number(a.ytd, ind.decimals),
+            t("col_last_year"): fmt.number(None if hit.empty else float(hit.iloc[0]), ind.decimals),
+            t("col_last_year_ytd"): fmt.number(a.ytd_last_year, ind.decimals),
+            t("col_yoy"): _yoy_text(ind, a),
+            t("col_mom"): "—" if a.mom_pct is None else ("+" if a.mom_pct > 0 else "") + fmt.percent(a.mom_pct),
+        })
+    return pd.DataFrame(rows)
+
+
+def _status_label(status: str) -> str:
+    return t("status_done") if status == "done" else t("status_in_progress")
+
+
+def report_figures_table(data_version: int, ind: catalog.Indicator) -> None:
+    """The report's figures for the indicator, each with the section and sentence it comes from."""
+    figures = report_figures(data_version, ind.code)
+    if figures.empty:
+        st.caption(t("no_report_figures"))
+        return
+    st.dataframe(pd.DataFrame({
+        t("entity"): figures["entity_name"],
+        t("col_year"): [str(y) if y else "—" for y in figures["year"]],
+        t("col_scope"): [t(f"scope_{s}") for s in figures["scope"]],
+        t("col_figure"): [text or fmt.amount(v, u, ind.decimals if u == ind.unit else 1)
+                          for text, v, u in zip(figures["value_text"], figures["value"], figures["unit"])],
+        t("col_section"): "报告" + figures["section"],
+        t("col_phrase"): figures["phrase"],
+    }), hide_index=True)
+
+
+def history_table(data_version: int, ind: catalog.Indicator, entity: str) -> pd.DataFrame:
+    """Every revision, newest first: the figure, who uploaded it, when, from which file."""
+    revisions = history(data_version, ind.code, entity).sort_values(["period", "revision"], ascending=False)
+    return pd.DataFrame({
+        t("col_month"): revisions["period"],
+        t("col_value"): [fmt.number(v, ind.decimals) for v in revisions["value"]],
+        t("col_revision"): revisions["revision"],
+        t("col_batch"): revisions["batch_id"],
+        t("col_file"): revisions["file_name"],
+        t("col_user"): revisions["user_name"],
+        t("col_when"): revisions["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        t("col_current"): ["✓" if c else "" for c in revisions["is_current"]],
+        t("col_undone"): ["" if pd.isna(u) else f"{u:%Y-%m-%d %H:%M}" for u in revisions["undone_at"]],
+    })
+
+
+def problems_table(data_version: int, ids: list[str] | None = None) -> pd.DataFrame:
+    """Ledger problems (all, or those listed) with status, lead unit, deadline and indicators."""
+    _, problems, measures = ledger(data_version)
+    if ids is not None:
+        problems = problems[problems["id"].isin(ids)]
+    lang = language()
+    inds = catalog.indicators()
+    counts = measures.groupby("problem_id")["status"].agg(lambda s: f"{(s == 'done').sum()}/{len(s)}")
+    return pd.DataFrame({
+        t("col_id"): problems["id"],
+        t("col_section"): problems["section"],
+        t("col_title"): problems["title"],
+        t("col_status"): [_status_label(s) for s in problems["status"]],
+        t("col_lead_unit"): [u or t("not_given") for u in problems["lead_unit"]],
+        t("col_deadline"): [d or t("not_given") for d in problems["deadline"]],
+        t("col_indicators"): ["、".join(i18n.indicator_name(inds[c], lang) for c in codes if c in inds)
+                              for codes in problems["indicators"]],
+        t("col_measures"): [counts.get(pid, "0/0") for pid in problems["id"]],
+    })
+
+
+def measures_table(data_version: int, problem_id: str) -> pd.DataFrame:
+    _, _, measures = ledger(data_version)
+    rows = measures[measures["problem_id"] == problem_id]
+    return pd.DataFrame({t("col_ordinal"): rows["ordinal"], t("col_measure"): rows["text"],
+                         t("col_status"): [_status_label(s) for s in rows["status"]]})

@@ -1,0 +1,210 @@
+"""Plotly figures from ChartData: pure functions shared by the screens and the picture export.
+
+Conventions every figure keeps: a font family that renders Chinese, month axes as categories
+(never dates, so no day numbers appear), thousands separators and never SI suffixes (k, M, G),
+a calm palette with red/amber/green kept for status, a dashed reference line (target pace,
+floor, ceiling, 序时进度) named as in the ChartData so it can be found in the figure's JSON,
+and a 示例数据 stamp whenever the data is illustrative.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .chartdata import REFERENCE_LINES, ChartData
+
+FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, sans-serif"
+STATUS_COLORS = {"green": "#2e7d32", "amber": "#e69f00", "red": "#c62828", "none": "#8a96a3"}
+# Blues and greys: nothing here can be mistaken for a status colour.
+PALETTE = ("#2f5d8a", "#9fb6cd", "#5b7fa6", "#c9d4de", "#41566b", "#7f93a8")
+LINE_COLOR = "#37474f"
+REFERENCE_COLOR = "#6d5d4b"
+MUTED = "#c5d1dc"
+ILLUSTRATIVE_STAMP = "示例数据"
+
+
+def _number_format(decimals: int) -> str:
+    return f",.{max(decimals, 0)}f"
+
+
+def _hover(unit: str, decimals: int) -> str:
+    return f"%{{fullData.name}}<br>%{{x}}：%{{y:{_number_format(decimals)}}}{unit}<extra></extra>"
+
+
+def _value_axis(unit: str, decimals: int) -> dict:
+    # At most one decimal on an axis (a balance of 12.50 reads 12.5 there); exponentformat="none"
+    # keeps plotly from ever writing 1.2k or 3M.
+    return dict(tickformat=_number_format(min(decimals, 1)), exponentformat="none",
+                ticksuffix="%" if unit == "%" else "", gridcolor="#e6ebf0", zeroline=False,
+                rangemode="tozero", automargin=True)
+
+
+def _base_layout(fig: go.Figure, data: ChartData, height: int) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=data.title, x=0, xanchor="left", font=dict(size=15)),
+        font=dict(family=FONT_FAMILY, size=12, color="#263238"),
+        separators=".,",
+        height=height,
+        margin=dict(l=10, r=10, t=70, b=40),
+        paper_bgcolor="white", plot_bgcolor="white",
+        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=11)),
+        hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+    )
+    if data.illustrative:
+        fig.add_annotation(
+            name="illustrative", text=ILLUSTRATIVE_STAMP, xref="paper", yref="paper", x=1, y=1.0,
+            xanchor="right", yanchor="bottom", yshift=28, showarrow=False,
+            font=dict(size=12, color="#6d5d4b"), bgcolor="#f4efe6", bordercolor="#c8b89a",
+            borderwidth=1, borderpad=3)
+    if data.source:
+        fig.add_annotation(name="source", text=data.source, xref="paper", yref="paper", x=0, y=0,
+                           xanchor="left", yanchor="top", yshift=-24, showarrow=False,
+                           font=dict(size=10, color="#78909c"))
+    return fig
+
+
+def _line_trace(name: str, values, categories, unit: str, decimals: int, color: str | None = None) -> go.Scatter:
+    """A data line (solid, with markers) or a reference line (dashed)."""
+    is_reference = name in REFERENCE_LINES
+    return go.Scatter(
+        name=name, x=categories, y=values, connectgaps=False,
+        mode="lines" if is_reference else "lines+markers",
+        line=dict(color=color or (REFERENCE_COLOR if is_reference else LINE_COLOR), width=2,
+                  dash="dash" if is_reference else "solid"),
+        hovertemplate=_hover(unit, decimals))
+
+
+def build_monthly_figure(data: ChartData, height: int = 380) -> go.Figure:
+    """Bars per category (grouped, or stacked when data.stacked) with the ChartData's lines.
+
+    Serves every bars-and-lines ChartData: an indicator's months against last year and the
+    target pace or floor, the debt structure with its short-term share on a second axis
+    (data.line_unit), hazards found and fixed with the fix rate.
+    """
+    second_axis = bool(data.line_unit) and data.line_unit != data.unit
+    fig = make_subplots(specs=[[{"secondary_y": second_axis}]])
+    for i, (name, values) in enumerate(data.bars.items()):
+        fig.add_trace(go.Bar(name=name, x=data.categories, y=values,
+                             marker_color=PALETTE[i % len(PALETTE)],
+                             hovertemplate=_hover(data.unit, data.decimals)),
+                      secondary_y=False)
+    line_unit = data.line_unit or data.unit
+    line_decimals = data.line_decimals if data.line_unit else data.decimals
+    for name, values in data.lines.items():
+        fig.add_trace(_line_trace(name, values, data.categories, line_unit, line_decimals),
+                      secondary_y=second_axis)
+    fig.update_layout(barmode="stack" if data.stacked else "group", bargap=0.25)
+    fig.update_xaxes(type="category", automargin=True)
+    # Units are in the title; an axis title would only crowd the tick labels.
+    fig.update_yaxes(**_value_axis(data.unit, data.decimals), secondary_y=False)
+    if second_axis:
+        # This plotly.js syncs an overlaying axis to the primary's grid (63.5%, 52.9%, …): round ticks instead.
+        fig.update_yaxes(**_value_axis(data.line_unit, data.line_decimals), showgrid=False, tickmode="auto",
+                         secondary_y=True)
+    return _base_layout(fig, data, height)
+
+
+# The debt ChartData carries its stacking and second axis itself; the name stays for callers.
+build_debt_figure = build_monthly_figure
+
+
+def build_ytd_figure(data: ChartData, height: int = 340) -> go.Figure:
+    """累计完成率 month by month as a line, against the dashed 序时进度 line (both in %)."""
+    fig = go.Figure()
+    for name, values in data.bars.items():
+        fig.add_trace(_line_trace(name, values, data.categories, data.unit, data.decimals,
+                                  color=PALETTE[0]))
+    for name, values in data.lines.items():
+        fig.add_trace(_line_trace(name, values, data.categories, data.unit, data.decimals))
+    fig.update_xaxes(type="category", automargin=True)
+    fig.update_yaxes(**_value_axis(data.unit, data.decimals))
+    return _base_layout(fig, data, height)
+
+
+def build_completion_figure(data: ChartData, height: int = 340) -> go.Figure:
+    """Several indicators' 完成率 as bars, each with its own 序时进度 as a dash across its bar:
+    the indicators are separate things, so their paces are marks, not a connected line."""
+    fig = go.Figure()
+    for name, values in data.bars.items():
+        fig.add_trace(go.Bar(name=name, x=data.categories, y=values, marker_color=PALETTE[0],
+                             hovertemplate=_hover(data.unit, data.decimals)))
+    for name, values in data.lines.items():
+        fig.add_trace(go.Scatter(name=name, x=data.categories, y=values, mode="markers",
+                                 marker=dict(symbol="line-ew-open", size=60, color=REFERENCE_COLOR,
+                                             line=dict(color=REFERENCE_COLOR, width=3)),
+                                 hovertemplate=_hover(data.unit, data.decimals)))
+    fig.update_layout(bargap=0.45)
+    fig.update_xaxes(type="category", automargin=True)
+    fig.update_yaxes(**_value_axis(data.unit, data.decimals))
+    return _base_layout(fig, data, height)
+
+
+def build_ranking_figure(data: ChartData, highlight: str | None = None, height: int | None = None) -> go.Figure:
+    """Entities as sorted horizontal bars, best on top, the highlighted one in the strong colour;
+    any reference (the highlighted entity's floor, target or pace) as a dashed vertical line."""
+    fig = go.Figure()
+    colors = [PALETTE[0] if c == highlight else MUTED for c in data.categories]
+    for name, values in data.bars.items():
+        fig.add_trace(go.Bar(
+            name=name, y=data.categories, x=values, orientation="h", marker_color=colors,
+            text=[None if v is None else f"{v:{_number_format(data.decimals)}}" for v in values],
+            textposition="outside", cliponaxis=False,
+            hovertemplate=f"%{{y}}：%{{x:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
+    for name, values in data.lines.items():
+        fig.add_trace(go.Scatter(
+            name=name, x=values, y=data.categories, mode="lines",
+            line=dict(color=REFERENCE_COLOR, width=2, dash="dash"),
+            hovertemplate=f"{name}：%{{x:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    fig.update_xaxes(**_value_axis(data.unit, data.decimals))
+    fig.update_layout(showlegend=bool(data.lines))
+    return _base_layout(fig, data, height or max(260, 80 + 36 * len(data.categories)))
+
+
+def build_small_multiples(data: ChartData, highlight: str | None = None, columns: int = 4,
+                          height_per_row: int = 170) -> go.Figure:
+    """One small panel per entity (each ChartData line), on a shared scale, with every other
+    entity drawn faintly behind it for context."""
+    names = list(data.lines)
+    rows = max(1, -(-len(names) // columns))
+    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, subplot_titles=names,
+                        horizontal_spacing=0.03, vertical_spacing=0.22 / rows)
+    for i, name in enumerate(names):
+        row, col = i // columns + 1, i % columns + 1
+        for other in names:
+            if other != name:
+                fig.add_trace(go.Scatter(x=data.categories, y=data.lines[other], mode="lines",
+                                         line=dict(color="#e3e8ee", width=1), hoverinfo="skip",
+                                         showlegend=False), row=row, col=col)
+        fig.add_trace(go.Scatter(
+            name=name, x=data.categories, y=data.lines[name], mode="lines", showlegend=False,
+            line=dict(color=PALETTE[0] if name == highlight else PALETTE[4], width=2.5 if name == highlight else 1.5),
+            hovertemplate=_hover(data.unit, data.decimals)), row=row, col=col)
+    # First, middle and last month only, with half a category of room at each end, so labels of
+    # neighbouring panels and the y axis's 0 never collide.
+    ticks = sorted({0, len(data.categories) // 2, len(data.categories) - 1}) if data.categories else []
+    fig.update_xaxes(type="category", tickangle=0, tickfont=dict(size=10),
+                     tickvals=[data.categories[i] for i in ticks], range=[-0.5, len(data.categories) - 0.5])
+    # A trend needs no zero baseline, and without one the lowest tick clears the month labels.
+    fig.update_yaxes(**{**_value_axis(data.unit, data.decimals), "rangemode": "normal"})
+    fig.update_annotations(font=dict(size=12, family=FONT_FAMILY))
+    return _base_layout(fig, data, 90 + height_per_row * rows)
+
+
+def build_sparkline(data: ChartData, status: str = "none", height: int = 34) -> go.Figure:
+    """A bare trend line for a card: no axes, the last point marked in the status colour."""
+    fig = go.Figure()
+    for name, values in list(data.lines.items())[:1]:
+        points = [(c, v) for c, v in zip(data.categories, values) if v is not None]
+        fig.add_trace(go.Scatter(name=name, x=data.categories, y=values, mode="lines",
+                                 line=dict(color=PALETTE[4], width=1.5),
+                                 hovertemplate=f"%{{x}}：%{{y:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
+        if points:
+            fig.add_trace(go.Scatter(x=[points[-1][0]], y=[points[-1][1]], mode="markers", hoverinfo="skip",
+                                     marker=dict(color=STATUS_COLORS.get(status, STATUS_COLORS["none"]), size=6)))
+    fig.update_layout(height=height, margin=dict(l=2, r=4, t=2, b=2), showlegend=False,
+                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+                      font=dict(family=FONT_FAMILY, size=10), separators=".,")
+    fig.update_xaxes(type="category", visible=False)
+    fig.update_yaxes(visible=False, tickformat=_number_format(data.decimals), exponentformat="none")
+    return fig

@@ -1,0 +1,202 @@
+"""Every UI string, in Chinese (the default) and English. Pages call `t("key")` through
+metrics.ui.common, which knows the session's language; nothing here imports Streamlit.
+
+The 汇报 sentences (metrics.narrative) and the chart texts (metrics.chartdata) stay Chinese in
+both languages: they are the words that go into the Chinese report and the slides.
+"""
+from __future__ import annotations
+
+from .calc import split_period
+from .catalog import Indicator, categories
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh"
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    # app and navigation
+    "app_title": ("开发区指标跟踪", "Zone indicator tracker"),
+    "language": ("语言 / Language", "语言 / Language"),
+    "section_indicators": ("指标", "Indicators"),
+    "section_themes": ("专题", "Themes"),
+    "section_data": ("数据", "Data"),
+    "page_overview": ("总览", "Overview"),
+    "page_detail": ("指标详情", "Indicator detail"),
+    "page_compare": ("对比", "Comparison"),
+    "page_debt": ("债务结构", "Debt structure"),
+    "page_investment": ("招商与外资", "Investment & foreign capital"),
+    "page_land": ("用地", "Land"),
+    "page_safety": ("安全生产", "Work safety"),
+    "page_rectification": ("整改进展", "Rectification progress"),
+    "page_upload": ("数据上传", "Upload data"),
+    "page_export": ("导出汇报", "Export deck"),
+    # pickers
+    "period": ("月份", "Month"),
+    "entity": ("主体", "Entity"),
+    "indicator": ("指标", "Indicator"),
+    "no_data": ("还没有任何数据。请在“数据上传”页面上传本月数据，或运行 `python -m metrics demo` 载入示例数据。",
+                "No figures yet. Upload this month's figures on the Upload page, or run "
+                "`python -m metrics demo` to load illustrative data."),
+    "illustrative_banner": ("【示例数据】本页的月度数字为系统生成的示例数据，不是真实统计；标有“示例目标”的目标也非正式目标。",
+                            "[示例数据 — illustrative] The monthly figures on this page are generated examples, "
+                            "not real statistics; targets marked 示例目标 are not official."),
+    "illustrative": ("示例数据", "示例数据 (illustrative)"),
+    # chart helper
+    "report_sentence": ("汇报口径（可复制）", "Report sentence (Chinese, ready to copy)"),
+    "download_png": ("下载PNG", "Download PNG"),
+    "add_to_deck": ("加入汇报", "Add to deck"),
+    "added_to_deck": ("已加入汇报：{names}（共 {count} 项）", "Added to the deck: {names} ({count} in total)"),
+    "in_deck": ("已在汇报中", "In the deck"),
+    "png_unavailable": ("PNG 导出模块（metrics.export.images）尚未安装，暂不能下载图片。",
+                        "The PNG exporter (metrics.export.images) is not installed yet; pictures cannot be downloaded."),
+    # overview
+    "headline": ("{on_pace} 项达到序时进度，{behind} 项滞后", "{on_pace} on pace, {behind} behind"),
+    "headline_as_of": ("截至{period}  ·  {entity}  ·  目标后标 * 的为示例目标", "As of {period}  ·  {entity}  ·  targets marked * are examples"),
+    "card_ytd": ("累计", "YTD"),
+    "card_level": ("月末", "Month-end"),
+    "card_month": ("本月", "Month"),
+    "card_annual": ("年度目标", "Annual target"),
+    "card_year_end": ("年末目标", "Year-end target"),
+    "card_floor": ("不低于", "At least"),
+    "card_ceiling": ("不高于", "At most"),
+    "card_pace": ("完成{completion}｜序时{progress}", "done {completion} | pace {progress}"),
+    "card_yoy": ("同比", "YoY"),
+    "card_no_target": ("无目标", "No target"),
+    "card_met": ("达标", "Met"),
+    "card_not_met": ("未达标", "Not met"),
+    "card_gap": ("{sign}{points}个百分点", "{sign}{points} pts"),
+    "card_within_target": ("已控制在目标以内", "Within target"),
+    "card_over_target": ("高于目标{amount}", "{amount} above target"),
+    "card_places_short": ("距目标差{n}位", "{n} places short"),
+    "card_rank_up": ("前进{n}位", "up {n}"),
+    "card_rank_down": ("后退{n}位", "down {n}"),
+    "card_no_data": ("暂无数据", "No data"),
+    "ledger_progress": ("整改进展", "Rectification"),
+    "ledger_line": ("问题 {total} 个：已完成 {done}，推进中 {in_progress}  ·  措施 {measures} 项：已完成 {measures_done}，推进中 {measures_open}",
+                    "{total} problems: {done} done, {in_progress} in progress  ·  {measures} measures: {measures_done} done, {measures_open} in progress"),
+    "ledger_disagrees": ("报告汇总称已完成 {done} 个、推进中 {in_progress} 个，与其逐项清单不一致（详见整改进展）",
+                         "The report's summary says {done} done and {in_progress} in progress, which disagrees with its own list (see Rectification)"),
+    # status
+    "status_green": ("达到序时进度", "On pace"),
+    "status_amber": ("略滞后", "Slightly behind"),
+    "status_red": ("滞后", "Behind"),
+    "status_none": ("无目标", "No target"),
+    # detail
+    "metric_month": ("本月值", "This month"),
+    "metric_ytd": ("累计值", "Year to date"),
+    "metric_level": ("月末值", "Month-end"),
+    "metric_target": ("目标", "Target"),
+    "metric_completion": ("完成率 / 序时进度", "Completion / time pace"),
+    "metric_yoy": ("同比", "Year on year"),
+    "metric_mom": ("环比", "Month on month"),
+    "months_table": ("逐月数据（与上年同期比较）", "Month by month, against the same month last year"),
+    "col_month": ("月份", "Month"),
+    "col_value": ("本月值", "Month"),
+    "col_ytd": ("累计值", "YTD"),
+    "col_last_year": ("上年同月", "Same month last year"),
+    "col_last_year_ytd": ("上年同期累计", "Last year YTD"),
+    "col_yoy": ("同比", "YoY"),
+    "col_mom": ("环比", "MoM"),
+    "report_figures": ("报告数据及出处", "Figures in the report, with citations"),
+    "no_report_figures": ("报告中没有引用该指标的数据。", "The report quotes no figure for this indicator."),
+    "col_year": ("年份", "Year"),
+    "col_scope": ("口径", "Scope"),
+    "col_figure": ("数值", "Figure"),
+    "col_section": ("报告章节", "Report section"),
+    "col_phrase": ("原文", "Quoted sentence"),
+    "scope_year": ("全年", "Full year"),
+    "scope_since_inspection": ("巡察整改以来", "Since the inspection"),
+    "scope_point": ("时点", "Point in time"),
+    "history": ("修订记录", "Revision history"),
+    "history_caption": ("每次更正都保留旧值：谁、何时、从哪个上传批次改的。", "Every correction keeps the old figure: who changed it, when, and from which upload."),
+    "col_revision": ("版本", "Revision"),
+    "col_batch": ("批次", "Batch"),
+    "col_file": ("文件", "File"),
+    "col_user": ("上传人", "By"),
+    "col_when": ("时间", "When"),
+    "col_current": ("当前值", "Current"),
+    "col_undone": ("已撤销", "Undone"),
+    "definition": ("口径", "Definition"),
+    "formula": ("计算公式：{formula}", "Formula: {formula}"),
+    "problems": ("对应的巡察问题", "Inspection problems this indicator measures"),
+    "no_problems": ("该指标未对应巡察问题。", "This indicator measures no inspection problem."),
+    "target_source": ("目标来源：{source}", "Target source: {source}"),
+    # themes
+    "debt_intro": ("融资平台贷款按期限分层，短期债务占比越低越好。", "The financing platform's borrowing by maturity; a lower short-term share is better."),
+    "investment_intro": ("亿元项目签约、招引、开工、竣工，以及有效投资和实际到账外资。", "Projects over 100 million yuan signed, attracted, started and completed, with effective investment and foreign capital received."),
+    "land_intro": ("低效用地清理、新获批土地，以及亩均税收、亩均产出的底线要求。", "Inefficient land cleared, new land approved, and the per-mu tax and output floors."),
+    "safety_intro": ("安全隐患排查与整改，整改率不低于底线要求。", "Hazards found and fixed; the fix rate must stay above its floor."),
+    # compare
+    "rank_caption": ("{entity}在 {count} 个{kind}中列第 {rank} 位", "{entity} ranks {rank} of {count} {kind}"),
+    "not_ranked": ("{entity}在该月没有该指标数据，未参与排名。", "{entity} has no figure for this month and is not ranked."),
+    "kind_zone": ("开发区", "zones"),
+    "kind_enterprise": ("企业", "enterprises"),
+    "small_multiples": ("各主体走势", "Trends by entity"),
+    # rectification
+    "problems_total": ("问题总数", "Problems"),
+    "problems_done": ("已整改完成（逐项清单）", "Done (per the list)"),
+    "problems_in_progress": ("正在推进（逐项清单）", "In progress (per the list)"),
+    "measures_done": ("措施已完成", "Measures done"),
+    "summary_says": ("报告汇总口径：已完成 {done} 个，正在推进 {in_progress} 个", "The report's summary: {done} done, {in_progress} in progress"),
+    "list_says": ("报告逐项清单：已整改完成 {done} 个，正在推进 {in_progress} 个。本台账按逐项清单记录每个问题的状态。",
+                  "The report's own list: {done} done, {in_progress} in progress. This ledger holds each problem as listed."),
+    "col_ordinal": ("序号", "Order"),
+    "col_measure": ("整改措施", "Measure"),
+    "disagreement_title": ("报告前后口径不一致（按逐项清单记录，未作调整）", "The report disagrees with itself (held as listed, not reconciled)"),
+    "filter_status": ("按状态筛选", "Filter by status"),
+    "status_done": ("已完成", "Done"),
+    "status_in_progress": ("推进中", "In progress"),
+    "col_id": ("编号", "No."),
+    "col_title": ("问题", "Problem"),
+    "col_status": ("状态", "Status"),
+    "col_lead_unit": ("牵头单位", "Lead unit"),
+    "col_deadline": ("完成时限", "Deadline"),
+    "col_indicators": ("关联指标", "Indicators"),
+    "col_measures": ("措施", "Measures"),
+    "not_given": ("报告未载明", "Not given in the report"),
+    "measures_of": ("{id} {title} — 整改措施", "{id} {title} — measures"),
+}
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
+    """The string for `key` in `lang`, with `values` filled into its {placeholders}."""
+    zh, en = _STRINGS[key]
+    text = en if lang == "en" else zh
+    return text.format(**values) if values else text
+
+
+# The catalogue's English names are definitions ("Projects of 100 million yuan or more signed");
+# a card has room for a label, and four cards must not all start "Projects of 100 million…".
+_SHORT_NAMES_EN = {
+    "invoice_sales": "Invoiced industrial sales", "county_sales_share": "Share of county sales",
+    "tax_per_mu": "Tax per mu", "output_per_mu": "Output per mu", "provincial_rank": "Provincial ranking",
+    "hightech_new": "New high-tech firms", "srdi_provincial_new": "New provincial SRDI firms",
+    "srdi_municipal_new": "New municipal SRDI firms", "smart_workshop_new": "New smart workshops",
+    "listed_enterprises_new": "New firms in statistics", "projects_signed_100m": "Big projects signed",
+    "projects_introduced_100m": "Big projects attracted", "projects_started_100m": "Big projects started",
+    "projects_completed_100m": "Big projects completed", "effective_investment": "Effective investment",
+    "foreign_capital": "Foreign capital received", "land_cleared": "Inefficient land cleared",
+    "land_approved": "New land approved", "debt_short_term": "Short-term loans",
+    "debt_long_term": "Long-term loans", "bonds_outstanding": "Bonds outstanding",
+    "debt_short_share": "Short-term debt share", "hazards_found": "Hazards found",
+    "hazards_fixed": "Hazards fixed", "hazard_fix_rate": "Hazard fix rate",
+}
+
+
+def indicator_name(ind: Indicator, lang: str = DEFAULT_LANGUAGE, short: bool = False) -> str:
+    if lang != "en":
+        return ind.name
+    return _SHORT_NAMES_EN.get(ind.code, ind.name_en) if short else ind.name_en
+
+
+def category_name(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    if lang != "en":
+        return name
+    return next((c.name_en for c in categories() if c.name == name), name)
+
+
+def period_name(period: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """'2023-04' → 2023年4月 or Apr 2023."""
+    year, month = split_period(period)
+    return f"{_MONTHS_EN[month - 1]} {year}" if lang == "en" else f"{year}年{month}月"

@@ -1,0 +1,13 @@
+"""Monthly uploads: read a file staff already keep, explain every problem, preview, commit, undo.
+
+    from metrics.ingest import import_file, preview_file
+    result = import_file(store, Path("四月月报.xlsx"), actor=actor)
+    result.ok, result.errors, result.warnings, result.summary, result.batch_id
+"""
+from .errors_xlsx import errors_workbook
+from .normalise import Period, parse_period
+from .pipeline import ImportResult, PeriodLocked, PreviewOutdated, import_file, preview_file, undo_upload
+from .problems import Problem
+from .template import write_template
+
+__all__ = ["ImportResult", "Period", "PeriodLocked", "PreviewOutdated", "Problem", "errors_workbook", "import_file", "parse_period", "preview_file", "undo_upload", "write_template"]

@@ -1,0 +1,483 @@
+"""Recognising how a sheet is laid out, and reading out one entry per figure cell.
+
+Four shapes are understood, all by their headers, wherever the header row sits under titles:
+- long: one row per figure, with a 期间 column;
+- wide: one row per indicator, one column per month;
+- template: the long shape `template` writes, with a guide column that is never imported;
+- monthly_report (统计月报): one row per indicator by name, 本月 / 1-4月累计 / 同比 columns, the month
+  taken from the title or the sheet name, a 单位：万元 line, 其中 sub-rows, 合计 rows, 注 footnotes,
+  and two-row headers with merged cells.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+
+from .. import catalog
+from ..catalog import Indicator
+from .normalise import (MissingYear, Period, ValueProblem, clean_text, is_unit, normalise_unit, parse_period,
+                        period_in_text)
+from .problems import CellRef, Problems, UnreadableFile
+from .read import MAX_TITLE_ROWS, CellIssue, SheetData, Workbook
+
+ROLE_WORDS = {
+    "code": {"指标编码", "指标代码", "编码", "代码", "code", "indicator", "indicator_code", "indicatorcode"},
+    "name": {"指标名称", "指标", "名称", "项目", "指标项", "指标名", "项目名称", "indicator_name", "name"},
+    "period": {"期间", "月份", "统计期间", "统计月份", "时间", "日期", "年月", "报告期", "period", "month"},
+    "unit": {"单位", "计量单位", "unit"},
+    "entity": {"主体", "主体名称", "entity", "企业", "企业名称"},
+    "note": {"备注", "说明", "note", "notes", "remark", "remarks"},
+    "ignored": {"序号", "no", "no.", "行次", "编号", "上年同期", "去年同期", "上年同期数", "上年同期累计",
+                "上年同月", "上年同期值"},
+}
+MONTH_WORDS = {"数值", "本月值", "当月值", "本月", "当月", "本月数", "当月数", "value", "本月完成", "当月完成",
+               "本期", "本期数", "本期值", "本月实绩"}
+YTD_WORDS = {"累计值", "本年累计", "累计", "ytd", "本年累计值", "年初至今", "累计数", "本年累计完成", "累计完成",
+             "本年累计数"}
+SUB_VALUE_WORDS = {"绝对值", "数值", "金额", "完成", "完成值", "完成数", "实绩", "数量", "总量", "绝对数", "总额", "value"}
+YOY = re.compile(r"(同比|增幅|增速|比上年同期|比去年同期|增长|增减|yoy).*")
+YTD_SPAN = re.compile(r"(?:(\d{4})年)?1[-~～至—–](\d{1,2})月份?(?:累计|合计)?(?:值|数|完成)?")
+UNIT_LINE = re.compile(r"(?:^|[\s，,;；])(?:计量)?单位[:：]\s*([^\s，,;；]+)")
+FOOTNOTE = re.compile(r"(注|说明|备注)\s*[:：\d]|(数据来源|资料来源|填报人|制表|审核|联系人|负责人|填报日期|统计负责人)")
+TOTAL = re.compile(r"(合计|总计|小计|全区合计|全区总计|总合计)")
+ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[(][一二三四五六七八九十\d]+[)]|\d+[、.)](?!\d)|[①-⑳])\s*")
+SUB_ROW = re.compile(r"^其中[:：]?\s*")
+HEADER_UNIT = re.compile(r"^(.*?)[(（]([^()（）]*)[)）]$")
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    header: str
+    role: str                   # code | name | period | unit | entity | note | value | yoy | ignored | unknown
+    measure: str | None = None  # value and yoy columns: "month" or "ytd"
+    period: Period | None = None
+    unit: str | None = None     # a unit the header names: 数值（万元）
+    needs_year: bool = False    # a header such as "4月" when no year is known
+
+
+@dataclass
+class Table:
+    sheet: SheetData
+    layout: str                 # long | wide | template | monthly_report
+    header_rows: tuple[int, ...]
+    columns: list[Column]
+    period: Period | None       # from the title or the sheet name
+    unit: str | None            # the 单位：万元 line above the header
+
+    def role(self, role: str) -> Column | None:
+        return next((c for c in self.columns if c.role == role), None)
+
+    @property
+    def value_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.role in ("value", "yoy")]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One figure cell of the file, with everything the layout says about it."""
+    cell: CellRef
+    issue: CellIssue | None
+    code: str
+    entity: str
+    measure: str                # month | ytd | yoy
+    yoy_of: str | None          # for a 同比 cell: whether it compares the month or the 累计
+    period: Period | None       # from the column header or the title; None when the row gives it
+    period_cell: CellRef | None
+    unit: str | None            # the unit the figure is written in, where the file says so
+    unit_cell: CellRef | None   # the cell naming that unit, when it is a cell of this row
+    unit_source: str            # where `unit` came from, for messages
+    note: str
+
+
+# ---- header recognition ----------------------------------------------------------------------
+
+def split_header_unit(text: str, known_units: set[str]) -> tuple[str, str | None]:
+    """"数值（万元）" → ("数值", "万元"); brackets that do not hold a unit stay part of the label."""
+    text = clean_text(text)
+    match = HEADER_UNIT.match(text)
+    if match and match.group(1).strip() and is_unit(match.group(2), known_units):
+        return match.group(1).strip(), normalise_unit(match.group(2))
+    return text, None
+
+
+def header_key(text: str) -> str:
+    return re.sub(r"\s+", "", clean_text(text)).strip("*:：").lower()
+
+
+def classify_header(raw, context_year: int | None, known_units: set[str], index: int = 0) -> Column:
+    if raw is None or raw == "":
+        return Column(index, "", "unknown")
+    shown = raw.strftime("%Y-%m") if hasattr(raw, "strftime") else clean_text(raw)
+    if not isinstance(raw, str):
+        return _period_column(index, shown, raw, None, context_year)
+    label, unit = split_header_unit(raw, known_units)
+    key = header_key(label)
+    if not key:
+        return Column(index, shown, "unknown")
+    if "参考" in key:
+        return Column(index, shown, "ignored")
+    for role, words in ROLE_WORDS.items():
+        if key in words:
+            return Column(index, shown, role, unit=unit)
+    if key in MONTH_WORDS:
+        return Column(index, shown, "value", "month", unit=unit)
+    if key in YTD_WORDS:
+        return Column(index, shown, "value", "ytd", unit=unit)
+    if YOY.fullmatch(key):
+        return Column(index, shown, "yoy", unit=unit)
+    span = YTD_SPAN.fullmatch(key)
+    if span:
+        year = int(span.group(1)) if span.group(1) else context_year
+        month = int(span.group(2))
+        if year is None:
+            return Column(index, shown, "value", "ytd", unit=unit, needs_year=True)
+        if 1 <= month <= 12:
+            return Column(index, shown, "value", "ytd", Period(year, month, 1), unit)
+    return _period_column(index, shown, raw if unit is None else label, unit, context_year)
+
+
+def _period_column(index: int, shown: str, raw, unit: str | None, context_year: int | None) -> Column:
+    try:
+        period = parse_period(raw, context_year)
+    except MissingYear:
+        return Column(index, shown, "value", "month", unit=unit, needs_year=True)
+    except ValueProblem:
+        return Column(index, shown, "unknown")
+    if period.months > 1:
+        if period.first_month != 1:
+            return Column(index, shown, "unknown")
+        return Column(index, shown, "value", "ytd", period, unit)
+    return Column(index, shown, "value", "month", period, unit)
+
+
+def _compose(top: Column, bottom: Column, top_raw, bottom_raw, context_year, known_units, index) -> Column:
+    """One column of a two-row header: the merged group above, the sub-heading below."""
+    if bottom.header == "":
+        return replace(top, index=index)
+    if top.header == "":
+        return replace(bottom, index=index)
+    header = f"{top.header}/{bottom.header}"
+    if bottom.role == "yoy":
+        return Column(index, header, "yoy", top.measure, top.period, bottom.unit or "%")
+    if header_key(split_header_unit(str(bottom_raw), known_units)[0]) in SUB_VALUE_WORDS:
+        return replace(top, index=index, header=header, unit=bottom.unit or top.unit)
+    if top.role == "value" and bottom.role == "value":
+        period = bottom.period or top.period
+        if bottom.measure == "ytd" and period is not None and bottom.period is None:
+            period = Period(period.year, period.month, 1)
+        return Column(index, header, "value", bottom.measure, period, bottom.unit or top.unit,
+                      needs_year=period is None and (top.needs_year or bottom.needs_year))
+    if bottom.role != "unknown":
+        return replace(bottom, index=index, header=header)
+    joined = classify_header(f"{clean_text(top_raw)}{clean_text(bottom_raw)}", context_year, known_units, index)
+    return replace(joined, header=header)
+
+
+def find_table(book: Workbook, sheet_name: str | None = None) -> Table | None:
+    """The first sheet (or the named one) with a recognisable header, and how it is laid out."""
+    if sheet_name is not None and sheet_name not in book.sheet_names:
+        raise UnreadableFile(f"文件中没有名为“{sheet_name}”的工作表。文件中的工作表有：{'、'.join(book.sheet_names)}。")
+    for name in [sheet_name] if sheet_name is not None else book.sheet_names:
+        table = recognise_sheet(book.sheet(name))
+        if table is not None:
+            return table
+    return None
+
+
+def recognise_sheet(sheet: SheetData) -> Table | None:
+    rows = sheet.rows
+    known_units = {i.unit for i in catalog.indicators().values()} | {"%"}
+    name_period, name_year = period_in_text(sheet.name)
+    title_period, title_year, unit_line = None, None, None
+    for r in range(min(len(rows), MAX_TITLE_ROWS + 1)):
+        row = rows[r]
+        year = title_year or name_year
+        single = [classify_header(v, year, known_units, i) for i, v in enumerate(row)]
+        if _is_header(single):
+            columns, header_rows = single, (r,)
+            if r + 1 < len(rows) and _is_subheader(rows[r + 1], single, year, known_units):
+                below = [classify_header(v, year, known_units, i) for i, v in enumerate(rows[r + 1])]
+                merged_top = _fill_merged(row, rows[r + 1], sheet.merged, r)
+                top = [classify_header(v, year, known_units, i) for i, v in enumerate(merged_top)]
+                width = max(len(top), len(below))
+                top += [Column(i, "", "unknown") for i in range(len(top), width)]
+                below += [Column(i, "", "unknown") for i in range(len(below), width)]
+                columns = [_compose(top[i], below[i], _at(merged_top, i), _at(rows[r + 1], i), year, known_units, i)
+                           for i in range(width)]
+                header_rows = (r, r + 1)
+            columns = _assign_yoy_measures(columns)
+            unit_line = unit_line or _unit_line(row, known_units)
+            return Table(sheet, _layout_name(columns), header_rows, columns,
+                         title_period or name_period, unit_line)
+        for cell in row:
+            if isinstance(cell, str) and cell.strip():
+                unit_line = unit_line or _unit_line([cell], known_units)
+                if title_period is None:
+                    title_period, found_year = period_in_text(cell)
+                    title_year = title_year or found_year
+    return None
+
+
+def _at(row: list, index: int):
+    return row[index] if index < len(row) else ""
+
+
+def _is_header(columns: list[Column]) -> bool:
+    roles = {c.role for c in columns}
+    return bool(roles & {"code", "name"}) and "value" in roles
+
+
+def _is_subheader(row: list, top: list[Column], year, known_units) -> bool:
+    """A second header row: only labels, none under the indicator column, at least one we know."""
+    cells = [(i, v) for i, v in enumerate(row) if v not in ("", None)]
+    if not cells:
+        return False
+    indicator_columns = {c.index for c in top if c.role in ("code", "name")}
+    if any(i in indicator_columns for i, _ in cells):
+        return False
+    if any(not isinstance(v, str) for _, v in cells):
+        return False
+    keys = [header_key(split_header_unit(v, known_units)[0]) for _, v in cells]
+    if any(re.fullmatch(r"[+-]?[\d.,]+%?", key) for key in keys):
+        return False
+    return any(key in SUB_VALUE_WORDS or classify_header(v, year, known_units, i).role in ("value", "yoy")
+               for key, (i, v) in zip(keys, cells))
+
+
+def _fill_merged(top_row: list, bottom_row: list, merged, r: int) -> list:
+    """The top header row with each merged group's label copied over the columns it spans.
+
+    Without merge information (CSV, ODS), a label is carried right over empty top cells that
+    have a sub-heading beneath them, which is how a merged group looks once unmerged.
+    """
+    filled = list(top_row) + [""] * max(0, len(bottom_row) - len(top_row))
+    spans = [(c0, c1) for r0, c0, r1, c1 in merged if r0 <= r <= r1 and c1 > c0]
+    if spans:
+        for c0, c1 in spans:
+            for c in range(c0 + 1, min(c1 + 1, len(filled))):
+                filled[c] = filled[c0]
+        return filled
+    for c in range(1, len(filled)):
+        if filled[c] in ("", None) and _at(bottom_row, c) not in ("", None) and filled[c - 1] not in ("", None):
+            filled[c] = filled[c - 1]
+    return filled
+
+
+def _assign_yoy_measures(columns: list[Column]) -> list[Column]:
+    """A single-row 同比 column compares the value column to its left."""
+    out, last_value = [], None
+    for column in columns:
+        if column.role == "value":
+            last_value = column
+        elif column.role == "yoy" and column.measure is None and last_value is not None:
+            column = replace(column, measure=last_value.measure, period=last_value.period,
+                             needs_year=last_value.needs_year)
+        out.append(column)
+    return out
+
+
+def _unit_line(cells: list, known_units: set[str]) -> str | None:
+    for cell in cells:
+        if isinstance(cell, str):
+            match = UNIT_LINE.search(clean_text(cell))
+            if match and is_unit(match.group(1), known_units):
+                return normalise_unit(match.group(1))
+    return None
+
+
+def _layout_name(columns: list[Column]) -> str:
+    roles = {c.role for c in columns}
+    if "period" in roles:
+        guide = any(c.role == "ignored" and "参考" in c.header for c in columns)
+        return "template" if guide and {"code", "name"} <= roles else "long"
+    months = {c.period.key for c in columns if c.role == "value" and c.period is not None}
+    return "wide" if len(months) > 1 else "monthly_report"
+
+
+# ---- reading entries out of the body -----------------------------------------------------------
+
+class IndicatorNames:
+    """Codes, Chinese and English names of the catalogue, looked up the forgiving-but-exact way."""
+
+    def __init__(self, indicators: dict[str, Indicator]):
+        self.indicators = indicators
+        self._lookup: dict[str, str] = {}
+        for code, ind in indicators.items():
+            for key in (code, ind.name, ind.name_en):
+                self._lookup[_name_key(key)] = code
+
+    def match(self, text: str) -> str | None:
+        return self._lookup.get(_name_key(text))
+
+    def suggestion(self, text: str) -> str:
+        names = {ind.name: code for code, ind in self.indicators.items()}
+        candidates = difflib.get_close_matches(clean_label(text), list(names) + list(self.indicators), n=1, cutoff=0.4)
+        if not candidates:
+            return "请使用模板中的指标名称或编码（`python -m metrics catalog` 可查看全部指标）"
+        code = names.get(candidates[0], candidates[0])
+        return f"您是否要填“{self.indicators[code].name}”（{code}）？请改为模板中的指标名称或编码"
+
+
+def _name_key(text: str) -> str:
+    return re.sub(r"\s+", "", clean_label(text)).casefold()
+
+
+def clean_label(text) -> str:
+    """A row label without its numbering, its 其中 and a unit in brackets: "（1）其中：亩均税收（万元/亩）"."""
+    label = clean_text(text)
+    for _ in range(2):
+        label = ORDINAL.sub("", label)
+        label = SUB_ROW.sub("", label)
+    label = HEADER_UNIT.sub(lambda m: m.group(1) if m.group(1).strip() else m.group(0), label).strip()
+    return label.rstrip(":：").strip()
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> list[Entry]:
+    """One entry per non-blank figure cell; rows that are not figures (合计, 注, headings) are skipped."""
+    sheet = table.sheet
+    known_units = {i.unit for i in names.indicators.values()} | {"%"}
+    code_col, name_col = table.role("code"), table.role("name")
+    period_col, unit_col = table.role("period"), table.role("unit")
+    entity_col, note_col = table.role("entity"), table.role("note")
+    value_cols = table.value_columns
+    if not _check_columns(table, problems):
+        return []
+    entries: list[Entry] = []
+    parent_code = None
+    for r in range(max(table.header_rows) + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+
+        def cell(column: Column | None):
+            return None if column is None else _at(row, column.index)
+
+        def ref(column: Column) -> CellRef:
+            return CellRef(sheet.name, r, column.index, column.header, cell(column))
+
+        filled = [v for v in row if not _blank(v)]
+        if not filled and not any((r, c.index) in sheet.issues for c in value_cols):
+            continue
+        code_text = "" if _blank(cell(code_col)) else clean_text(cell(code_col))
+        name_raw = cell(name_col)
+        name_text = "" if _blank(name_raw) else clean_text(name_raw)
+        label = code_text or name_text
+        first_text = next((clean_text(v) for v in filled if isinstance(v, str)), "")
+        if FOOTNOTE.match(first_text) and names.match(label) is None:
+            continue
+        if TOTAL.fullmatch(re.sub(r"\s+", "", clean_label(label))):
+            continue
+        has_figures = any(not _blank(cell(c)) or (r, c.index) in sheet.issues for c in value_cols)
+        # Only report-shaped sheets nest "其中" rows; in a long table an indented name is just a typo.
+        is_sub_row = table.layout in ("monthly_report", "wide") and (
+            bool(SUB_ROW.match(ORDINAL.sub("", name_text)))
+            or (isinstance(name_raw, str) and name_raw[:1] in (" ", "\u3000") and parent_code is not None))
+        entity = catalog.ZONE if _blank(cell(entity_col)) else clean_text(cell(entity_col))
+
+        code = names.match(code_text) if code_text else None
+        by_name = names.match(name_text) if name_text else None
+        if code_text and name_text and code and by_name and code != by_name:
+            problems.error(
+                f"指标编码“{code_text}”与指标名称“{name_text}”不是同一个指标（编码对应“{names.indicators[code].name}”）。"
+                "请核对这一行，改成一致的编码和名称。", **ref(code_col).where())
+            continue
+        code = code or (by_name if not code_text else None)
+        if code is None:
+            if is_sub_row and parent_code is not None and not code_text:
+                # "其中：理士电池" under an indicator row is that indicator for the named entity.
+                code, entity = parent_code, clean_label(label)
+            elif not has_figures:
+                continue
+            else:
+                bad = code_col if code_text else name_col
+                problems.error(f"没有这个指标。{names.suggestion(label)}；如果这一行不需要导入，请删除它。",
+                               **ref(bad).where())
+                continue
+        if not is_sub_row:
+            parent_code = code
+        unit, unit_cell, unit_source = _row_unit(table, row, r, unit_col, name_col, name_text, known_units)
+        note = "" if _blank(cell(note_col)) else clean_text(cell(note_col))
+        period_cell = ref(period_col) if period_col is not None and not _blank(cell(period_col)) else None
+        for column in value_cols:
+            value = cell(column)
+            issue = sheet.issues.get((r, column.index))
+            if _blank(value) and issue is None:
+                continue
+            if period_col is not None and period_cell is None and column.period is None:
+                problems.error("有数值但“期间”为空。请填写这个数值所属的月份，例如 2023-05。",
+                               **CellRef(sheet.name, r, period_col.index, period_col.header, "").where())
+                continue
+            column_unit = column.unit or table.unit
+            entry_unit = unit if unit is not None else column_unit
+            entries.append(Entry(
+                cell=ref(column), issue=issue, code=code, entity=entity,
+                measure="yoy" if column.role == "yoy" else column.measure,
+                yoy_of=column.measure if column.role == "yoy" else None,
+                period=column.period or (None if period_col is not None else _table_period(table, column)),
+                period_cell=period_cell if column.period is None else None,
+                unit=entry_unit, unit_cell=unit_cell if unit is not None else None,
+                unit_source=unit_source if unit is not None else (
+                    f"表头“{column.header}”" if column.unit else "表格上方的单位行"),
+                note=note))
+    return entries
+
+
+def _table_period(table: Table, column: Column) -> Period | None:
+    """The month a 本月 or 累计 column means when only the title or sheet name gives it.
+
+    A title "2023年1-4月" reports April, so 本月 is April and 累计 is 1-4月. A title "2023年1-2月" is the
+    Spring Festival report with no February of its own, so its 本月 is the 1-2月 figure.
+    """
+    period = table.period
+    if period is None:
+        return None
+    measure = column.measure or "month"
+    if measure == "ytd" or (period.first_month == 1 and period.month == 2):
+        return Period(period.year, period.month, 1)
+    return Period.single(period.year, period.month)
+
+
+def _row_unit(table: Table, row: list, r: int, unit_col: Column | None, name_col: Column | None,
+              name_text: str, known_units: set[str]) -> tuple[str | None, CellRef | None, str]:
+    if unit_col is not None and not _blank(_at(row, unit_col.index)):
+        raw = _at(row, unit_col.index)
+        return normalise_unit(raw), CellRef(table.sheet.name, r, unit_col.index, unit_col.header, raw), "单位列"
+    in_label = split_header_unit(name_text, known_units)[1] if name_text else None
+    if in_label is not None and name_col is not None:
+        return in_label, CellRef(table.sheet.name, r, name_col.index, name_col.header, name_text), "指标名称"
+    return None, None, ""
+
+
+def _check_columns(table: Table, problems: Problems) -> bool:
+    """Header-level problems; False when the sheet cannot be read figure by figure at all."""
+    sheet = table.sheet.name
+    header_row = table.header_rows[0] + 1
+    ok = True
+    for column in table.columns:
+        where = {"sheet": sheet, "row": header_row, "column": CellRef(sheet, 0, column.index, column.header, "").column,
+                 "value": column.header}
+        if column.role in ("value", "yoy") and column.needs_year:
+            problems.error("表头中的月份没有写年份，表格标题和工作表名中也找不到年份。"
+                           "请在标题中写明年份（例如“2023年1-4月主要指标”），或把表头改为“2023年4月”。", **where)
+            ok = False
+        elif column.role == "unknown" and column.header and _column_has_data(table, column):
+            problems.warning("无法识别这一列的表头，该列已忽略。如果这一列是要导入的数据，请把表头改为"
+                             "“本月值”“累计值”或具体月份（例如 2023年5月）。", **where)
+    has_period = table.role("period") is not None or table.period is not None
+    if not has_period and any(c.period is None for c in table.value_columns if not c.needs_year):
+        problems.error("无法确定数据所属的月份：表中没有“期间”列，表头、标题和工作表名中也没有年月。"
+                       "请在标题中写明期间（例如“2023年4月”），或增加一列“期间”。", sheet=sheet, row=header_row)
+        ok = False
+    return ok
+
+
+def _column_has_data(table: Table, column: Column) -> bool:
+    return any(not _blank(_at(row, column.index)) for row in table.sheet.rows[max(table.header_rows) + 1:])
+
+
+EXPECTED_HEADERS = ("无法在文件中找到可识别的表头。请使用系统模板，或让表头包含：指标列（“指标编码”或“指标名称”）和数值列"
+                    "（“本月值”“累计值”或具体月份如“2023年5月”）；长表还需“期间”列。标题行可以在表头上方。")

@@ -1,0 +1,478 @@
+"""Turning what staff type into numbers, months and units: by rule, never by guess.
+
+`float()` is never allowed to decide what a cell means: it accepts "NaN", "inf", "1_000" and
+Arabic-Indic digits. Numbers are matched by a strict pattern and held as `Decimal` until they are
+written, so 0.1 stays 0.1 through unit conversion and year-to-date differences.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .. import calc
+from ..catalog import Indicator
+from .problems import CellRef, Problems, show_value
+
+if TYPE_CHECKING:
+    from .layouts import Entry
+
+NO_FIGURE = frozenset({"", "-", "--", "—", "——", "–", "―", "/", "\\"})
+MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2012": "-", "\ufe63": "-"})
+EXCEL_ERRORS = re.compile(r"#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|"
+                          r"BLOCKED!|UNKNOWN!|CONNECT!|BUSY!)", re.I)
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; a float cell means what Excel shows
+
+
+class ValueProblem(Exception):
+    """A cell that cannot be read as what its column needs; the message says what to type instead."""
+
+
+class MissingYear(ValueProblem):
+    """A month such as "4月" with no year in the cell, the title or the sheet name."""
+
+
+def clean_text(raw) -> str:
+    """NFKC (full-width digits and punctuation to ASCII), every minus sign to '-', outer spaces off."""
+    text = unicodedata.normalize("NFKC", str(raw)).translate(MINUS_SIGNS)
+    return text.strip()
+
+
+def decimal_from_float(value: float) -> Decimal:
+    return Decimal(format(value, f".{EXCEL_DIGITS}g"))
+
+
+# ---- numbers --------------------------------------------------------------------------------
+
+def parse_number(raw, *, percent: bool = False) -> Decimal | None:
+    """The number a cell holds, or None when it holds no figure (blank, "-", "—", "/").
+
+    `percent`: the column is a percentage, so a trailing % sign is allowed and dropped.
+    """
+    if raw is None or isinstance(raw, str) and raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise ValueProblem("这是逻辑值（TRUE/FALSE），不是数字。请填写数值，没有数据请留空。")
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise ValueProblem("不是有效数字。请填写数值，没有数据请留空。")
+        return decimal_from_float(raw)
+    if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+        raise ValueProblem("这是日期或时间，不是数字（单元格可能被设成了日期格式）。请把单元格格式改为“常规”或“数值”后重新填写。")
+    text = clean_text(raw)
+    if text in NO_FIGURE:
+        return None
+    if EXCEL_ERRORS.fullmatch(text):
+        raise ValueProblem(f"这是 Excel 的错误值 {text}，说明公式计算出错。请修正公式，或直接填写数值；没有数据请留空。")
+    if text.endswith("%"):
+        if not percent:
+            raise ValueProblem("带有百分号，但这一列不是百分比。请去掉百分号，按指标单位填写数值。")
+        text = text[:-1].rstrip()
+    if GROUPED_NUMBER.fullmatch(text):
+        text = text.replace(",", "")
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise ValueProblem(_not_a_number_hint(text))
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:  # the pattern admits only what Decimal reads; kept for safety
+        raise ValueProblem(_not_a_number_hint(text)) from exc
+
+
+def _not_a_number_hint(text: str) -> str:
+    if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
+        return "含有非阿拉伯数字的数字字符（例如阿拉伯-印度数字）。请用 0-9 填写。"
+    if text.lower() in {"nan", "inf", "-inf", "+inf", "infinity", "none", "null"}:
+        return "不是数字。请填写数值，没有数据请留空或填“-”。"
+    if "," in text:
+        return "千分位逗号的位置不对（应每三位一个逗号），或用了逗号作小数点。请去掉逗号，用小数点“.”表示小数。"
+    return "不是数字。请只填写数值（例如 30 或 30.5），不要加文字、约数或单位；没有数据请留空或填“-”。"
+
+
+# ---- periods --------------------------------------------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A month, or a span ending in it that starts in `first_month` (1-4月 → month 4, first_month 1)."""
+    year: int
+    month: int
+    first_month: int
+
+    @classmethod
+    def single(cls, year: int, month: int) -> "Period":
+        return cls(year, month, month)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def months(self) -> int:
+        return self.month - self.first_month + 1
+
+    @property
+    def label(self) -> str:
+        if self.months > 1:
+            return f"{self.year}年{self.first_month}-{self.month}月"
+        return f"{self.year}年{self.month}月"
+
+
+_SPAN = r"[-~～至—–]"
+_PERIOD_PATTERNS = [
+    (re.compile(r"(\d{4})[-/](\d{1,2})"), "ym"),
+    (re.compile(r"(\d{4})\.(\d{2})"), "ym"),
+    (re.compile(r"(\d{4})(\d{2})"), "ym"),
+    (re.compile(r"(\d{4})年(\d{1,2})月份?"), "ym"),
+    (re.compile(rf"(\d{{4}})年(\d{{1,2}}){_SPAN}(\d{{1,2}})月份?"), "span"),
+    (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"), "date"),
+    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"), "date"),
+]
+_YEARLESS_PATTERNS = [
+    (re.compile(r"(\d{1,2})月份?"), "m"),
+    (re.compile(rf"(\d{{1,2}}){_SPAN}(\d{{1,2}})月份?"), "span"),
+]
+FORMATS_HINT = "请写成 2023-05、2023年5月 或 202305 这样的格式"
+
+
+def parse_period(raw, context_year: int | None = None) -> Period:
+    """A month from any of the ways staff write one; `context_year` completes a bare "4月"."""
+    if isinstance(raw, bool):
+        raise ValueProblem(f"不是期间。{FORMATS_HINT}。")
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return Period.single(raw.year, raw.month)
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            text = repr(raw)
+            if re.fullmatch(r"\d{4}\.\d", text):
+                raise ValueProblem(
+                    f"“{text}”有歧义：数字单元格会去掉末尾的 0，既可能是 {text[:4]}年{text[5]}月，也可能是 "
+                    f"{text[:4]}年{text[5]}0月。请把单元格设为文本，写成 {text[:4]}-0{text[5]} 或 {text[:4]}-{text[5]}0。")
+            raw = text
+        else:
+            raw = int(raw)
+    text = re.sub(r"\s+", "", clean_text(raw))
+    for pattern, kind in _PERIOD_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return _period_from(match, kind, text)
+    if re.fullmatch(r"\d{4}\.\d", text):
+        raise ValueProblem(f"“{text}”有歧义（可能是 1 月，也可能是 10 月，数字格式会去掉末尾的 0）。请写成 {text[:4]}-0{text[5]} 或 {text[:4]}-{text[5]}0。")
+    for pattern, kind in _YEARLESS_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            if context_year is None:
+                raise MissingYear(f"期间“{text}”没有写年份，表格标题和工作表名中也找不到年份。{FORMATS_HINT}。")
+            groups = [int(g) for g in match.groups()]
+            first, last = (groups[0], groups[0]) if kind == "m" else groups
+            return _checked(context_year, last, first, text)
+    raise ValueProblem(f"无法识别的期间。{FORMATS_HINT}。")
+
+
+def _period_from(match: re.Match, kind: str, text: str) -> Period:
+    numbers = [int(g) for g in match.groups()]
+    if kind == "span":
+        return _checked(numbers[0], numbers[2], numbers[1], text)
+    if kind == "date":
+        year, month, day = numbers
+        try:
+            dt.date(year, month, day)
+        except ValueError as exc:
+            raise ValueProblem(f"“{text}”不是有效的日期。{FORMATS_HINT}。") from exc
+    return _checked(numbers[0], numbers[1], numbers[1], text)
+
+
+def _checked(year: int, month: int, first_month: int, text: str) -> Period:
+    if not 2000 <= year <= 2099:
+        raise ValueProblem(f"期间“{text}”的年份 {year} 不在 2000-2099 之间。{FORMATS_HINT}。")
+    if not (1 <= first_month <= month <= 12):
+        raise ValueProblem(f"期间“{text}”中的月份不存在（应为 1-12 月）。{FORMATS_HINT}。")
+    return Period(year, month, first_month)
+
+
+_TITLE_PERIOD = re.compile(rf"(\d{{4}})\s*年\s*(?:(\d{{1,2}})\s*(?:{_SPAN}\s*(\d{{1,2}})\s*)?月)?")
+
+
+def period_in_text(text: str) -> tuple[Period | None, int | None]:
+    """The month (or span) and the year a title or sheet name mentions: "2023年1-4月主要指标"."""
+    text = clean_text(text)
+    match = _TITLE_PERIOD.search(text)
+    if match:
+        year = int(match.group(1))
+        if match.group(2) is None:
+            return None, year
+        first, last = int(match.group(2)), int(match.group(3) or match.group(2))
+        try:
+            return _checked(year, last, first, text), year
+        except ValueProblem:
+            return None, year
+    try:
+        period = parse_period(re.sub(r"\s+", "", text))
+        return period, period.year
+    except ValueProblem:
+        return None, None
+
+
+# ---- units ----------------------------------------------------------------------------------
+
+_SCALES: dict[str, tuple[str, Decimal]] = {
+    "元": ("人民币", Decimal(1)), "千元": ("人民币", Decimal(10) ** 3),
+    "万元": ("人民币", Decimal(10) ** 4), "亿元": ("人民币", Decimal(10) ** 8),
+    "美元": ("美元", Decimal(1)), "万美元": ("美元", Decimal(10) ** 4), "亿美元": ("美元", Decimal(10) ** 8),
+    "亩": ("面积", Decimal(1)), "公顷": ("面积", Decimal(15)),  # 1 公顷 = 15 亩, the land-administration rule
+}
+_UNIT_ALIASES = {"百分比": "%", "百分数": "%"}
+
+
+def normalise_unit(text) -> str:
+    unit = re.sub(r"\s+", "", clean_text(text))
+    unit = unit.strip("()[]【】")
+    return _UNIT_ALIASES.get(unit, unit)
+
+
+def is_unit(text: str, known_units: set[str]) -> bool:
+    unit = normalise_unit(text)
+    return unit in known_units or _scale(unit) is not None
+
+
+def _scale(unit: str) -> tuple[str, Decimal] | None:
+    if unit in _SCALES:
+        return _SCALES[unit]
+    parts = unit.split("/")
+    if len(parts) == 2 and all(parts):
+        top, bottom = _SCALES.get(parts[0]), _SCALES.get(parts[1])
+        if top is None and bottom is None:
+            return None
+        top = top or (parts[0], Decimal(1))
+        bottom = bottom or (parts[1], Decimal(1))
+        return f"{top[0]}/{bottom[0]}", top[1] / bottom[1]
+    return None
+
+
+def conversion_factor(from_unit: str, to_unit: str) -> Decimal | None:
+    """What to multiply a figure in `from_unit` by to get `to_unit`; None when they measure different things."""
+    source, target = normalise_unit(from_unit), normalise_unit(to_unit)
+    if source == target:
+        return Decimal(1)
+    a, b = _scale(source), _scale(target)
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    return a[1] / b[1]
+
+
+# ---- month figures from the file and the database --------------------------------------------
+
+class MonthBook:
+    """Month figures per indicator and entity: the database's current ones, overlaid by the file's.
+
+    A figure spanning 1-2月 sits at February with span 2, so January is covered, not missing.
+    """
+
+    def __init__(self, held: pd.DataFrame):
+        self._figures: dict[tuple[str, str, int], dict[int, tuple[Decimal, int]]] = {}
+        for code, entity, period, months, value in held[
+                ["indicator_code", "entity", "period", "months", "value"]].itertuples(index=False):
+            year, month = calc.split_period(period)
+            self._figures.setdefault((code, entity, year), {})[month] = (decimal_from_float(value), int(months))
+
+    def put(self, code: str, entity: str, year: int, month: int, value: Decimal, months: int) -> None:
+        self._figures.setdefault((code, entity, year), {})[month] = (value, months)
+
+    def get(self, code: str, entity: str, year: int, month: int) -> tuple[Decimal, int] | None:
+        return self._figures.get((code, entity, year), {}).get(month)
+
+    def cumulative(self, code: str, entity: str, year: int, month: int) -> tuple[Decimal | None, int | None]:
+        """(1月 to `month` total, None) when every month is held, else (None, the latest missing month)."""
+        months = self._figures.get((code, entity, year), {})
+        total, current = Decimal(0), month
+        while current >= 1:
+            if current not in months:
+                return None, current
+            value, span = months[current]
+            total += value
+            current -= span
+        return total, None
+
+
+# ---- from entries to figures ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reading:
+    """One number of the file in its indicator's unit: a month's figure or a 累计 (measure "ytd")."""
+    code: str
+    entity: str
+    period: Period
+    measure: str
+    value: Decimal
+    note: str
+    cell: CellRef
+    period_cell: CellRef | None = None  # where the row states its month, for messages about the month
+
+
+@dataclass(frozen=True)
+class YoyClaim:
+    """A 同比 the file states, to be checked against the one computed from last year's figures."""
+    code: str
+    entity: str
+    period: Period
+    measure: str
+    percent: Decimal
+    cell: CellRef
+
+
+@dataclass(frozen=True)
+class MonthFigure:
+    """What will be stored: one month's figure (months=2 for a 1-2月 figure at February)."""
+    code: str
+    entity: str
+    period: str
+    months: int
+    value: Decimal
+    note: str
+    cell: CellRef
+    from_ytd: bool = False
+
+
+CELL_ISSUE_MESSAGES = {
+    "excel_error": "这是 Excel 的错误值 {text}，说明公式计算出错。请修正公式，或直接填写数值；没有数据请留空。",
+    "formula_without_result": "这个单元格是公式（{text}），但文件里没有保存计算结果（常见于程序生成或未重算的表格）。"
+                              "请在 Excel 中打开、确认数值显示正确后保存再上传，或直接填写数值。",
+}
+
+
+def read_values(entries: list[Entry], indicators: dict[str, Indicator],
+                problems: Problems) -> tuple[list[Reading], list[YoyClaim]]:
+    """Numbers, months and units for every entry; each bad cell is reported once, nothing guessed."""
+    readings: list[Reading] = []
+    claims: list[YoyClaim] = []
+    reported: set[tuple[int, int]] = set()
+
+    def report_once(ref: CellRef, message: str) -> None:
+        if (ref.row, ref.col) not in reported:
+            reported.add((ref.row, ref.col))
+            problems.error(message, **ref.where())
+
+    for entry in entries:
+        ind = indicators[entry.code]
+        period = entry.period
+        if period is None and entry.period_cell is not None:
+            try:
+                period = parse_period(entry.period_cell.raw)
+            except ValueProblem as problem:
+                report_once(entry.period_cell, str(problem))
+                continue
+        if entry.issue is not None and entry.measure != "yoy":
+            report_once(entry.cell, CELL_ISSUE_MESSAGES[entry.issue.kind].format(text=entry.issue.text))
+            continue
+        try:
+            value = parse_number(entry.cell.raw, percent=entry.measure == "yoy" or ind.unit == "%")
+        except ValueProblem as problem:
+            if entry.measure == "yoy":
+                # A 同比 is only checked, never stored, so an unreadable one must not block the file.
+                problems.warning(f"同比无法核对：{problem}", **entry.cell.where())
+            else:
+                report_once(entry.cell, str(problem))
+            continue
+        if value is None or period is None:
+            continue
+        if entry.measure == "yoy":
+            claims.append(YoyClaim(entry.code, entry.entity, period, entry.yoy_of or "month", value, entry.cell))
+            continue
+        if entry.unit is not None:
+            factor = conversion_factor(entry.unit, ind.unit)
+            if factor is None:
+                report_once(entry.unit_cell or entry.cell,
+                            f"单位“{entry.unit}”（来自{entry.unit_source}）无法换算为“{ind.name}”的单位“{ind.unit}”。"
+                            f"请按“{ind.unit}”填写，或写明可换算的单位（元/万元/亿元、美元/万美元/亿美元、亩/公顷）。")
+                continue
+            value *= factor
+        measure = entry.measure
+        if period.months > 1:
+            if period.first_month != 1:
+                report_once(entry.cell, f"期间“{period.label}”不从 1 月开始。累计值请按“1-N月”填写，单月数值请写单个月份。")
+                continue
+            if ind.kind == "level":
+                period = Period.single(period.year, period.month)
+            elif measure == "month" and period.month != 2:
+                report_once(entry.cell, f"本月值只能对应一个月（1-2月合并数除外），期间却是“{period.label}”。"
+                                        f"如果这是{period.label}的累计数，请填在“累计值”列，期间写 {period.key}。")
+                continue
+            else:
+                measure = "ytd"
+        elif measure == "ytd" and period.first_month != 1:
+            period = Period(period.year, period.month, 1)
+        readings.append(Reading(entry.code, entry.entity, period, measure, value, entry.note, entry.cell,
+                                entry.period_cell))
+    return readings, claims
+
+
+def month_figures(readings: list[Reading], book: MonthBook, indicators: dict[str, Indicator],
+                  problems: Problems) -> list[MonthFigure]:
+    """Each figure as a month's value: 累计 become months by difference, using the file and the database.
+
+    `book` holds the database's figures and receives the file's, so later checks see both.
+    A 1-2月 累计 with no January anywhere is kept as one 1-2月 figure, not split into two months.
+    """
+    figures: dict[tuple[str, str, str], MonthFigure] = {}
+    for r in readings:
+        if r.measure == "month" and (r.code, r.entity, r.period.key) not in figures:
+            figures[(r.code, r.entity, r.period.key)] = MonthFigure(
+                r.code, r.entity, r.period.key, 1, r.value, r.note, r.cell)
+            book.put(r.code, r.entity, r.period.year, r.period.month, r.value, 1)
+    ytds = {}
+    for r in readings:
+        if r.measure == "ytd":
+            ytds.setdefault((r.code, r.entity, r.period.year, r.period.month), r)
+    for (code, entity, year, month), r in sorted(ytds.items()):
+        ind = indicators[code]
+        given = figures.get((code, entity, r.period.key))
+        if ind.kind != "flow":
+            if given is None:
+                figures[(code, entity, r.period.key)] = MonthFigure(code, entity, r.period.key, 1, r.value, r.note, r.cell)
+                book.put(code, entity, year, month, r.value, 1)
+            elif given.value != r.value:
+                problems.warning(f"“{ind.name}”是月末存量指标，累计值应等于本月值，但本月填 {show_value(given.value)}、累计填 {show_value(r.value)}。"
+                                 "已按本月值导入，请核对。", **r.cell.where())
+            continue
+        if given is not None:
+            _check_month_against_ytd(ind, r, book, problems)
+            continue
+        earlier = ytds.get((code, entity, year, month - 1))
+        if month == 1:
+            before = Decimal(0)
+        elif earlier is not None:
+            before = earlier.value
+        else:
+            before, missing = book.cumulative(code, entity, year, month - 1)
+        if before is None and month == 2 and book.get(code, entity, year, 1) is None:
+            figure = MonthFigure(code, entity, r.period.key, 2, r.value, r.note, r.cell, from_ytd=True)
+        elif before is None:
+            problems.error(
+                f"无法由累计值推算 {year}年{month}月的当月值：缺少 {year}年{missing}月的数据。"
+                f"请直接填写{month}月的本月值，或先上传 {year}年{missing}月的数据。", **r.cell.where())
+            continue
+        else:
+            figure = MonthFigure(code, entity, r.period.key, 1, r.value - before, r.note, r.cell, from_ytd=True)
+        figures[(code, entity, r.period.key)] = figure
+        book.put(code, entity, year, month, figure.value, figure.months)
+    return list(figures.values())
+
+
+def _check_month_against_ytd(ind: Indicator, ytd: Reading, book: MonthBook, problems: Problems) -> None:
+    total, _ = book.cumulative(ind.code, ytd.entity, ytd.period.year, ytd.period.month)
+    if total is None:
+        return
+    # Each month's figure may be rounded to the indicator's decimals, so allow half a unit per month.
+    tolerance = Decimal(5) * Decimal(10) ** -(ind.decimals + 1) * ytd.period.month
+    if abs(total - ytd.value) > tolerance:
+        problems.warning(
+            f"本月值与累计值对不上：1-{ytd.period.month}月各月合计为 {show_value(total)}，但累计值填 {show_value(ytd.value)}。"
+            "已按本月值导入；请核对本月值、累计值或以前月份的数据。", **ytd.cell.where())

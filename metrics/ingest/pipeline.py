@@ -1,0 +1,242 @@
+"""One import for both the upload page and `python -m metrics import`.
+
+archive → read → recognise the layout → normalise → validate (every error, not the first) →
+preview against the database → commit in one transaction as one batch.
+
+Every file is archived byte for byte under its SHA-256 before it is parsed, rejected ones too, so
+the database can be rebuilt from the archive and a rejected file can be looked at later.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import auth, calc, catalog
+from ..store import Store, StoreError
+from . import layouts, normalise, read, validate
+from .problems import Problem, Problems, UnreadableFile
+
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+ZONE_LIKE = re.compile(r"开发区|园区|高新区|经开区|工业区")
+
+
+class PreviewOutdated(StoreError):
+    """The database changed between the preview someone confirmed and the commit."""
+
+
+class PeriodLocked(StoreError):
+    """A month was locked after the preview; nothing was written."""
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    sha256: str = ""
+    archive_path: Path | None = None
+    readable: bool = True
+    problems: list[Problem] = field(default_factory=list)
+    sheet: read.SheetData | None = None
+    header_row: int | None = None  # 0-based, the last header row of the recognised table
+    layout: str | None = None
+    preview: pd.DataFrame = field(default_factory=pd.DataFrame)
+    batch_id: int | None = None
+    committed: bool = False
+    dry_run: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return self.readable and not self.errors
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_UNREADABLE if not self.readable else EXIT_REJECTED if self.errors else EXIT_OK
+
+    @property
+    def summary(self) -> dict:
+        counts = self.preview["change"].value_counts() if len(self.preview) else {}
+        return {k: int(counts.get(k, 0)) for k in ("new", "changed", "unchanged")}
+
+    @property
+    def fingerprint(self) -> str:
+        """What the preview showed, so a commit can refuse if the database moved in between."""
+        return preview_fingerprint(self.preview)
+
+    def as_json(self) -> dict:
+        return {
+            "ok": self.ok, "dry_run": self.dry_run, "file": self.file_name, "sha256": self.sha256,
+            "sheet": self.sheet.name if self.sheet else None, "layout": self.layout, "batch": self.batch_id,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+            "summary": self.summary,
+        }
+
+
+def preview_file(store: Store, source: Path | bytes, file_name: str | None = None, *, actor: auth.Actor,
+                 sheet: str | None = None) -> ImportResult:
+    """Everything short of writing figures: archive, read, check, and compare with the database.
+
+    `file_name` (required with bytes) is what the file is called and, by its extension, how it is
+    read. `actor` decides whether figures for a locked month are an error or (for an administrator
+    correcting a reported month) a warning.
+    """
+    file_name = file_name or Path(source).name
+    result = ImportResult(file_name)
+    problems = Problems()
+    try:
+        result.sha256, result.archive_path = archive_upload(store, source, file_name)
+        book = read.open_workbook(result.archive_path, file_name)
+        table = layouts.find_table(book, sheet)
+    except UnreadableFile as exc:
+        result.readable = False
+        result.problems = [Problem("error", str(exc))]
+        return result
+    if table is None:
+        result.problems = [Problem("error", layouts.EXPECTED_HEADERS, sheet=sheet or "")]
+        result.sheet = book.sheet(book.sheet_names[0]) if book.sheet_names else None
+        return result
+    result.sheet, result.layout, result.header_row = table.sheet, table.layout, table.header_rows[-1]
+    figures = _figures(store, table, dt.date.today(), problems)
+    _check_locked_months(figures, store.locked_periods(), actor, problems)
+    if not problems.errors and not figures:
+        problems.error("文件中没有找到任何数值（空白和“-”表示没有数据，不会导入）。请填写数值后再上传。",
+                       sheet=table.sheet.name)
+    if figures and not problems.errors:
+        result.preview = _preview(store, figures, problems)
+    # Listed in the order of the file, so a person can work down it; whole-sheet problems first.
+    # (A row with a month and a 累计 shares one 期间 cell: its problem is listed once.)
+    result.problems = sorted(dict.fromkeys(problems.items), key=lambda p: (p.sheet, p.row or 0, p.column))
+    return result
+
+
+def import_file(store: Store, source: Path | bytes, file_name: str | None = None, *, actor: auth.Actor,
+                sheet: str | None = None, dry_run: bool = False,
+                expected_fingerprint: str | None = None) -> ImportResult:
+    """Preview, then (unless a dry run or rejected) write the figures as one batch in one transaction.
+
+    `expected_fingerprint`: the preview someone confirmed; if the database has changed the figures
+    since, nothing is written and `PreviewOutdated` is raised.
+    """
+    auth.require(actor, "upload")
+    result = preview_file(store, source, file_name, actor=actor, sheet=sheet)
+    result.dry_run = dry_run
+    if not result.ok or dry_run:
+        return result
+    rows = result.preview[["indicator_code", "entity", "period", "months", "value", "note"]]
+    new_entities = set(rows["entity"]) - set(store.entities()["name"])
+
+    def confirm_unchanged(con, diff: pd.DataFrame) -> None:
+        if expected_fingerprint is not None and preview_fingerprint(diff) != expected_fingerprint:
+            raise PreviewOutdated("预览之后数据库中的数据已被修改（可能有人同时上传了文件），本次没有写入任何数据。"
+                                  "请重新预览，确认无误后再导入。")
+        locked = sorted(set(diff["period"]) & Store.locked_periods_in(con))
+        if locked and not actor.can("override_lock"):
+            raise PeriodLocked(f"{'、'.join(locked)} 在预览之后被锁定，本次没有写入任何数据。如需更正，请联系管理员。")
+
+    summary = store.commit_batch(
+        rows, file_name=result.file_name, sha256=result.sha256, user=actor.name, source="upload",
+        entity_kinds={name: "zone" if ZONE_LIKE.search(name) else "enterprise" for name in new_entities},
+        before_commit=confirm_unchanged)
+    result.batch_id = summary.batch_id
+    result.committed = summary.batch_id is not None
+    return result
+
+
+def undo_upload(store: Store, batch_id: int, actor: auth.Actor) -> dict:
+    """Undo one batch: editors their own uploads, administrators any."""
+    def allowed(batch: dict) -> None:
+        auth.require(actor, "undo_own" if batch["user_name"] == actor.name else "undo_any")
+
+    return store.undo_batch(batch_id, actor.name, check=allowed)
+
+
+def preview_fingerprint(diff: pd.DataFrame) -> str:
+    if diff.empty:
+        return hashlib.sha256(b"").hexdigest()
+    key = diff[["indicator_code", "entity", "period", "months", "value", "old_value", "change"]]
+    return hashlib.sha256(key.to_csv(index=False).encode()).hexdigest()
+
+
+def archive_upload(store: Store, source: Path | bytes, file_name: str) -> tuple[str, Path]:
+    """Keep the uploaded bytes as data/uploads/<sha256><ext>; returns (sha256, archived path).
+
+    Files over the size limit are refused before they are copied, so the archive cannot be
+    used to fill the disk.
+    """
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+    read.check_size(size, file_name)
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    folder = store.path.parent / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{sha256}{Path(file_name).suffix.lower()}"
+    if not target.exists():
+        # Written under a temporary name and renamed, so a half-written copy never carries the hash.
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    return sha256, target
+
+
+def _figures(store: Store, table: layouts.Table, today: dt.date,
+             problems: Problems) -> list[normalise.MonthFigure]:
+    indicators = catalog.indicators()
+    entries = layouts.read_entries(table, layouts.IndicatorNames(indicators), problems)
+    readings, claims = normalise.read_values(entries, indicators, problems)
+    readings = validate.check_readings(readings, indicators, today, problems)
+    codes = sorted({r.code for r in readings} | {c.code for c in claims})
+    book = normalise.MonthBook(store.observations(codes=codes) if codes else _no_observations())
+    figures = normalise.month_figures(readings, book, indicators, problems)
+    validate.check_figures(figures, book, indicators, set(store.entities()["name"]), problems)
+    validate.check_yoy(claims, book, indicators, problems)
+    return figures
+
+
+def _check_locked_months(figures: list[normalise.MonthFigure], locked: set[str], actor: auth.Actor,
+                         problems: Problems) -> None:
+    reported: set[str] = set()
+    for f in figures:
+        if f.period not in locked or f.period in reported:
+            continue
+        reported.add(f.period)
+        label = calc.period_label(f.period, f.months)
+        if actor.can("override_lock"):
+            problems.warning(f"{label}已锁定（已报送上级）。您是管理员，确认后将作为更正写入；请在备注中写明更正原因。",
+                             **f.cell.where())
+        else:
+            problems.error(f"{label}已锁定（已报送上级），不能再上传该月数据。如需更正，请联系管理员。", **f.cell.where())
+
+
+def _no_observations() -> pd.DataFrame:
+    return pd.DataFrame({"indicator_code": [], "entity": [], "period": [], "months": [], "value": []})
+
+
+def _preview(store: Store, figures: list[normalise.MonthFigure], problems: Problems) -> pd.DataFrame:
+    indicators = catalog.indicators()
+    rows = pd.DataFrame({
+        "indicator_code": [f.code for f in figures], "entity": [f.entity for f in figures],
+        "period": [f.period for f in figures], "months": [f.months for f in figures],
+        "value": [float(f.value) for f in figures], "note": [f.note for f in figures]})
+    diff = store.diff(rows)
+    validate.revision_warnings(diff, figures, indicators, problems)
+    cells = {(f.code, f.entity, f.period): f.cell for f in figures}
+    diff["name"] = [indicators[c].name for c in diff["indicator_code"]]
+    diff["unit"] = [indicators[c].unit for c in diff["indicator_code"]]
+    diff["label"] = [calc.period_label(p, int(m)) for p, m in zip(diff["period"], diff["months"])]
+    diff["row"] = [cells[key].row + 1 for key in zip(diff["indicator_code"], diff["entity"], diff["period"])]
+    return diff

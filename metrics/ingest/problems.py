@@ -1,0 +1,101 @@
+"""What is wrong with an uploaded file, said so that the person who filled it in can fix it.
+
+Every step of the import reports into one `Problems` list instead of stopping at the first
+mistake: staff should see all of a file's errors at once, not one per upload.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: the column as Excel labels it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def show_value(raw) -> str:
+    """A cell's content as the user typed it, or a figure as a person writes it, for a message."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, Decimal):
+        return format(raw.normalize(), "f")  # 2.5000 after a unit conversion reads 2.5
+    return str(raw)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning. `row` is the row number Excel shows (None for the whole sheet)."""
+    level: str        # "error" | "warning"
+    message: str      # what is wrong and how to fix it, in Chinese
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""  # "C（数值）"
+    value: str = ""
+
+    def line(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(f"工作表“{self.sheet}”")
+        if self.row is not None:
+            where.append(f"第{self.row}行")
+        if self.column:
+            where.append(f"{self.column}列")
+        place = "".join(where)
+        quoted = f"值“{self.value}”" if self.value else ""
+        prefix = "，".join(part for part in (place, quoted) if part)
+        label = "错误" if self.level == "error" else "提醒"
+        return f"{label}：{prefix}：{self.message}" if prefix else f"{label}：{self.message}"
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value,
+                "message": self.message}
+
+
+@dataclass
+class Problems:
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, message: str, **where) -> None:
+        self.items.append(Problem("error", message, **where))
+
+    def warning(self, message: str, **where) -> None:
+        self.items.append(Problem("warning", message, **where))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.level == "warning"]
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """Where a value sits: the sheet, the 0-based row and column, the column's header, the raw cell."""
+    sheet: str
+    row: int
+    col: int
+    header: str
+    raw: object
+
+    @property
+    def column(self) -> str:
+        letter = column_letter(self.col)
+        return f"{letter}（{self.header}）" if self.header else letter
+
+    def where(self) -> dict:
+        """Keyword arguments placing a problem at this cell."""
+        return {"sheet": self.sheet, "row": self.row + 1, "column": self.column, "value": show_value(self.raw)}
+
+
+class UnreadableFile(Exception):
+    """The file cannot be opened as a table at all (exit code 2); the message says why and what to do."""

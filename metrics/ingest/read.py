@@ -1,0 +1,381 @@
+"""Reading an uploaded file into rows of cells, refusing anything unsafe or not what its name says.
+
+Spreadsheets are read with python-calamine. Before calamine sees a file, its bytes are checked
+against its extension, its size, and (for the zip-based formats) the sizes its entries declare,
+so a hostile or mislabelled file is refused quickly and in bounded memory.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import struct
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
+from defusedxml.ElementTree import iterparse as safe_iterparse
+
+from .problems import UnreadableFile
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_INFLATED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_ENTRIES = 10_000
+MAX_ROWS = 20_000      # rows of figures
+MAX_TITLE_ROWS = 30    # rows above the header that may hold titles; the header is looked for within them
+MAX_SHEET_ROWS = MAX_ROWS + MAX_TITLE_ROWS
+EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+PROLOG_BYTES = 64 * 1024
+
+SAVE_AS_HINT = "请在 Excel 中打开该文件，另存为“Excel 工作簿（*.xlsx）”后再上传。"
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """A cell that calamine reads as empty but that is not: an error value or an unsaved formula."""
+    kind: str   # "excel_error" | "formula_without_result"
+    text: str   # "#DIV/0!" or the formula
+
+
+@dataclass
+class SheetData:
+    """One sheet: rows[i][j] is the cell Excel shows at row i+1, column j+1 ("" when empty)."""
+    name: str
+    rows: list[list]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first col, last row, last col
+    issues: dict[tuple[int, int], CellIssue] = field(default_factory=dict)
+
+
+class Workbook:
+    """An opened file; sheets are loaded on demand, because only the first one with data is needed."""
+
+    def __init__(self, sheet_names: list[str], load):
+        self.sheet_names = sheet_names
+        self._load = load
+        self._loaded: dict[str, SheetData] = {}
+
+    def sheet(self, name: str) -> SheetData:
+        if name not in self._loaded:
+            self._loaded[name] = self._load(name)
+        return self._loaded[name]
+
+
+def check_size(n_bytes: int, file_name: str) -> None:
+    if n_bytes > MAX_FILE_BYTES:
+        raise UnreadableFile(
+            f"文件“{file_name}”大小为 {n_bytes / 1024 / 1024:.1f} MB，超过 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限。"
+            "月度数据文件通常不到 1 MB：请删除无关的工作表、图片和多余的行后再上传。")
+
+
+def extension(file_name: str) -> str:
+    ext = Path(file_name).suffix.lower()
+    if ext not in EXTENSIONS:
+        shown = ext or "（无扩展名）"
+        raise UnreadableFile(f"不支持的文件类型“{shown}”。请上传 .xlsx、.xls 或 .csv 文件（也支持 .ods）。")
+    return ext
+
+
+def open_workbook(path: Path, file_name: str) -> Workbook:
+    """Open `path` as the kind of file `file_name`'s extension names, after the safety checks.
+
+    `path` carries the same extension (the upload archive keeps it), because calamine recognises
+    an encrypted .xls by its extension, not by sniffing its bytes.
+    """
+    ext = extension(file_name)
+    check_size(path.stat().st_size, file_name)
+    data = path.read_bytes()
+    if ext == ".csv":
+        return _open_csv(data, file_name)
+    if ext in (".xlsx", ".ods"):
+        _check_zip_container(data, ext, file_name)
+    else:
+        _check_xls_container(data, file_name)
+    return _open_spreadsheet(path, data, ext, file_name)
+
+
+# ---- content against extension ------------------------------------------------------------
+
+def _check_zip_container(data: bytes, ext: str, file_name: str) -> None:
+    if data.startswith(OLE2_MAGIC):
+        streams = _ole_stream_names(data, file_name)
+        if "EncryptedPackage" in streams:
+            raise UnreadableFile(_encrypted_message(file_name))
+        if streams & {"Workbook", "Book"}:
+            raise UnreadableFile(
+                f"文件“{file_name}”的扩展名是 {ext}，但内容是旧版 Excel 97-2003 格式（.xls）。"
+                "请把扩展名改为 .xls，或" + SAVE_AS_HINT)
+        raise UnreadableFile(f"文件“{file_name}”不是电子表格（内容与扩展名 {ext} 不符）。{SAVE_AS_HINT}")
+    if not data.startswith(ZIP_MAGIC):
+        raise UnreadableFile(_mismatch_message(data, ext, file_name))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise UnreadableFile(f"文件“{file_name}”已损坏，无法打开（{type(exc).__name__}）。{SAVE_AS_HINT}") from exc
+    declared = sum(info.file_size for info in infos)
+    if declared > MAX_INFLATED_BYTES or len(infos) > MAX_ZIP_ENTRIES:
+        raise UnreadableFile(
+            f"文件“{file_name}”解压后有 {declared / 1024 / 1024:.0f} MB、{len(infos)} 个部件，超过 "
+            f"{MAX_INFLATED_BYTES // 1024 // 1024} MB 的安全上限（可能是恶意构造的压缩炸弹）。"
+            "请确认文件来源，只保留本月数据后另存为新的 .xlsx 再上传。")
+    names = {info.filename for info in infos}
+    is_ods = "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE
+    if ext == ".xlsx":
+        if "xl/workbook.bin" in names:
+            raise UnreadableFile(f"文件“{file_name}”是二进制工作簿（.xlsb），无法读取。{SAVE_AS_HINT}")
+        if is_ods:
+            raise UnreadableFile(f"文件“{file_name}”实为 OpenDocument 表格，请把扩展名改为 .ods 后再上传。")
+        if "xl/workbook.xml" not in names:
+            raise UnreadableFile(f"文件“{file_name}”不是 Excel 工作簿（可能是 Word 文档或其他压缩包改了扩展名）。{SAVE_AS_HINT}")
+    elif not is_ods:
+        if "xl/workbook.xml" in names:
+            raise UnreadableFile(f"文件“{file_name}”实为 Excel 工作簿，请把扩展名改为 .xlsx 后再上传。")
+        raise UnreadableFile(f"文件“{file_name}”不是 OpenDocument 表格（可能是其他压缩包改了扩展名）。{SAVE_AS_HINT}")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")) and _declares_dtd(archive, info):
+            raise UnreadableFile(
+                f"文件“{file_name}”的内部 XML（{info.filename}）含有 DTD/实体定义，正常的 Excel 文件不会有，"
+                "可能是恶意构造的文件，已拒绝。请确认来源，在 Excel 中打开后另存为新的 .xlsx 再上传。")
+
+
+def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether the part has a <!DOCTYPE> (where entity bombs live) before its root element.
+
+    A DTD can only sit in the prolog, and a genuine part's prolog is a few hundred bytes, so only
+    the first 64 KB are read; a part whose root element does not start by then is refused too.
+    """
+    with archive.open(info) as part:
+        head = part.read(PROLOG_BYTES)
+    prolog = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", head, flags=re.S)
+    root = re.search(rb"<[A-Za-z_]", prolog)
+    if root is None:
+        return len(head) == PROLOG_BYTES
+    return b"<!DOCTYPE" in prolog[:root.start()] or b"<!ENTITY" in prolog[:root.start()]
+
+
+def _check_xls_container(data: bytes, file_name: str) -> None:
+    if data.startswith(ZIP_MAGIC):
+        raise UnreadableFile(f"文件“{file_name}”的扩展名是 .xls，但内容是新版 Excel 工作簿。请把扩展名改为 .xlsx 后再上传。")
+    if not data.startswith(OLE2_MAGIC):
+        raise UnreadableFile(_mismatch_message(data, ".xls", file_name))
+    streams = _ole_stream_names(data, file_name)
+    if "EncryptedPackage" in streams:
+        raise UnreadableFile(_encrypted_message(file_name))
+    if not streams & {"Workbook", "Book"}:
+        raise UnreadableFile(f"文件“{file_name}”不是 Excel 工作簿（可能是改了扩展名的 Word 等文档）。{SAVE_AS_HINT}")
+
+
+def _mismatch_message(data: bytes, ext: str, file_name: str) -> str:
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
+        return (f"文件“{file_name}”的扩展名是 {ext}，但内容是网页或 XML 文本（有些系统导出的“Excel”其实是网页）。"
+                + SAVE_AS_HINT)
+    if head.startswith(b"%pdf"):
+        return f"文件“{file_name}”是 PDF 文件，不是电子表格。请上传 Excel 原表或本系统的模板。"
+    return f"文件“{file_name}”的内容与扩展名 {ext} 不符，无法作为电子表格打开。{SAVE_AS_HINT}"
+
+
+def _encrypted_message(file_name: str) -> str:
+    return (f"文件“{file_name}”设置了打开密码（已加密），系统无法读取。请在 Excel 中打开，"
+            "依次点“文件 → 信息 → 保护工作簿 → 用密码进行加密”，清空密码并保存后再上传。")
+
+
+def _ole_stream_names(data: bytes, file_name: str) -> set[str]:
+    """The names in a compound file's directory (enough to tell .xls from an encrypted .xlsx)."""
+    corrupt = UnreadableFile(f"文件“{file_name}”已损坏，无法读取其内部目录。{SAVE_AS_HINT}")
+    if len(data) < 512:
+        raise corrupt
+    sector_shift, = struct.unpack_from("<H", data, 30)
+    first_dir_sector, = struct.unpack_from("<I", data, 48)
+    if sector_shift not in (9, 12):
+        raise corrupt
+    size = 1 << sector_shift
+    fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s < 0xFFFFFFFA]
+    fat: list[int] = []
+    for s in fat_sectors:
+        start = (s + 1) * size
+        fat.extend(struct.unpack_from(f"<{size // 4}I", data, start) if start + size <= len(data) else ())
+    names, sector, visited = set(), first_dir_sector, set()
+    while sector < 0xFFFFFFFA and sector not in visited:
+        visited.add(sector)
+        start = (sector + 1) * size
+        if start + size > len(data):
+            raise corrupt
+        for offset in range(start, start + size, 128):
+            length, = struct.unpack_from("<H", data, offset + 64)
+            if 2 <= length <= 64:
+                names.add(data[offset:offset + length - 2].decode("utf-16-le", "replace"))
+        sector = fat[sector] if sector < len(fat) else 0xFFFFFFFE
+    return names
+
+
+# ---- spreadsheets ---------------------------------------------------------------------------
+
+def _open_spreadsheet(path: Path, data: bytes, ext: str, file_name: str) -> Workbook:
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheet_names = [m.name for m in book.sheets_metadata
+                       if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+    except python_calamine.PasswordError as exc:
+        raise UnreadableFile(_encrypted_message(file_name)) from exc
+    except Exception as exc:
+        raise UnreadableFile(_damaged_message(file_name, exc)) from exc
+
+    def load(name: str) -> SheetData:
+        try:
+            sheet = book.get_sheet_by_name(name)
+            end = sheet.end
+            if end is not None and end[0] + 1 > MAX_SHEET_ROWS:
+                raise UnreadableFile(
+                    f"工作表“{name}”有内容的最后一行是第 {end[0] + 1} 行，超过上限（{MAX_ROWS} 行数据，"
+                    f"另加表头以上 {MAX_TITLE_ROWS} 行标题）。"
+                    "请删除多余的行（包括看似空白但有格式或空格的行），或把数据拆成几个文件上传。")
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+        except UnreadableFile:
+            raise
+        except Exception as exc:
+            raise UnreadableFile(_damaged_message(file_name, exc)) from exc
+        issues = _xlsx_cell_issues(data, name, file_name) if ext == ".xlsx" else {}
+        return SheetData(name, rows, merged, issues)
+
+    return Workbook(sheet_names, load)
+
+
+def _damaged_message(file_name: str, exc: BaseException) -> str:
+    return f"文件“{file_name}”已损坏或格式不正确，无法读取（{type(exc).__name__}）。{SAVE_AS_HINT}"
+
+
+_FORMULA_OR_ERROR = re.compile(rb"<(?:\w+:)?f[ >/]|\bt=[\"']e[\"']")
+
+
+def _xlsx_cell_issues(data: bytes, sheet_name: str, file_name: str) -> dict[tuple[int, int], CellIssue]:
+    """Cells calamine reads as empty that are error values or formulas never calculated.
+
+    calamine returns "" for both, which would silently read as "no figure"; so the sheet's XML
+    is scanned for them, but only when it holds a formula or an error at all.
+    """
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    part = _sheet_part(archive, sheet_name, file_name)
+    if part is None:
+        return {}
+    with archive.open(part) as raw:
+        if not _FORMULA_OR_ERROR.search(raw.read()):
+            return {}
+    issues: dict[tuple[int, int], CellIssue] = {}
+    row_index, col_index = -1, -1
+    try:
+        with archive.open(part) as raw:
+            for event, element in safe_iterparse(raw, events=("start", "end")):
+                tag = element.tag.rsplit("}", 1)[-1]
+                if event == "start" and tag == "row":
+                    row_index = int(element.get("r")) - 1 if element.get("r") else row_index + 1
+                    col_index = -1
+                elif event == "end" and tag == "c":
+                    col_index = _cell_column(element.get("r"), col_index + 1)
+                    issue = _cell_issue(element)
+                    if issue is not None:
+                        issues[(row_index, col_index)] = issue
+                elif event == "end" and tag == "row":
+                    element.clear()
+    except DefusedXmlException as exc:
+        raise UnreadableFile(f"文件“{file_name}”含有不安全的 XML 实体定义，已拒绝。{SAVE_AS_HINT}") from exc
+    except Exception as exc:
+        raise UnreadableFile(_damaged_message(file_name, exc)) from exc
+    return issues
+
+
+def _cell_column(reference: str | None, fallback: int) -> int:
+    if not reference:
+        return fallback
+    index = 0
+    for ch in reference:
+        if not ch.isalpha():
+            break
+        index = index * 26 + (ord(ch.upper()) - ord("A") + 1)
+    return index - 1
+
+
+def _cell_issue(element) -> CellIssue | None:
+    formula = value = None
+    for child in element:
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "f":
+            formula = child
+        elif tag == "v":
+            value = child
+    if formula is not None and (value is None or not (value.text or "").strip()):
+        return CellIssue("formula_without_result", "=" + (formula.text or "（共享公式）"))
+    if element.get("t") == "e" and value is not None:
+        return CellIssue("excel_error", value.text or "#错误")
+    return None
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet_name: str, file_name: str) -> str | None:
+    """The zip entry holding the named sheet, via workbook.xml and its relationships."""
+    try:
+        workbook = safe_fromstring(archive.read("xl/workbook.xml"))
+        rels = safe_fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return None
+    except DefusedXmlException as exc:
+        raise UnreadableFile(f"文件“{file_name}”含有不安全的 XML 实体定义，已拒绝。{SAVE_AS_HINT}") from exc
+    rel_id = None
+    for element in workbook.iter():
+        if element.tag.rsplit("}", 1)[-1] == "sheet" and element.get("name") == sheet_name:
+            rel_id = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+    target = next((r.get("Target") for r in rels.iter() if r.get("Id") == rel_id), None)
+    if target is None:
+        return None
+    part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return part if part in archive.namelist() else None
+
+
+# ---- csv ------------------------------------------------------------------------------------
+
+def _open_csv(data: bytes, file_name: str) -> Workbook:
+    if data.startswith((ZIP_MAGIC, OLE2_MAGIC)):
+        raise UnreadableFile(
+            f"文件“{file_name}”的扩展名是 .csv，但内容是 Excel 工作簿。请把扩展名改为 .xlsx（或 .xls）后再上传。")
+    text = _decode_csv(data, file_name)
+    if "\x00" in text:
+        raise UnreadableFile(f"文件“{file_name}”不是文本文件（内容与扩展名 .csv 不符）。请在 Excel 中另存为 CSV 或 .xlsx 后再上传。")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", "\t", ";"), key=first_line.count) if first_line else ","
+    rows = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(record)
+            if len(rows) > MAX_SHEET_ROWS:
+                raise UnreadableFile(
+                    f"文件“{file_name}”超过上限（{MAX_ROWS} 行数据，另加表头以上 {MAX_TITLE_ROWS} 行标题）。"
+                    "请删除多余的行，或把数据拆成几个文件上传。")
+    except csv.Error as exc:
+        raise UnreadableFile(f"文件“{file_name}”不是有效的 CSV（{exc}）。请在 Excel 中另存为 .xlsx 后再上传。") from exc
+    sheet = SheetData(Path(file_name).name, rows)
+    return Workbook([sheet.name], lambda name: sheet)
+
+
+def _decode_csv(data: bytes, file_name: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030 as Chinese Excel saves a CSV."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ("utf-8-sig",)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ("utf-16",)
+    else:
+        candidates = ("utf-8", "gb18030")
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile(
+        f"无法识别文件“{file_name}”的文字编码（不是 UTF-8，也不是 GBK/GB18030）。"
+        "请在 Excel 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再上传。")

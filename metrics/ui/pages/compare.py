@@ -1,0 +1,32 @@
+"""对比: the entities ranked on one indicator with the chosen one highlighted, and their trends."""
+import streamlit as st
+
+from metrics import catalog, chartdata, charts, narrative
+from metrics.ui import common
+from metrics.ui.common import t
+
+view = common.view_header(t("page_compare"), pick_indicator=True)
+ind, a = catalog.indicator(view.indicator), view.assessments[view.indicator]
+version = common.get_store().data_version()
+# Zones are ranked among zones and enterprises among enterprises: a zone's sales include its firms'.
+entities = common.entities(version)
+kind = entities.loc[entities["name"] == view.entity, "kind"].iloc[0]
+peers = set(entities.loc[entities["kind"] == kind, "name"])
+series = {e: s for e, s in common.indicator_by_entity(version, ind.code).items() if e in peers}
+ranking = chartdata.ranking_chart_data(ind, series, view.period, reference=a)
+common.illustrative_banner(ranking.illustrative)
+if not ranking.categories:
+    common.no_data_stop()
+kind_label = t("kind_zone" if kind == "zone" else "kind_enterprise")
+if view.entity in ranking.categories:
+    st.markdown(t("rank_caption", entity=common.inert(view.entity), count=len(ranking.categories),
+                  kind=kind_label, rank=ranking.categories.index(view.entity) + 1))
+else:
+    st.caption(t("not_ranked", entity=common.inert(view.entity)))
+common.chart_block(charts.build_ranking_figure(ranking, highlight=view.entity),
+                   narrative.indicator_sentence(ind, a, view.entity), [ind.code], key="ranking")
+
+st.markdown(f"##### {t('small_multiples')}")
+trends = chartdata.trend_chart_data(ind, series, view.period)
+st.plotly_chart(charts.build_small_multiples(trends, highlight=view.entity), theme=None,
+                config=common.PLOTLY_CONFIG, key="small_multiples")

@@ -1,0 +1,47 @@
+"""指标详情: why an indicator stands where it does — its months, its pace, last year, the report's
+figures, who changed what, its definition and the inspection problems it measures."""
+import streamlit as st
+
+from metrics import catalog, chartdata, charts, i18n
+from metrics.ui import common
+from metrics.ui.common import t
+
+view = common.view_header(t("page_detail"), pick_indicator=True)
+ind, a = catalog.indicator(view.indicator), view.assessments[view.indicator]
+series = view.series[ind.code]
+version = common.get_store().data_version()
+common.illustrative_banner(a.illustrative or a.target_illustrative)
+st.markdown(f"#### {common.inert(i18n.indicator_name(ind, common.language()))}（{common.inert(ind.unit)}）")
+common.headline_metrics(ind, a)
+
+target = view.target(ind.code)
+monthly, pace = st.columns(2)
+with monthly:
+    common.indicator_chart_block(ind, a, series, view.entity, key="monthly")
+if a.progress is not None:
+    with pace:
+        data = chartdata.ytd_chart_data(ind, series, a, target["phasing"], view.entity)
+        common.chart_block(charts.build_ytd_figure(data), None, [ind.code], key="ytd")
+
+st.markdown(f"##### {t('months_table')}")
+st.dataframe(common.months_table(ind, series, view.period), hide_index=True)
+
+figures, revisions, definition, problems = st.tabs(
+    [t("report_figures"), t("history"), t("definition"), t("problems")])
+with figures:
+    common.report_figures_table(version, ind)
+with revisions:
+    st.caption(t("history_caption"))
+    st.dataframe(common.history_table(version, ind, view.entity), hide_index=True, height=320)
+with definition:
+    st.text(ind.definition)
+    if ind.formula:
+        st.text(t("formula", formula=ind.formula))
+    if target is not None:
+        st.text(t("target_source", source=target["source"]))
+with problems:
+    problem_rows = common.problems_table(version, list(ind.problems))
+    if problem_rows.empty:
+        st.caption(t("no_problems"))
+    else:
+        st.dataframe(problem_rows, hide_index=True)

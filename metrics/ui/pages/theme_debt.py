@@ -1,0 +1,26 @@
+"""债务结构: balances by maturity with the short-term share, and direct against indirect financing."""
+import streamlit as st
+
+from metrics import catalog, chartdata, charts
+from metrics.ui import common
+from metrics.ui.common import t
+
+DEBT_CODES = (*chartdata.DEBT_PARTS, chartdata.DEBT_SHARE)
+
+view = common.view_header(t("page_debt"))
+st.caption(t("debt_intro"))
+common.illustrative_banner(view.illustrative(DEBT_CODES))
+names = {c: catalog.indicator(c).name for c in DEBT_CODES}
+structure, mix = st.columns(2)
+with structure:
+    data = chartdata.debt_structure_chart_data(view.series, view.period, names)
+    common.chart_block(charts.build_debt_figure(data), view.sentences(DEBT_CODES), list(DEBT_CODES), key="debt")
+with mix:
+    data = chartdata.financing_mix_chart_data(view.series, view.period)
+    common.chart_block(charts.build_monthly_figure(data), view.sentences(["bonds_outstanding"]),
+                       ["bonds_outstanding"], key="mix")
+short_term, share = st.columns(2)
+for column, code in ((short_term, "debt_short_term"), (share, chartdata.DEBT_SHARE)):
+    with column:
+        common.indicator_chart_block(catalog.indicator(code), view.assessments[code], view.series[code],
+                                     view.entity, key=code)

@@ -1,0 +1,17 @@
+"""用地: land cleared and approved against their pace, and the per-mu tax and output floors."""
+import streamlit as st
+
+from metrics import catalog
+from metrics.ui import common
+from metrics.ui.common import t
+
+LAND = (("land_cleared", "land_approved"), ("tax_per_mu", "output_per_mu"))
+
+view = common.view_header(t("page_land"))
+st.caption(t("land_intro"))
+common.illustrative_banner(view.illustrative([c for row in LAND for c in row]))
+for row in LAND:
+    for column, code in zip(st.columns(len(row)), row):
+        with column:
+            common.indicator_chart_block(catalog.indicator(code), view.assessments[code], view.series[code],
+                                         view.entity, key=code)

@@ -1,0 +1,24 @@
+"""安全生产: hazards found and fixed by month, the fix rate against its floor, and the pace."""
+import streamlit as st
+
+from metrics import catalog, chartdata, charts
+from metrics.ui import common
+from metrics.ui.common import t
+
+SAFETY = (*chartdata.HAZARD_COUNTS, chartdata.HAZARD_RATE)
+
+view = common.view_header(t("page_safety"))
+st.caption(t("safety_intro"))
+common.illustrative_banner(view.illustrative(SAFETY))
+rate = view.assessments[chartdata.HAZARD_RATE]
+names = {c: catalog.indicator(c).name for c in SAFETY}
+hazards, fixed = st.columns(2)
+with hazards:
+    data = chartdata.safety_chart_data(view.series, view.period, names,
+                                       rate.target if rate.target_kind == "floor" else None)
+    common.chart_block(charts.build_monthly_figure(data), view.sentences(SAFETY), list(SAFETY), key="hazards")
+with fixed:
+    ind, a = catalog.indicator("hazards_fixed"), view.assessments["hazards_fixed"]
+    if a.progress is not None:
+        data = chartdata.ytd_chart_data(ind, view.series[ind.code], a, view.phasing(ind.code), view.entity)
+        common.chart_block(charts.build_ytd_figure(data), view.sentences([ind.code]), [ind.code], key="fixed")

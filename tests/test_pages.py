@@ -1,0 +1,277 @@
+"""Every screen under AppTest, each test with its own database (the `app_db` fixture): no
+exception in either language, the key numbers on the page, and the target traces in the
+figures' JSON. Expected numbers come from the same database through the core, so the tests
+hold whatever the illustrative series are."""
+import json
+import sys
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO
+from metrics import catalog, formatting as fmt, narrative, tracker
+from metrics.store import Store
+
+ZONE = catalog.ZONE
+PAGES = ("overview", "detail", "compare", "theme_debt", "theme_investment", "theme_land",
+         "theme_safety", "rectification")
+
+
+def open_page(name: str, lang: str = "zh", **params: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.query_params.update(lang=lang, **params)
+    at.run()
+    if name != "overview":
+        at.switch_page(f"metrics/ui/pages/{name}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def trace_names(at: AppTest) -> set[str]:
+    return {trace.get("name") for fig in figures(at) for trace in fig["data"]}
+
+
+def page_text(at: AppTest) -> str:
+    parts = [str(e.value) for kind in ("markdown", "caption", "code", "warning", "info", "text")
+             for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)
+
+
+def table_text(at: AppTest) -> str:
+    return "\n".join(frame.value.to_csv(index=False) for frame in at.dataframe)
+
+
+def zone_overview(db) -> tuple[str, dict]:
+    period, assessments, _ = tracker.assessed_overview(Store(db), ZONE)
+    return period, {a.code: a for a in assessments}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_without_an_exception(app_db, name, lang):
+    at = open_page(name, lang)
+    assert at.query_params["lang"] == lang
+
+
+def test_overview_headline_counts_indicators_on_pace_and_behind(app_db):
+    _, by_code = zone_overview(app_db)
+    on_pace, behind = narrative.headline_counts(list(by_code.values()))
+    at = open_page("overview")
+    assert f"### {on_pace} 项达到序时进度，{behind} 项滞后" in page_text(at)
+    assert narrative.overview_sentence(catalog.indicators(), list(by_code.values())) in [c.value for c in at.code]
+
+
+def test_overview_has_a_card_per_indicator_with_its_total_and_its_gap_to_time_progress(app_db):
+    _, by_code = zone_overview(app_db)
+    text = page_text(open_page("overview"))
+    for code, ind in catalog.indicators().items():
+        a = by_code[code]
+        assert f"**{ind.name}**" in text
+        assert f"**{fmt.amount(a.ytd, ind.unit, ind.decimals)}**" in text
+        if a.gap_pp is not None and a.progress is not None:
+            sign = "+" if a.gap_pp >= 0 else "−"
+            assert f"{sign}{abs(a.gap_pp):,.1f}个百分点" in text, code
+
+
+def test_overview_cards_are_grouped_by_category(app_db):
+    text = page_text(open_page("overview"))
+    positions = {c.name: text.index(f"**{c.name}**") for c in catalog.categories()}
+    for ind in catalog.indicators().values():
+        assert text.index(f"**{ind.name}**") > positions[ind.category]
+
+
+def test_overview_shows_the_ledger_by_status_beside_the_reports_own_summary(app_db):
+    text = page_text(open_page("overview"))
+    assert "问题 24 个：已完成 18，推进中 6" in text
+    assert "报告汇总称已完成 17 个、推进中 7 个" in text
+
+
+def test_illustrative_data_is_labelled_on_every_data_page(app_db):
+    for name in PAGES[:-1]:
+        assert "示例数据" in page_text(open_page(name)), name
+
+
+def test_pickers_default_to_the_latest_month_with_data_and_are_written_to_the_url(app_db):
+    at = open_page("detail")
+    assert dict(at.query_params) == {"lang": "zh", "entity": ZONE, "period": Store(app_db).latest_period(),
+                                     "indicator": next(iter(catalog.indicators()))}
+
+
+def test_a_bookmarked_view_opens_on_its_indicator_entity_and_month(app_db):
+    peer = "甲开发区（示例）"
+    at = open_page("detail", indicator="land_cleared", entity=peer, period="2023-03")
+    series = tracker.indicator_table(Store(app_db), "land_cleared", peer)
+    ytd = series.loc[series.period == "2023-03", "ytd"].iloc[0]
+    assert {m.label: m.value for m in at.metric}["累计值"] == fmt.amount(ytd, "亩")
+    assert figures(at)[0]["layout"]["title"]["text"].startswith(peer)
+    assert at.query_params["period"] == "2023-03"
+
+
+def test_an_unknown_month_in_the_url_falls_back_to_the_latest(app_db):
+    at = open_page("overview", period="1999-01")
+    assert at.query_params["period"] == Store(app_db).latest_period()
+
+
+def test_detail_figures_carry_the_target_pace_and_the_time_progress_lines(app_db):
+    at = open_page("detail", indicator="land_cleared")
+    monthly, pace = figures(at)
+    assert "目标月均进度" in {t["name"] for t in monthly["data"]}
+    assert {"累计完成率", "序时进度"} <= {t["name"] for t in pace["data"]}
+    assert monthly["layout"]["xaxis"]["type"] == "category"
+
+
+def test_detail_shows_same_period_last_year_yoy_and_mom(app_db):
+    _, by_code = zone_overview(app_db)
+    a = by_code["land_cleared"]
+    at = open_page("detail", indicator="land_cleared")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["同比"] == "+" + fmt.percent(a.yoy_pct)
+    assert metrics["环比"] == ("+" if a.mom_pct > 0 else "") + fmt.percent(a.mom_pct)
+    months = at.dataframe[0].value
+    assert list(months.columns) == ["月份", "本月值", "累计值", "上年同月", "上年同期累计", "同比", "环比"]
+    assert months["累计值"].iloc[-1] == fmt.number(a.ytd) and months["上年同期累计"].iloc[-1] == fmt.number(a.ytd_last_year)
+
+
+def test_detail_shows_report_figures_revisions_definition_and_problems(app_db):
+    ind = catalog.indicator("land_cleared")
+    at = open_page("detail", indicator=ind.code)
+    tables = table_text(at)
+    assert "2,577亩" in tables and "报告二(一)3" in tables
+    assert "示例数据（系统生成）" in tables  # the batch each figure came from
+    assert ind.definition in page_text(at)
+    for problem in ("P03", "P19"):
+        assert problem in tables
+
+
+def test_a_corrected_figure_shows_at_once_with_its_revision(app_db):
+    store = Store(app_db)
+    store.commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": ZONE, "period": "2023-04",
+                                      "value": 999.0}]), file_name="4月更正.xlsx", sha256="x", user="张三")
+    at = open_page("detail", indicator="land_cleared")
+    assert {m.label: m.value for m in at.metric}["本月值"] == "999亩"
+    history = at.dataframe[2].value
+    corrected = history[(history["月份"] == "2023-04") & (history["当前值"] == "✓")].iloc[0]
+    assert (corrected["本月值"], corrected["版本"], corrected["上传人"], corrected["文件"]) == ("999", 2, "张三", "4月更正.xlsx")
+
+
+def test_compare_ranks_zones_among_zones_with_the_chosen_one_highlighted(app_db):
+    at = open_page("compare", indicator="invoice_sales")
+    ranking = figures(at)[0]
+    bars = ranking["data"][0]
+    zones = set(Store(app_db).entities().query("kind == 'zone'")["name"])
+    assert set(bars["y"]) == zones
+    assert bars["x"] == sorted(bars["x"], reverse=True)
+    colours = dict(zip(bars["y"], bars["marker"]["color"]))
+    assert len({colours[ZONE]} | {c for name, c in colours.items() if name != ZONE}) == 2
+    rank = bars["y"].index(ZONE) + 1
+    assert f"在 {len(zones)} 个开发区中列第 {rank} 位" in page_text(at)
+    assert "序时目标" in {t["name"] for t in ranking["data"]}
+    assert len([a for a in figures(at)[1]["layout"]["annotations"] if a["text"] in zones]) == len(zones)
+
+
+def test_compare_ranks_an_enterprise_among_enterprises(app_db):
+    at = open_page("compare", indicator="tax_per_mu", entity="理士电池")
+    ranking = figures(at)[0]
+    assert set(ranking["data"][0]["y"]) == {"理士电池", "南高齿"}
+    assert len(ranking["data"]) == 1  # targets are the zone's: an enterprise gets no reference line
+
+
+@pytest.mark.parametrize("name, lines, codes", [
+    ("theme_debt", {"年末目标", "上限要求", "短期债务占比"},
+     ["debt_short_term", "debt_long_term", "bonds_outstanding", "debt_short_share"]),
+    ("theme_investment", {"序时进度", "目标月均进度"},
+     ["projects_signed_100m", "effective_investment", "foreign_capital"]),
+    ("theme_land", {"目标月均进度", "底线要求"}, ["land_cleared", "land_approved", "tax_per_mu", "output_per_mu"]),
+    ("theme_safety", {"底线要求", "序时进度"}, ["hazards_found", "hazards_fixed", "hazard_fix_rate"]),
+])
+def test_theme_pages_draw_their_targets_and_write_each_indicators_sentence(app_db, name, lines, codes):
+    _, by_code = zone_overview(app_db)
+    at = open_page(name)
+    assert lines <= trace_names(at)
+    sentences = "\n".join(c.value for c in at.code)
+    for code in codes:
+        assert narrative.indicator_sentence(catalog.indicator(code), by_code[code]) in sentences
+
+
+def test_debt_page_stacks_balances_by_maturity_and_shows_direct_against_indirect_financing(app_db):
+    structure, mix, *_ = figures(open_page("theme_debt"))
+    assert structure["layout"]["barmode"] == "stack"
+    assert {t["name"] for t in mix["data"]} == {"间接融资（银行贷款）", "直接融资（债券）", "直接融资占比"}
+
+
+def test_rectification_lists_the_24_problems_and_shows_both_of_the_reports_counts(app_db):
+    at = open_page("rectification")
+    problems = at.dataframe[0].value
+    assert len(problems) == 24 and problems["编号"].tolist()[:2] == ["P01", "P02"]
+    assert (problems["状态"] == "已完成").sum() == 18 and (problems["状态"] == "推进中").sum() == 6
+    warning = at.warning[0].value
+    assert "已完成 17 个，正在推进 7 个" in warning and "已整改完成 18 个，正在推进 6 个" in warning
+    assert {m.label: m.value for m in at.metric}["已整改完成（逐项清单）"] == "18"
+    assert "新签约亿元以上项目" in problems.loc[problems["编号"] == "P01", "关联指标"].iloc[0]
+
+
+def test_rectification_filters_problems_by_status(app_db):
+    at = open_page("rectification")
+    at.segmented_control(key="ledger_status").set_value(["in_progress"]).run()
+    assert at.dataframe[0].value["编号"].tolist() == ["P19", "P20", "P21", "P22", "P23", "P24"]
+
+
+def test_add_to_deck_appends_the_charts_indicator_codes_once(app_db):
+    at = open_page("detail", indicator="land_cleared")
+    at.button(key="deck_monthly").click().run()
+    assert at.session_state["deck_indicators"] == ["land_cleared"]
+    at.switch_page("metrics/ui/pages/theme_debt.py").run()
+    at.button(key="deck_debt").click().run()
+    assert at.session_state["deck_indicators"] == [
+        "land_cleared", "debt_short_term", "debt_long_term", "bonds_outstanding", "debt_short_share"]
+
+
+def test_each_chart_offers_its_png_or_says_plainly_why_not(app_db, monkeypatch):
+    at = open_page("detail", indicator="land_cleared")
+    assert [b.label for b in at.get("download_button")] == ["下载PNG", "下载PNG"]
+    monkeypatch.setitem(sys.modules, "metrics.export", None)
+    at = open_page("detail", indicator="land_cleared")
+    assert not at.get("download_button")
+    assert "PNG 导出模块（metrics.export.images）尚未安装" in page_text(at)
+
+
+def test_english_pages_use_english_words_around_the_chinese_report_sentences(app_db):
+    at = open_page("overview", "en")
+    assert any(" on pace, " in m.value for m in at.markdown)
+    at = open_page("detail", "en", indicator="land_cleared")
+    assert {"Year to date", "Year on year", "Month on month"} <= {m.label for m in at.metric}
+    assert at.code[0].value.startswith("1-")  # the 汇报 sentence stays Chinese for the report
+
+
+def test_names_from_uploads_render_as_plain_text(app_db):
+    name = "<img src=x onerror=alert(1)>**粗体**[链接](javascript:alert(1))"
+    Store(app_db).commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": name,
+                                              "period": "2023-04", "value": 1.0}]),
+                               file_name="t.xlsx", sha256="y", user="t")
+    at = open_page("overview", entity=name)
+    caption = next(c.value for c in at.caption if "onerror" in c.value)
+    assert r"\<img" in caption and r"\*\*粗体\*\*" in caption and r"\[链接\]\(javascript" in caption
+    for path in (REPO / "metrics" / "ui").rglob("*.py"):
+        assert "unsafe_allow_html=True" not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_database_without_figures_says_how_to_load_some(tmp_path, monkeypatch):
+    import streamlit as st
+
+    path = tmp_path / "empty.duckdb"
+    tracker.init_database(Store(path))
+    monkeypatch.setenv("METRICS_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = open_page("overview")
+        assert "python -m metrics demo" in at.info[0].value
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()

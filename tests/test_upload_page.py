@@ -1,0 +1,151 @@
+"""Issue 3: the upload page through AppTest: preview, confirm, errors with their xlsx, template, history, undo."""
+import io
+
+import openpyxl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO
+from import_fixtures import csv_bytes
+from metrics import auth, tracker
+from metrics.store import Store
+
+PAGE = REPO / "metrics" / "ui" / "pages" / "upload.py"
+CSV = "text/csv"
+MAY = csv_bytes([["指标编码", "期间", "数值"], ["land_cleared", "2023-05", 120], ["hightech_new", "2023-05", 2]])
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "m.duckdb"
+    monkeypatch.setenv("METRICS_DB", str(path))
+    tracker.init_database(Store(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """What each download button offers, by label (AppTest keeps no media files after a run)."""
+    offered = {}
+    original = st.download_button
+
+    def recording(label, data, *args, **kwargs):
+        offered[label] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    return offered
+
+
+def page(role: str | None = "editor", name: str = "统计员甲") -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    if role:
+        at.session_state["actor"] = auth.Actor(name, role)
+    return at.run()
+
+
+def upload(at: AppTest, file_name: str, data: bytes) -> AppTest:
+    at.file_uploader[0].set_value((file_name, data, CSV))
+    return at.run()
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+@pytest.mark.parametrize("role", [None, "viewer"])
+def test_the_upload_page_shows_no_upload_controls_to_viewers_or_anonymous_users(db, role):
+    at = page(role)
+    assert not at.exception
+    assert at.info and ("无权" in at.info[0].value or "登录" in at.info[0].value)
+    assert not at.file_uploader
+
+
+def test_a_file_is_previewed_then_committed_as_one_batch_on_confirmation(db):
+    at = upload(page(), "五月.csv", MAY)
+    assert not at.exception
+    preview = at.dataframe[0].value
+    assert list(preview["变化"]) == ["新增", "新增"] and set(preview["新值"]) == {120, 2}
+    assert Store(db).batches().empty  # nothing written by the preview, however often the page reruns
+    at.run()
+    assert Store(db).batches().empty
+    button(at, "确认导入").click().run()
+    assert not at.exception
+    assert at.success and "批次 1" in at.success[0].value
+    batches = Store(db).batches()
+    assert len(batches) == 1 and batches.user_name.tolist() == ["统计员甲"] and batches.n_new.tolist() == [2]
+    at.run()
+    assert len(Store(db).batches()) == 1  # a rerun after the commit does not import again
+
+
+def test_a_changed_figure_shows_its_old_and_new_value_in_the_preview(db):
+    upload(page(), "五月.csv", MAY)
+    button(upload(page(), "五月.csv", MAY), "确认导入").click().run()
+    corrected = csv_bytes([["指标编码", "期间", "数值"], ["land_cleared", "2023-05", 125]])
+    at = upload(page(), "更正.csv", corrected)
+    row = at.dataframe[0].value.iloc[0]
+    assert (row["变化"], row["原值"], row["新值"]) == ("修改", 120, 125)
+    assert any("将修订" in w for w in at.dataframe[1].value["说明"])
+
+
+def test_errors_show_as_a_table_with_the_errors_workbook_to_download_and_nothing_is_written(db, import_corpus,
+                                                                                          downloads):
+    at = upload(page(), "err_many.xlsx", import_corpus["err_many.xlsx"].read_bytes())
+    assert not at.exception
+    assert at.error and "6 个错误" in at.error[0].value
+    errors = at.dataframe[0].value
+    assert list(errors["行号"]) == ["3", "4", "5", "6", "7", "8"] and "不是数字" in errors["说明"].iloc[0]
+    marked = openpyxl.load_workbook(io.BytesIO(downloads["下载错误标注表（xlsx）"]))["错误标注"]
+    assert marked["D2"].value == "错误说明" and "不是数字" in marked["D3"].value
+    assert not [b for b in at.button if b.label == "确认导入"]
+    assert Store(db).batches().empty
+
+
+def test_an_unreadable_file_shows_why_in_chinese(db, import_corpus):
+    at = upload(page(), "safety_encrypted.xlsx", import_corpus["safety_encrypted.xlsx"].read_bytes())
+    assert not at.exception and "加密" in at.error[0].value
+
+
+def test_warnings_must_be_acknowledged_before_the_import_can_be_confirmed(db, import_corpus):
+    at = upload(page(), "warn_jump.csv", import_corpus["warn_jump.csv"].read_bytes())
+    assert at.warning and button(at, "确认导入").disabled
+    at.checkbox[0].check().run()
+    button(at, "确认导入").click().run()
+    assert at.success and len(Store(db).batches()) == 1
+
+
+def test_the_template_is_offered_for_the_month_after_the_latest_figures_and_any_chosen_month(db, downloads):
+    tracker.load_demo(Store(db))
+    at = page()
+    assert not at.exception
+    assert at.selectbox(key="template_period").value == "2023-05"
+    at.selectbox(key="template_period").set_value("2023-03").run()
+    assert not at.exception
+    template = openpyxl.load_workbook(io.BytesIO(downloads["下载填报模板（xlsx）"]))["月度填报"]
+    assert template["A1"].value.endswith("（2023年3月）") and template["D4"].value == "2023-03"
+
+
+def test_the_history_lists_uploads_and_undo_restores_after_a_second_click(db):
+    at = upload(page(), "五月.csv", MAY)
+    button(at, "确认导入").click().run()
+    assert any("五月.csv" in m.value for m in at.markdown)
+    at.button(key="undo_1").click().run()
+    assert Store(db).batches().undone_at.isna().all()  # the first click only asks for confirmation
+    at.button(key="undo_confirm_1").click().run()
+    assert not at.exception and "已撤销批次 1" in at.success[0].value
+    assert Store(db).observations().empty
+
+
+def test_an_editor_cannot_undo_someone_elses_upload_and_is_told_why(db):
+    at = upload(page(name="统计员乙"), "五月.csv", MAY)
+    button(at, "确认导入").click().run()
+    at = page(name="统计员甲")
+    at.button(key="undo_1").click().run()
+    at.button(key="undo_confirm_1").click().run()
+    assert at.error and "撤销他人的上传" in at.error[0].value
+    assert Store(db).batches().undone_at.isna().all()
