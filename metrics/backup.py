@@ -15,11 +15,6 @@ MANIFEST = "manifest.json"
 DB_NAME = "metrics.duckdb"
 
 
-def archive_dir(store: Store) -> Path:
-    """Every uploaded file, byte for byte, named by its SHA-256."""
-    return store.path.parent / "uploads"
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -36,7 +31,7 @@ def backup(store: Store, destination: Path) -> dict:
     destination.mkdir(parents=True, exist_ok=True)
     store.copy_to(destination / DB_NAME)
     files = {DB_NAME: _sha256(destination / DB_NAME)}
-    source_archive = archive_dir(store)
+    source_archive = store.archive_dir
     if source_archive.exists():
         (destination / "uploads").mkdir()
         for f in sorted(source_archive.iterdir()):
@@ -75,7 +70,7 @@ def restore(store: Store, source: Path) -> dict:
     os.replace(staged, store.path)
     restored_uploads = 0
     if (source / "uploads").exists():
-        target = archive_dir(store)
+        target = store.archive_dir
         target.mkdir(parents=True, exist_ok=True)
         for f in (source / "uploads").iterdir():
             if not (target / f.name).exists():

@@ -134,7 +134,7 @@ def measure_import(size: dict, work: Path, rows_key: str) -> Result:
         fresh.append(store)
 
     def ours():
-        result = import_file(fresh.pop(), upload, actor=actor, today=dt.date(2023, 5, 1))
+        result = import_file(fresh.pop(), upload, actor=actor)
         assert result.committed, [p.message for p in result.errors][:3]
 
     def floor():

@@ -16,6 +16,7 @@ from . import auth, backup, calc, catalog, tracker
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+LOW_DISK_BYTES = 200 * 2**20
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -240,9 +241,18 @@ def cmd_restore(args, store: Store) -> int:
 def cmd_health(args, store: Store) -> int:
     _require_initialised(store)
     result = store.health()
+    problems = store.verify()
+    for problem in problems:
+        print(f"数据不一致：{problem}", file=sys.stderr)
+    if problems:
+        print("请用 `python -m metrics restore 备份目录` 从最近的备份恢复，或联系维护人员。", file=sys.stderr)
+        return EXIT_REJECTED
     free = shutil.disk_usage(store.path.parent).free
     print(f"数据库可读可写（结构第 {result['schema_version']} 版，数据 {result['figures']} 条），"
           f"磁盘剩余 {free / 2**30:.1f} GB。")
+    if free < LOW_DISK_BYTES:
+        print(f"警告：磁盘剩余空间不足 {LOW_DISK_BYTES // 2**20} MB，上传可能失败。请清理磁盘或扩容。", file=sys.stderr)
+        return EXIT_REJECTED
     return EXIT_OK
 
 
@@ -440,6 +450,6 @@ def main(argv: list[str] | None = None) -> int:
     store = Store()
     try:
         return COMMANDS[args.command](args, store)
-    except StoreError as exc:
+    except (StoreError, auth.PermissionDenied) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_REJECTED

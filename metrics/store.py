@@ -7,6 +7,7 @@ and the current figure is the latest revision from a batch that is not undone.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -36,6 +37,22 @@ class StoreBusy(StoreError):
 
 class StoreCorrupt(StoreError):
     pass
+
+
+def storage_failure(exc: BaseException) -> StoreError:
+    """A failed write in words a user can act on; the transaction has been rolled back."""
+    if getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in str(exc):
+        return StoreError("服务器磁盘空间已满，本次没有写入任何数据，已有数据不受影响。"
+                          "请清理服务器磁盘或联系维护人员扩容后重试。")
+    return StoreError(f"写入失败（{exc}），本次没有写入任何数据，已有数据不受影响。"
+                      "请稍后重试；如反复出现，请运行 `python -m metrics health` 检查。")
+
+
+def _rollback_quietly(con) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # a failed COMMIT has already ended the transaction
 
 
 def default_path() -> Path:
@@ -201,10 +218,18 @@ class Store:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
+                con.execute("COMMIT")
+            except (duckdb.IOException, duckdb.TransactionException, OSError) as exc:
+                _rollback_quietly(con)
+                raise storage_failure(exc) from exc
             except BaseException:
-                con.execute("ROLLBACK")
+                _rollback_quietly(con)
                 raise
-            con.execute("COMMIT")
+
+    @property
+    def archive_dir(self) -> Path:
+        """Every uploaded file, byte for byte, named by its SHA-256, beside the database."""
+        return self.path.parent / "uploads"
 
     def data_version(self) -> int:
         """Changes whenever any process writes; cheap enough to call on every page run."""
@@ -516,6 +541,37 @@ class Store:
             con.execute("INSERT INTO audit_event VALUES (nextval('audit_id_seq'), now(), 'health', 'health', '', NULL, NULL)")
             con.execute("ROLLBACK")
         return {"schema_version": version, "figures": figures}
+
+    def verify(self) -> list[str]:
+        """Invariants every committed state keeps; an empty list means the file is consistent.
+
+        Each batch holds exactly the figures it counted (all or nothing), no figure lacks its batch,
+        and the current figures are exactly the latest revisions from batches not undone.
+        """
+        problems = []
+        with self.connect() as con:
+            for batch_id, expected, held in con.execute(
+                    """SELECT b.id, b.n_new + b.n_changed, count(o.id)
+                       FROM batch b LEFT JOIN observation o ON o.batch_id = b.id
+                       GROUP BY b.id, b.n_new, b.n_changed HAVING count(o.id) <> b.n_new + b.n_changed""").fetchall():
+                problems.append(f"批次 {batch_id} 应有 {expected} 个数据，实际 {held} 个。")
+            orphans = con.execute(
+                "SELECT count(*) FROM observation o WHERE NOT EXISTS (SELECT 1 FROM batch b WHERE b.id = o.batch_id)"
+            ).fetchall()[0][0]
+            if orphans:
+                problems.append(f"有 {orphans} 个数据不属于任何批次。")
+            all_keys = "SELECT DISTINCT entity_id, indicator_code, period FROM observation"
+            mismatched = con.execute(
+                f"""SELECT count(*) FROM (
+                        (SELECT entity_id, indicator_code, period, id, value FROM ({_LATEST_REVISIONS.format(keys_sql=all_keys)}) l
+                         EXCEPT SELECT entity_id, indicator_code, period, observation_id, value FROM current_figure)
+                        UNION ALL
+                        (SELECT entity_id, indicator_code, period, observation_id, value FROM current_figure
+                         EXCEPT SELECT entity_id, indicator_code, period, id, value FROM ({_LATEST_REVISIONS.format(keys_sql=all_keys)}) l2)
+                    ) d""").fetchall()[0][0]
+            if mismatched:
+                problems.append(f"当前值表与修订历史不一致（{mismatched} 处）。")
+        return problems
 
     def copy_to(self, destination: Path) -> None:
         """A consistent copy: checkpointed, and taken while this process holds the file."""

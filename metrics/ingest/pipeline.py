@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import auth, calc, catalog
-from ..store import Store, StoreError
+from ..store import Store, StoreError, storage_failure
 from . import layouts, normalise, read, validate
 from .problems import Problem, Problems, UnreadableFile
 
@@ -128,8 +128,9 @@ def import_file(store: Store, source: Path | bytes, file_name: str | None = None
                 expected_fingerprint: str | None = None) -> ImportResult:
     """Preview, then (unless a dry run or rejected) write the figures as one batch in one transaction.
 
-    `expected_fingerprint`: the preview someone confirmed; if the database has changed the figures
-    since, nothing is written and `PreviewOutdated` is raised.
+    `expected_fingerprint`: the preview someone confirmed (by default, this call's own preview);
+    if the database has changed those figures since, as when two people upload the same month at
+    once, nothing is written and `PreviewOutdated` is raised.
     """
     auth.require(actor, "upload")
     result = preview_file(store, source, file_name, actor=actor, sheet=sheet)
@@ -138,9 +139,10 @@ def import_file(store: Store, source: Path | bytes, file_name: str | None = None
         return result
     rows = result.preview[["indicator_code", "entity", "period", "months", "value", "note"]]
     new_entities = set(rows["entity"]) - set(store.entities()["name"])
+    expected = expected_fingerprint or preview_fingerprint(result.preview)
 
     def confirm_unchanged(con, diff: pd.DataFrame) -> None:
-        if expected_fingerprint is not None and preview_fingerprint(diff) != expected_fingerprint:
+        if preview_fingerprint(diff) != expected:
             raise PreviewOutdated("预览之后数据库中的数据已被修改（可能有人同时上传了文件），本次没有写入任何数据。"
                                   "请重新预览，确认无误后再导入。")
         locked = sorted(set(diff["period"]) & Store.locked_periods_in(con))
@@ -181,15 +183,21 @@ def archive_upload(store: Store, source: Path | bytes, file_name: str) -> tuple[
     read.check_size(size, file_name)
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
-    folder = store.path.parent / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = store.archive_dir
     target = folder / f"{sha256}{Path(file_name).suffix.lower()}"
     if not target.exists():
         # Written under a temporary name and renamed, so a half-written copy never carries the hash.
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
+        temporary = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, target)
+        except OSError as exc:
+            if temporary is not None and os.path.exists(temporary):
+                os.remove(temporary)
+            raise storage_failure(exc) from exc
     return sha256, target
 
 
