@@ -9,6 +9,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
+
 from .store import Store, StoreError
 
 MANIFEST = "manifest.json"
@@ -78,3 +80,36 @@ def restore(store: Store, source: Path) -> dict:
                 restored_uploads += 1
     return {"kept": str(kept) if kept else None, "uploads": restored_uploads,
             "created_at": manifest["created_at"]}
+
+
+def rebuild_from_archive(store: Store, workdir: Path) -> tuple[Store, list[str]]:
+    """Replay every batch from the upload archive into a new database and compare its current
+    figures with the live ones; returns the rebuilt store and the differences (none is good)."""
+    from . import auth, tracker
+    from .ingest import import_file, undo_upload
+
+    rebuilt = Store(Path(workdir) / DB_NAME)
+    tracker.init_database(rebuilt)
+    problems = []
+    for batch in store.batches().sort_values("id").itertuples():
+        if batch.source == "demo":
+            result = tracker.load_demo(rebuilt)
+            new_id = result["batch_id"]
+        else:
+            archived = next(store.archive_dir.glob(f"{batch.sha256}.*"), None)
+            if archived is None:
+                problems.append(f"批次 {batch.id}（{batch.file_name}）的原始文件不在上传存档中。")
+                continue
+            # Replayed as an administrator: months locked since must not block the rebuild.
+            result = import_file(rebuilt, archived, batch.file_name, actor=auth.Actor(batch.user_name, "admin"))
+            new_id = result.batch_id
+        if not pd.isna(batch.undone_at) and new_id is not None:
+            undo_upload(rebuilt, new_id, auth.Actor(batch.undone_by or batch.user_name, "admin"))
+    columns = ["indicator_code", "entity", "period", "months", "value"]
+    live = store.observations()[columns].reset_index(drop=True)
+    again = rebuilt.observations()[columns].reset_index(drop=True)
+    if not live.equals(again):
+        merged = live.merge(again, on=columns[:4], how="outer", suffixes=("_live", "_rebuilt"), indicator=True)
+        differing = merged[(merged["_merge"] != "both") | (merged["value_live"] != merged["value_rebuilt"])]
+        problems.append(f"由上传存档重建的数据库与现有数据库有 {len(differing)} 处不同。")
+    return rebuilt, problems

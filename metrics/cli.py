@@ -10,7 +10,10 @@ import math
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
+
+import pandas as pd
 
 from . import auth, backup, calc, catalog, tracker
 from .store import Store, StoreError
@@ -114,8 +117,7 @@ def cmd_show(args, store: Store) -> int:
         history = [{"period": r["period"], "months": int(r["months"]), "value": _clean(r["value"]),
                     "revision": int(r["revision"]), "batch": int(r["batch_id"]), "file": r["file_name"],
                     "user": r["user_name"], "at": r["created_at"], "current": bool(r["is_current"]),
-                    "undone": r["undone_at"] is not None and not (isinstance(r["undone_at"], float))
-                    and str(r["undone_at"]) != "NaT"}
+                    "undone": not pd.isna(r["undone_at"])}
                    for r in h.to_dict("records")]
     if args.json:
         if args.history:
@@ -247,6 +249,14 @@ def cmd_health(args, store: Store) -> int:
     if problems:
         print("请用 `python -m metrics restore 备份目录` 从最近的备份恢复，或联系维护人员。", file=sys.stderr)
         return EXIT_REJECTED
+    if args.archive:
+        with tempfile.TemporaryDirectory(prefix="metrics-rebuild-") as workdir:
+            _, differences = backup.rebuild_from_archive(store, Path(workdir))
+        for difference in differences:
+            print(f"存档核对：{difference}", file=sys.stderr)
+        if differences:
+            return EXIT_REJECTED
+        print("存档核对：由上传存档重建的数据库与现有数据库完全一致。")
     free = shutil.disk_usage(store.path.parent).free
     print(f"数据库可读可写（结构第 {result['schema_version']} 版，数据 {result['figures']} 条），"
           f"磁盘剩余 {free / 2**30:.1f} GB。")
@@ -407,7 +417,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", help="备份目录（须为新目录或空目录）")
     p = sub.add_parser("restore", help="从备份目录恢复数据库和上传存档（原数据库另存保留）")
     p.add_argument("dir", help="`backup` 生成的备份目录")
-    sub.add_parser("health", help="检查数据库能否读写、磁盘剩余空间")
+    p = sub.add_parser("health", help="检查数据库能否读写、数据是否一致、磁盘剩余空间")
+    p.add_argument("--archive", action="store_true", help="另由上传存档重建一个数据库，与现有数据逐项核对")
 
     p = sub.add_parser("export-deck", help="生成领导汇报幻灯片（PowerPoint 原生可编辑图表）")
     p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-04")

@@ -64,3 +64,28 @@ def test_backup_restore_and_health_from_the_command_line(tmp_path):
     run_cli("demo", db=db, check=True)
     assert run_cli("restore", str(tmp_path / "bk"), db=db).returncode == 0
     assert Store(db).latest_period() is None
+
+
+def test_health_archive_rebuilds_from_the_uploads_and_finds_them_identical(tmp_path):
+    from openpyxl import Workbook
+
+    db = tmp_path / "m.duckdb"
+    run_cli("init", db=db, check=True)
+    run_cli("demo", db=db, check=True)
+    for i, value in enumerate((120, 135)):
+        wb = Workbook()
+        wb.active.append(["指标编码", "期间", "数值"])
+        wb.active.append(["land_cleared", "2023-05", value])
+        wb.save(tmp_path / f"u{i}.xlsx")
+        run_cli("import", str(tmp_path / f"u{i}.xlsx"), db=db, check=True)
+    run_cli("undo", "3", db=db, check=True)
+    result = run_cli("health", "--archive", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "完全一致" in result.stdout
+
+
+def test_a_figure_changed_behind_the_archives_back_is_found(demo_store, tmp_path):
+    correct_april(demo_store, 9999)  # written without an archived file
+    _, differences = backup.rebuild_from_archive(demo_store, tmp_path / "rebuild")
+    assert any("原始文件不在上传存档中" in d for d in differences)
+    assert any("处不同" in d for d in differences)
