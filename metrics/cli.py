@@ -317,7 +317,7 @@ def cmd_import(args, store: Store) -> int:
         return EXIT_USAGE
     _require_initialised(store)
     result = import_file(store, Path(args.file), actor=auth.command_line_actor(args.user), sheet=args.sheet,
-                         dry_run=args.dry_run)
+                         dry_run=args.dry_run, lock_reason=args.reason or "")
     if args.json:
         _print_json(result.as_json())
         return result.exit_code
@@ -438,6 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只校验和预览，不写入")
     p.add_argument("--sheet", help="要读取的工作表（默认：第一个有可识别表头的工作表）")
     p.add_argument("--user", help="记录为上传人（默认：当前系统用户）")
+    p.add_argument("--reason", help="更正已锁定月份时的原因（记入批次和操作日志）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
 
     p = sub.add_parser("template", help="生成某月的填报模板（.xlsx）")

@@ -355,7 +355,8 @@ class Store:
                  int(counts.get("unchanged", 0)), note])
             _audit(con, user, "upload", f"批次{batch_id} {file_name}", None,
                    {"new": int(counts.get("new", 0)), "changed": int(counts.get("changed", 0)),
-                    "unchanged": int(counts.get("unchanged", 0)), "sha256": sha256, "source": source})
+                    "unchanged": int(counts.get("unchanged", 0)), "sha256": sha256, "source": source,
+                    "note": note})
             writes = diff[diff["change"] != "unchanged"]
             if len(writes):
                 con.register("incoming_writes", writes[["indicator_code", "entity", "period", "months",

@@ -8,7 +8,7 @@ import pytest
 
 from import_fixtures import ADMIN, EDITOR, csv_bytes, xlsx_bytes
 from metrics import catalog
-from metrics.ingest import errors_workbook, import_file, preview_file
+from metrics.ingest import PeriodLocked, errors_workbook, import_file, preview_file
 
 ZONE = catalog.ZONE
 
@@ -156,3 +156,14 @@ def test_a_locked_month_is_an_error_for_an_editor_and_a_warning_for_an_administr
     as_admin = preview_file(empty_store, import_corpus["long_codes.csv"], actor=ADMIN)
     assert not as_editor.ok and "已锁定" in as_editor.errors[0].message
     assert as_admin.ok and any("已锁定" in w.message for w in as_admin.warnings)
+
+
+def test_an_administrator_correcting_a_locked_month_must_give_a_reason_which_is_recorded(empty_store, import_corpus):
+    empty_store.set_period_lock("2023-05", True, by=ADMIN, reason="已报送县统计局")
+    with pytest.raises(PeriodLocked, match="更正原因"):
+        import_file(empty_store, import_corpus["long_codes.csv"], actor=ADMIN)
+    assert empty_store.batches().empty
+    result = import_file(empty_store, import_corpus["long_codes.csv"], actor=ADMIN, lock_reason="县统计局反馈口径调整")
+    assert result.committed
+    assert "县统计局反馈口径调整" in empty_store.batches().note.iloc[0]
+    assert "县统计局反馈口径调整" in empty_store.audit_log(action="upload").after.iloc[0]

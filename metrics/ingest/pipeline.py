@@ -125,7 +125,7 @@ def preview_file(store: Store, source: Path | bytes, file_name: str | None = Non
 
 def import_file(store: Store, source: Path | bytes, file_name: str | None = None, *, actor: auth.Actor,
                 sheet: str | None = None, dry_run: bool = False,
-                expected_fingerprint: str | None = None) -> ImportResult:
+                expected_fingerprint: str | None = None, lock_reason: str = "") -> ImportResult:
     """Preview, then (unless a dry run or rejected) write the figures as one batch in one transaction.
 
     `expected_fingerprint`: the preview someone confirmed (by default, this call's own preview);
@@ -140,6 +140,8 @@ def import_file(store: Store, source: Path | bytes, file_name: str | None = None
     rows = result.preview[["indicator_code", "entity", "period", "months", "value", "note"]]
     new_entities = set(rows["entity"]) - set(store.entities()["name"])
     expected = expected_fingerprint or preview_fingerprint(result.preview)
+    locked_in_file = sorted(set(rows["period"]) & store.locked_periods())
+    note = f"更正已锁定月份（{'、'.join(locked_in_file)}）：{lock_reason.strip()}" if locked_in_file else ""
 
     def confirm_unchanged(con, diff: pd.DataFrame) -> None:
         if preview_fingerprint(diff) != expected:
@@ -148,9 +150,12 @@ def import_file(store: Store, source: Path | bytes, file_name: str | None = None
         locked = sorted(set(diff["period"]) & Store.locked_periods_in(con))
         if locked and not actor.can("override_lock"):
             raise PeriodLocked(f"{'、'.join(locked)} 在预览之后被锁定，本次没有写入任何数据。如需更正，请联系管理员。")
+        if locked and not lock_reason.strip():
+            raise PeriodLocked(f"{'、'.join(locked)} 已锁定（已报送上级）。管理员更正已锁定的月份须填写更正原因"
+                               "（命令行用 --reason，上传页面在确认前填写），本次没有写入任何数据。")
 
     summary = store.commit_batch(
-        rows, file_name=result.file_name, sha256=result.sha256, user=actor.name, source="upload",
+        rows, file_name=result.file_name, sha256=result.sha256, user=actor.name, source="upload", note=note,
         entity_kinds={name: "zone" if ZONE_LIKE.search(name) else "enterprise" for name in new_entities},
         before_commit=confirm_unchanged)
     result.batch_id = summary.batch_id

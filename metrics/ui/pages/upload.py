@@ -44,10 +44,10 @@ def preview_table(preview: pd.DataFrame) -> pd.DataFrame:
         "文件行号": preview["row"]})
 
 
-def commit(result, data: bytes, file_name: str, sheet: str | None) -> None:
+def commit(result, data: bytes, file_name: str, sheet: str | None, lock_reason: str) -> None:
     try:
         final = import_file(store, data, file_name, actor=actor, sheet=sheet,
-                            expected_fingerprint=result.fingerprint)
+                            expected_fingerprint=result.fingerprint, lock_reason=lock_reason)
     except (StoreError, auth.PermissionDenied) as exc:
         st.session_state.pop("upload_preview", None)
         st.error(str(exc))
@@ -94,8 +94,12 @@ def show_result(result, data: bytes, file_name: str, sheet: str | None, generati
         st.warning(f"有 {len(result.warnings)} 条提醒，请逐条核对后再确认导入。")
         st.dataframe(problems_table(result.warnings), hide_index=True, width="stretch", column_config=WIDE_TEXT)
         confirmed = st.checkbox("我已核对以上提醒，确认导入", key=f"upload_ack_{generation}")
+    lock_reason = ""
+    if set(result.preview["period"]) & store.locked_periods():
+        lock_reason = st.text_input("更正已锁定月份的原因（必填，记入操作日志）", key=f"upload_lock_reason_{generation}")
+        confirmed = confirmed and bool(lock_reason.strip())
     if st.button("确认导入", type="primary", disabled=not confirmed, key="upload_confirm"):
-        commit(result, data, file_name, sheet)
+        commit(result, data, file_name, sheet, lock_reason)
 
 
 with upload_tab:
