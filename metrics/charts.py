@@ -191,17 +191,17 @@ def build_small_multiples(data: ChartData, highlight: str | None = None, columns
     return _base_layout(fig, data, 90 + height_per_row * rows)
 
 
-def build_sparkline(data: ChartData, status: str = "none", height: int = 34) -> go.Figure:
-    """A bare trend line for a card: no axes, the last point marked in the status colour."""
-    fig = go.Figure()
-    for name, values in list(data.lines.items())[:1]:
-        points = [(c, v) for c, v in zip(data.categories, values) if v is not None]
-        fig.add_trace(go.Scatter(name=name, x=data.categories, y=values, mode="lines",
-                                 line=dict(color=PALETTE[4], width=1.5),
-                                 hovertemplate=f"%{{x}}：%{{y:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
-        if points:
-            fig.add_trace(go.Scatter(x=[points[-1][0]], y=[points[-1][1]], mode="markers", hoverinfo="skip",
-                                     marker=dict(color=STATUS_COLORS.get(status, STATUS_COLORS["none"]), size=6)))
+def build_sparkline(data: ChartData, status: str = "none", height: int = 28) -> go.Figure:
+    """A card's bare trend line (its ChartData's first line): no axes, the last month marked in
+    the status colour."""
+    name, values = next(iter(data.lines.items()), ("", []))
+    fig = go.Figure(go.Scatter(
+        name=name, x=data.categories, y=values, mode="lines", line=dict(color=PALETTE[4], width=1.5),
+        hovertemplate=f"%{{x}}：%{{y:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
+    points = [(c, v) for c, v in zip(data.categories, values) if v is not None]
+    if points:
+        fig.add_trace(go.Scatter(x=[points[-1][0]], y=[points[-1][1]], mode="markers", hoverinfo="skip",
+                                 marker=dict(color=STATUS_COLORS.get(status, STATUS_COLORS["none"]), size=6)))
     fig.update_layout(height=height, margin=dict(l=2, r=4, t=2, b=2), showlegend=False,
                       paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
                       font=dict(family=FONT_FAMILY, size=10), separators=".,")

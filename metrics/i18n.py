@@ -90,7 +90,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "metric_mom": ("环比", "Month on month"),
     "months_table": ("逐月数据（与上年同期比较）", "Month by month, against the same month last year"),
     "col_month": ("月份", "Month"),
-    "col_value": ("本月值", "Month"),
+    "col_value": ("本月值", "Figure for the month"),
     "col_ytd": ("累计值", "YTD"),
     "col_last_year": ("上年同月", "Same month last year"),
     "col_last_year_ytd": ("上年同期累计", "Last year YTD"),
@@ -131,6 +131,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "kind_zone": ("开发区", "zones"),
     "kind_enterprise": ("企业", "enterprises"),
     "small_multiples": ("各主体走势", "Trends by entity"),
+    "no_ranking": ("该月没有{kind}报送这项指标，无法排名。", "No {kind} reported this indicator for the month: nothing to rank."),
     # rectification
     "problems_total": ("问题总数", "Problems"),
     "problems_done": ("已整改完成（逐项清单）", "Done (per the list)"),

@@ -88,3 +88,11 @@ def test_every_catalogue_indicator_has_a_distinct_short_english_card_label():
     labels = [i18n.indicator_name(ind, "en", short=True) for ind in catalog.indicators().values()]
     assert len(set(labels)) == len(labels)
     assert max(map(len, labels)) <= 26
+
+
+def test_table_column_headings_are_distinct_in_each_language():
+    # Tables are built as {heading: column}: two keys with the same words would silently drop one.
+    headings = {k: v for k, v in i18n._STRINGS.items() if k.startswith("col_")}
+    for index, lang in enumerate(("zh", "en")):
+        words = [pair[index] for pair in headings.values()]
+        assert len(set(words)) == len(words), lang

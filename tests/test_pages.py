@@ -86,6 +86,18 @@ def test_overview_cards_are_grouped_by_category(app_db):
         assert text.index(f"**{ind.name}**") > positions[ind.category]
 
 
+def test_an_enterprises_overview_has_cards_only_for_the_indicators_it_reports(app_db):
+    reported = set(Store(app_db).observations(entity="理士电池")["indicator_code"])
+    text = page_text(open_page("overview", entity="理士电池"))
+    shown = {code for code, ind in catalog.indicators().items() if f"**{ind.name}**" in text}
+    assert shown == reported == {"invoice_sales", "tax_per_mu", "output_per_mu"}
+
+
+def test_compare_says_so_when_no_peer_reported_the_indicator(app_db):
+    at = open_page("compare", indicator="land_cleared", entity="理士电池")
+    assert "该月没有企业报送这项指标" in at.info[0].value and not at.get("plotly_chart")
+
+
 def test_overview_shows_the_ledger_by_status_beside_the_reports_own_summary(app_db):
     text = page_text(open_page("overview"))
     assert "问题 24 个：已完成 18，推进中 6" in text

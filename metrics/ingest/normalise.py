@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,11 @@ EXCEL_ERRORS = re.compile(r"#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_D
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; a float cell means what Excel shows
+# A file repeats the same few codes, names, months and entities in every row, so the functions that
+# read them remember their answers. `typed`, because 1, 1.0 and True are equal keys that read
+# differently; bounded, because a server runs for months and CSV numbers are rarely repeated.
+CELL_MEMO_SIZE = 1 << 14
+memoised = lru_cache(maxsize=CELL_MEMO_SIZE, typed=True)
 
 
 class ValueProblem(Exception):
@@ -40,6 +46,7 @@ class MissingYear(ValueProblem):
     """A month such as "4月" with no year in the cell, the title or the sheet name."""
 
 
+@memoised
 def clean_text(raw) -> str:
     """NFKC (full-width digits and punctuation to ASCII), every minus sign to '-', outer spaces off."""
     text = unicodedata.normalize("NFKC", str(raw)).translate(MINUS_SIGNS)
@@ -111,7 +118,7 @@ class Period:
     def single(cls, year: int, month: int) -> "Period":
         return cls(year, month, month)
 
-    @property
+    @cached_property
     def key(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
@@ -143,6 +150,7 @@ _YEARLESS_PATTERNS = [
 FORMATS_HINT = "请写成 2023-05、2023年5月 或 202305 这样的格式"
 
 
+@memoised
 def parse_period(raw, context_year: int | None = None) -> Period:
     """A month from any of the ways staff write one; `context_year` completes a bare "4月"."""
     if isinstance(raw, bool):
@@ -232,6 +240,7 @@ _SCALES: dict[str, tuple[str, Decimal]] = {
 _UNIT_ALIASES = {"百分比": "%", "百分数": "%"}
 
 
+@memoised
 def normalise_unit(text) -> str:
     unit = re.sub(r"\s+", "", clean_text(text))
     unit = unit.strip("()[]【】")
@@ -257,6 +266,7 @@ def _scale(unit: str) -> tuple[str, Decimal] | None:
     return None
 
 
+@memoised
 def conversion_factor(from_unit: str, to_unit: str) -> Decimal | None:
     """What to multiply a figure in `from_unit` by to get `to_unit`; None when they measure different things."""
     source, target = normalise_unit(from_unit), normalise_unit(to_unit)

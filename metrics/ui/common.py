@@ -329,7 +329,7 @@ def indicator_card(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.
             if ind.kind == "flow":
                 figure += f" :small[{t('card_month')} {fmt.number(a.value, ind.decimals)}]"
             st.markdown(figure, wrap=False)
-            st.plotly_chart(charts.build_sparkline(spark, a.status), width=72, height=28, theme=None,
+            st.plotly_chart(charts.build_sparkline(spark, a.status), width=72, theme=None,
                             config={"staticPlot": True}, key=f"spark_{ind.code}")
         st.markdown(_pace_line(ind, a), wrap=False)
         st.markdown(f":small[{inert(_target_text(ind, a))}｜{t('card_yoy')} {inert(_yoy_text(ind, a))}]", wrap=False)

@@ -14,10 +14,11 @@ kind = entities.loc[entities["name"] == view.entity, "kind"].iloc[0]
 peers = set(entities.loc[entities["kind"] == kind, "name"])
 series = {e: s for e, s in common.indicator_by_entity(version, ind.code).items() if e in peers}
 ranking = chartdata.ranking_chart_data(ind, series, view.period, reference=a)
-common.illustrative_banner(ranking.illustrative)
-if not ranking.categories:
-    common.no_data_stop()
 kind_label = t("kind_zone" if kind == "zone" else "kind_enterprise")
+if not ranking.categories:
+    st.info(t("no_ranking", kind=kind_label))
+    st.stop()
+common.illustrative_banner(ranking.illustrative)
 if view.entity in ranking.categories:
     st.markdown(t("rank_caption", entity=common.inert(view.entity), count=len(ranking.categories),
                   kind=kind_label, rank=ranking.categories.index(view.entity) + 1))

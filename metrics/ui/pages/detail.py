@@ -20,7 +20,7 @@ with monthly:
     common.indicator_chart_block(ind, a, series, view.entity, key="monthly")
 if a.progress is not None:
     with pace:
-        data = chartdata.ytd_chart_data(ind, series, a, target["phasing"], view.entity)
+        data = chartdata.ytd_chart_data(ind, series, a, view.phasing(ind.code), view.entity)
         common.chart_block(charts.build_ytd_figure(data), None, [ind.code], key="ytd")
 
 st.markdown(f"##### {t('months_table')}")

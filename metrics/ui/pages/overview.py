@@ -28,8 +28,11 @@ with ledger:
 
 by_code = {a.code: a for a in assessments}
 groups: dict[str, list[str]] = {}
+# Indicators the entity never reports (an enterprise's land or debt) get no card; a month missing
+# from one it does report shows as 暂无数据, since that is a late upload.
 for code, ind in inds.items():
-    groups.setdefault(i18n.category_name(ind.category, lang), []).append(code)
+    if not series[code].empty:
+        groups.setdefault(i18n.category_name(ind.category, lang), []).append(code)
 common.card_grid(groups, lambda code: common.indicator_card(
     inds[code], by_code[code], chartdata.trend_chart_data(inds[code], {entity: series[code]}, period, 12)))
 st.code(narrative.overview_sentence(inds, assessments, entity), language=None, wrap_lines=True)
