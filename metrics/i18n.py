@@ -65,6 +65,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "card_not_met": ("未达标", "Not met"),
     "card_gap": ("{sign}{points}个百分点", "{sign}{points} pts"),
     "card_within_target": ("已控制在目标以内", "Within target"),
+    "card_target_reached": ("已达到目标", "Target reached"),
+    "card_short_of_target": ("距目标差{amount}", "{amount} short of target"),
     "card_over_target": ("高于目标{amount}", "{amount} above target"),
     "card_places_short": ("距目标差{n}位", "{n} places short"),
     "card_rank_up": ("前进{n}位", "up {n}"),

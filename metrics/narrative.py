@@ -48,7 +48,13 @@ def _against_target(a: Assessment, ind: Indicator) -> str:
             if ind.unit == "位":
                 return f"距年末目标{unit_target}还差{int(round(a.ytd - a.target))}个位次"
             return f"高于年末控制目标{unit_target}，需再压降{fmt.amount(a.ytd - a.target, ind.unit, ind.decimals)}"
-        return f"为年末目标{unit_target}的{fmt.percent(a.completion, is_fraction=True)}，" + _against_progress(a)
+        if a.progress is not None:
+            return f"为年末目标{unit_target}的{fmt.percent(a.completion, is_fraction=True)}，" + _against_progress(a)
+        if a.ytd >= a.target:
+            return f"已达到年末目标{unit_target}"
+        short = a.target - a.ytd
+        distance = fmt.points(short) if ind.unit == "%" else fmt.amount(short, ind.unit, ind.decimals)
+        return f"为年末目标{unit_target}的{fmt.percent(a.completion, is_fraction=True)}，距目标还差{distance}"
     if a.target_kind == "floor":
         if a.status == "green":
             return f"达到不低于{unit_target}的要求"
@@ -107,7 +113,7 @@ def overview_sentence(indicators: dict[str, Indicator], assessments: list[Assess
             elif a.target_kind in ("floor", "ceiling"):
                 details.append(f"{name}未达标")
             else:
-                details.append(f"{name}未达到目标进度")
+                details.append(f"{name}未达到年末目标")
         text += "：" + "；".join(details)
     return text + "。"
 

@@ -147,3 +147,20 @@ def test_sums_of_one_decimal_figures_stay_exact():
     s = series("invoice_sales", {f"2022-{m:02d}": v for m, v in enumerate(
         [14.1, 8.2, 15.9, 20.3, 19.6, 22.8, 16.6, 20.6, 21.7, 24.5, 22.8, 69.7], start=1)})
     assert s.ytd.iloc[-1] == 276.8
+
+
+@pytest.mark.parametrize("share,status", [(70.0, "green"), (67.4, "amber"), (62.0, "red")])
+def test_a_higher_is_better_level_is_judged_against_its_year_end_target_not_the_calendar(share, status):
+    # 67.4 of 70 is 96.3%: 3.7 points short of the target itself, whatever the month.
+    frame = pd.DataFrame({"period": ["2023-04"], "value": [share], "months": [1], "illustrative": False})
+    s = calc.with_ytd(INDS["county_sales_share"], frame)
+    a = calc.assess(INDS["county_sales_share"], s, "2023-04", target("year_end", 70))
+    assert a.status == status and a.progress is None
+    assert a.completion == pytest.approx(share / 70)
+
+
+def test_a_level_target_with_its_own_phasing_is_judged_against_that_path():
+    s = series("bonds_outstanding", {"2023-04": 2.0})
+    a = calc.assess(INDS["bonds_outstanding"], s, "2023-04",
+                    target("year_end", 7, phasing=(0, 0, 0, 20, 30, 40, 50, 60, 70, 80, 90, 100)))
+    assert a.progress == pytest.approx(0.2) and a.status == "green"

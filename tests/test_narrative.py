@@ -143,3 +143,10 @@ def test_the_overview_counts_indicators_on_pace_and_lists_the_laggards_worst_fir
     assert narrative.overview_sentence(inds, assessments) == (
         "截至2023年4月，全区3项有目标的指标中，1项达到序时进度（或达标），2项滞后："
         "亩均产出未达标；规上工业开票销售低于序时进度2.3个百分点。")
+
+
+def test_a_share_short_of_its_year_end_target_says_how_many_points_remain():
+    share = catalog.indicator("county_sales_share")
+    a = assessed(share, {"2022-04": 67.5, "2023-04": 67.4}, "2023-04", "year_end", 70)
+    assert narrative.indicator_sentence(share, a) == (
+        "4月末，全区占全县规上开票销售比重为67.4%，比上年同期降低0.1个百分点，为年末目标70%的96.3%，距目标还差2.6个百分点。")

@@ -193,7 +193,7 @@ def status_label(a: Assessment) -> str:
     if a.progress is not None:
         return STATUS_LABELS[a.status]
     if a.target_kind == "year_end":
-        return "达到年末目标" if a.status == "green" else "未达到年末目标"
+        return {"green": "达到年末目标", "amber": "接近年末目标"}.get(a.status, "未达到年末目标")
     return FLOOR_LABELS[a.status]
 
 

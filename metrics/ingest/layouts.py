@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 
 from .. import catalog
 from ..catalog import Indicator
-from .normalise import (MissingYear, Period, ValueProblem, clean_text, is_unit, normalise_unit, parse_period,
-                        period_in_text)
+from .normalise import (MissingYear, Period, ValueProblem, clean_text, is_unit, memoised, normalise_unit,
+                        parse_period, period_in_text)
 from .problems import CellRef, Problems, UnreadableFile
 from .read import MAX_TITLE_ROWS, CellIssue, SheetData, Workbook
 
@@ -320,10 +320,12 @@ class IndicatorNames:
         return f"您是否要填“{self.indicators[code].name}”（{code}）？请改为模板中的指标名称或编码"
 
 
+@memoised
 def _name_key(text: str) -> str:
     return re.sub(r"\s+", "", clean_label(text)).casefold()
 
 
+@memoised
 def clean_label(text) -> str:
     """A row label without its numbering, its 其中 and a unit in brackets: "（1）其中：亩均税收（万元/亩）"."""
     label = clean_text(text)
@@ -334,12 +336,47 @@ def clean_label(text) -> str:
     return label.rstrip(":：").strip()
 
 
+@memoised
+def _is_footnote(text: str) -> bool:
+    return FOOTNOTE.match(text) is not None
+
+
+@memoised
+def _is_total(label: str) -> bool:
+    return TOTAL.fullmatch(re.sub(r"\s+", "", clean_label(label))) is not None
+
+
+@memoised
+def _names_a_sub_row(name_text: str) -> bool:
+    return SUB_ROW.match(ORDINAL.sub("", name_text)) is not None
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def _text(value) -> str:
+    return "" if _blank(value) else clean_text(value)
+
+
+def _row_start(row: list) -> tuple[bool, str]:
+    """(whether any cell is filled, the first filled text cell cleaned): what tells a footnote row."""
+    filled = False
+    for value in row:
+        if _blank(value):
+            continue
+        if isinstance(value, str):
+            return True, clean_text(value)
+        filled = True
+    return filled, ""
+
+
 def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> list[Entry]:
-    """One entry per non-blank figure cell; rows that are not figures (合计, 注, headings) are skipped."""
+    """One entry per non-blank figure cell; rows that are not figures (合计, 注, headings) are skipped.
+
+    This runs once per cell of files of up to 20,000 rows, so the per-row work is kept to lookups:
+    the cleaning and matching of repeated codes, names and units is remembered (see `memoised`).
+    """
     sheet = table.sheet
     known_units = {i.unit for i in names.indicators.values()} | {"%"}
     code_col, name_col = table.role("code"), table.role("name")
@@ -348,42 +385,40 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
     value_cols = table.value_columns
     if not _check_columns(table, problems):
         return []
+    issues = sheet.issues
+    may_nest = table.layout in ("monthly_report", "wide")  # only report-shaped sheets nest 其中 rows
+    label_units: dict[str, str | None] = {}
     entries: list[Entry] = []
     parent_code = None
     for r in range(max(table.header_rows) + 1, len(sheet.rows)):
         row = sheet.rows[r]
-
-        def cell(column: Column | None):
-            return None if column is None else _at(row, column.index)
-
-        def ref(column: Column) -> CellRef:
-            return CellRef(sheet.name, r, column.index, column.header, cell(column))
-
-        filled = [v for v in row if not _blank(v)]
-        if not filled and not any((r, c.index) in sheet.issues for c in value_cols):
+        values = [_cell(row, column) for column in value_cols]
+        row_issues = [issues.get((r, column.index)) for column in value_cols] if issues else [None] * len(value_cols)
+        filled, first_text = _row_start(row)
+        if not filled and not any(row_issues):
             continue
-        code_text = "" if _blank(cell(code_col)) else clean_text(cell(code_col))
-        name_raw = cell(name_col)
-        name_text = "" if _blank(name_raw) else clean_text(name_raw)
+        code_text = _text(_cell(row, code_col))
+        name_raw = _cell(row, name_col)
+        name_text = _text(name_raw)
         label = code_text or name_text
-        first_text = next((clean_text(v) for v in filled if isinstance(v, str)), "")
-        if FOOTNOTE.match(first_text) and names.match(label) is None:
+        if _is_footnote(first_text) and names.match(label) is None:
             continue
-        if TOTAL.fullmatch(re.sub(r"\s+", "", clean_label(label))):
+        if _is_total(label):
             continue
-        has_figures = any(not _blank(cell(c)) or (r, c.index) in sheet.issues for c in value_cols)
-        # Only report-shaped sheets nest "其中" rows; in a long table an indented name is just a typo.
-        is_sub_row = table.layout in ("monthly_report", "wide") and (
-            bool(SUB_ROW.match(ORDINAL.sub("", name_text)))
+        has_figures = any(not _blank(v) or issue is not None for v, issue in zip(values, row_issues))
+        # In a long table an indented name is just a typo, not a 其中 row.
+        is_sub_row = may_nest and (
+            _names_a_sub_row(name_text)
             or (isinstance(name_raw, str) and name_raw[:1] in (" ", "\u3000") and parent_code is not None))
-        entity = catalog.ZONE if _blank(cell(entity_col)) else clean_text(cell(entity_col))
+        entity_raw = _cell(row, entity_col)
+        entity = catalog.ZONE if _blank(entity_raw) else clean_text(entity_raw)
 
         code = names.match(code_text) if code_text else None
         by_name = names.match(name_text) if name_text else None
         if code_text and name_text and code and by_name and code != by_name:
             problems.error(
                 f"指标编码“{code_text}”与指标名称“{name_text}”不是同一个指标（编码对应“{names.indicators[code].name}”）。"
-                "请核对这一行，改成一致的编码和名称。", **ref(code_col).where())
+                "请核对这一行，改成一致的编码和名称。", **_ref(sheet, r, row, code_col).where())
             continue
         code = code or (by_name if not code_text else None)
         if code is None:
@@ -395,17 +430,17 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
             else:
                 bad = code_col if code_text else name_col
                 problems.error(f"没有这个指标。{names.suggestion(label)}；如果这一行不需要导入，请删除它。",
-                               **ref(bad).where())
+                               **_ref(sheet, r, row, bad).where())
                 continue
         if not is_sub_row:
             parent_code = code
-        unit, unit_cell, unit_source = _row_unit(table, row, r, unit_col, name_col, name_text, known_units)
-        note = "" if _blank(cell(note_col)) else clean_text(cell(note_col))
-        period_cell = ref(period_col) if period_col is not None and not _blank(cell(period_col)) else None
-        for column in value_cols:
-            value = cell(column)
-            issue = sheet.issues.get((r, column.index))
-            if _blank(value) and issue is None:
+        unit, unit_cell, unit_source = _row_unit(table, row, r, unit_col, name_col, name_text, known_units,
+                                                 label_units)
+        note = _text(_cell(row, note_col))
+        period_cell = (_ref(sheet, r, row, period_col)
+                       if period_col is not None and not _blank(_cell(row, period_col)) else None)
+        for column, value, issue in zip(value_cols, values, row_issues):
+            if issue is None and _blank(value):
                 continue
             if period_col is not None and period_cell is None and column.period is None:
                 problems.error("有数值但“期间”为空。请填写这个数值所属的月份，例如 2023-05。",
@@ -414,7 +449,8 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
             column_unit = column.unit or table.unit
             entry_unit = unit if unit is not None else column_unit
             entries.append(Entry(
-                cell=ref(column), issue=issue, code=code, entity=entity,
+                cell=CellRef(sheet.name, r, column.index, column.header, value), issue=issue, code=code,
+                entity=entity,
                 measure="yoy" if column.role == "yoy" else column.measure,
                 yoy_of=column.measure if column.role == "yoy" else None,
                 period=column.period or (None if period_col is not None else _table_period(table, column)),
@@ -424,6 +460,14 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
                     f"表头“{column.header}”" if column.unit else "表格上方的单位行"),
                 note=note))
     return entries
+
+
+def _cell(row: list, column: Column | None):
+    return None if column is None else _at(row, column.index)
+
+
+def _ref(sheet: SheetData, r: int, row: list, column: Column) -> CellRef:
+    return CellRef(sheet.name, r, column.index, column.header, _cell(row, column))
 
 
 def _table_period(table: Table, column: Column) -> Period | None:
@@ -442,12 +486,18 @@ def _table_period(table: Table, column: Column) -> Period | None:
 
 
 def _row_unit(table: Table, row: list, r: int, unit_col: Column | None, name_col: Column | None,
-              name_text: str, known_units: set[str]) -> tuple[str | None, CellRef | None, str]:
+              name_text: str, known_units: set[str],
+              label_units: dict[str, str | None]) -> tuple[str | None, CellRef | None, str]:
+    """The unit a row states in its unit column or its name; `label_units` remembers names already read."""
     if unit_col is not None and not _blank(_at(row, unit_col.index)):
         raw = _at(row, unit_col.index)
         return normalise_unit(raw), CellRef(table.sheet.name, r, unit_col.index, unit_col.header, raw), "单位列"
-    in_label = split_header_unit(name_text, known_units)[1] if name_text else None
-    if in_label is not None and name_col is not None:
+    if not name_text or name_col is None:
+        return None, None, ""
+    if name_text not in label_units:
+        label_units[name_text] = split_header_unit(name_text, known_units)[1]
+    in_label = label_units[name_text]
+    if in_label is not None:
         return in_label, CellRef(table.sheet.name, r, name_col.index, name_col.header, name_text), "指标名称"
     return None, None, ""
 

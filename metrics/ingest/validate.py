@@ -56,33 +56,38 @@ def check_figures(figures: list[MonthFigure], book: MonthBook, indicators: dict[
     new_entities: set[str] = set()
     for f in figures:
         ind = indicators[f.code]
-        where = f.cell.where()
-        origin = "（由累计值减去以前月份得到）" if f.from_ytd else ""
-        label = calc.period_label(f.period, f.months)
-        if f.value < 0 and not ind.may_be_negative:
-            problems.error(f"“{ind.name}”不能为负数，{label}却是 {show_value(f.value)}{origin}。"
-                           "请检查正负号；如果是累计值推算出的负数，请核对本月和以前月份的累计值。", **where)
-        if ind.is_count and f.value != f.value.to_integral_value():
-            problems.error(f"“{ind.name}”以“{ind.unit}”计数，只能是整数，{label}却是 {show_value(f.value)}{origin}。请填写整数。",
-                           **where)
         year, month = calc.split_period(f.period)
-        february = book.get(f.code, f.entity, year, 2)
-        if (month == 1 and f.months == 1 and february is not None and february[1] == 2
-                and (f.code, f.entity, f"{year:04d}-02") not in in_file):
-            problems.error(f"{year}年1-2月已按合并数保存，不能再单独上传 1 月，否则 1 月会被计算两次。"
-                           f"请同时上传 2 月的单月数，或改为上传 1-2月合计。", **where)
+        if f.value < 0 and not ind.may_be_negative:
+            problems.error(f"“{ind.name}”不能为负数，{_label(f)}却是 {show_value(f.value)}{_origin(f)}。"
+                           "请检查正负号；如果是累计值推算出的负数，请核对本月和以前月份的累计值。", **f.cell.where())
+        if ind.is_count and f.value != f.value.to_integral_value():
+            problems.error(f"“{ind.name}”以“{ind.unit}”计数，只能是整数，{_label(f)}却是 {show_value(f.value)}{_origin(f)}。"
+                           "请填写整数。", **f.cell.where())
+        if month == 1 and f.months == 1:
+            february = book.get(f.code, f.entity, year, 2)
+            if february is not None and february[1] == 2 and (f.code, f.entity, f"{year:04d}-02") not in in_file:
+                problems.error(f"{year}年1-2月已按合并数保存，不能再单独上传 1 月，否则 1 月会被计算两次。"
+                               f"请同时上传 2 月的单月数，或改为上传 1-2月合计。", **f.cell.where())
         _check_jump(f, ind, book, problems)
         if f.entity not in known_entities and f.entity not in new_entities:
             new_entities.add(f.entity)
             problems.warning(f"“{f.entity}”是新主体，确认导入后将新建。如果是笔误，请改为已有的主体名称"
-                             f"（例如“{catalog.ZONE}”）。", **where)
+                             f"（例如“{catalog.ZONE}”）。", **f.cell.where())
+
+
+def _label(f: MonthFigure) -> str:
+    return calc.period_label(f.period, f.months)
+
+
+def _origin(f: MonthFigure) -> str:
+    return "（由累计值减去以前月份得到）" if f.from_ytd else ""
 
 
 def _check_jump(f: MonthFigure, ind: Indicator, book: MonthBook, problems: Problems) -> None:
-    year, month = calc.split_period(f.period)
-    previous_key = calc.previous_period(f.period, f.months)
-    previous = book.get(f.code, f.entity, *calc.split_period(previous_key))
-    if previous is None or previous[0] <= 0 or f.value <= 0:
+    if f.value <= 0:
+        return
+    previous = book.get(f.code, f.entity, *calc.split_period(calc.previous_period(f.period, f.months)))
+    if previous is None or previous[0] <= 0:
         return
     ratio = (f.value / f.months) / (previous[0] / previous[1])
     if ratio > JUMP_FACTOR or ratio < 1 / Decimal(JUMP_FACTOR):

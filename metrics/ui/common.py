@@ -282,7 +282,7 @@ def _yoy_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
 
 def _pace_line(ind: catalog.Indicator, a: calc.Assessment) -> str:
     """完成率 against 序时进度 in a status badge; met or not for floors and ceilings; for a
-    balance or rank to bring down, how far it still is from the year-end target."""
+    year-end level (a balance, share or rank), how far it still is from the target."""
     badge = STATUS_BADGE[a.status]
     if a.progress is not None:
         gap = t("card_gap", sign="+" if a.gap_pp >= 0 else "−", points=f"{abs(a.gap_pp):,.1f}")
@@ -293,6 +293,12 @@ def _pace_line(ind: catalog.Indicator, a: calc.Assessment) -> str:
         return f":{badge}-badge[{t('card_met') if a.status == 'green' else t('card_not_met')}]"
     if a.status == "none":
         return f":gray-badge[{t('status_none')}]"
+    if ind.direction != "lower":
+        if a.ytd >= a.target:
+            return f":{badge}-badge[{t('card_target_reached')}]"
+        short = a.target - a.ytd
+        amount = fmt.points(short) if ind.unit == "%" else fmt.amount(short, ind.unit, ind.decimals)
+        return f":{badge}-badge[{t('status_' + a.status)}] :small[{t('card_short_of_target', amount=amount)}]"
     excess = a.ytd - a.target
     if excess <= 0:
         return f":{badge}-badge[{t('card_within_target')}]"
