@@ -1,18 +1,17 @@
 """开发区指标跟踪 — `streamlit run app.py`. Pages live in metrics/ui/pages; logic in metrics/."""
-from pathlib import Path
-
 import streamlit as st
 
-from metrics.ui import common
+from metrics.ui import common, session
 from metrics.ui.common import t
 
-PAGES = Path(__file__).resolve().parent / "metrics" / "ui" / "pages"
-
-# The sidebar holds only the language switch, so it starts collapsed and the overview gets the
-# screen's full width.
+# The sidebar holds only the language switch, the account box and the health line, so it starts
+# collapsed and the overview gets the screen's full width.
 st.set_page_config(page_title=t("app_title"), page_icon=":material/monitoring:", layout="wide",
                    initial_sidebar_state="collapsed")
 common.language_switch()
+session.gate()
+common.health_line()
+actor = session.current_actor()
 
 
 def page(file: str, title_key: str, icon: str, **kwargs) -> st.Page:
@@ -32,11 +31,14 @@ sections = {
                           page("theme_land.py", "page_land", ":material/landscape:"),
                           page("theme_safety.py", "page_safety", ":material/health_and_safety:")],
 }
-# The upload and export pages belong to other work in progress: listed once their files exist.
-data_pages = [page(file, key, icon) for file, key, icon in
-              (("upload.py", "page_upload", ":material/upload_file:"),
-               ("export.py", "page_export", ":material/slideshow:"))
-              if (PAGES / file).exists()]
-if data_pages:
-    sections[t("section_data")] = data_pages
+# A signed-in viewer (a leader) never sees the upload page; someone not yet signed in does, and
+# is asked to sign in there.
+data_pages = [page("export.py", "page_export", ":material/slideshow:")]
+if actor is None or actor.can("upload"):
+    data_pages.insert(0, page("upload.py", "page_upload", ":material/upload_file:"))
+sections[t("section_data")] = data_pages
+if actor is not None and actor.can("targets"):
+    sections[t("section_admin")] = [page("targets.py", "page_targets", ":material/flag:"),
+                                    page("locks.py", "page_locks", ":material/lock:"),
+                                    page("audit.py", "page_audit", ":material/history:")]
 st.navigation(sections, position="top").run()

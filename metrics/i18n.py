@@ -29,6 +29,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "page_rectification": ("整改进展", "Rectification progress"),
     "page_upload": ("数据上传", "Upload data"),
     "page_export": ("导出汇报", "Export deck"),
+    "section_admin": ("管理", "Admin"),
+    "page_targets": ("目标管理", "Targets"),
+    "page_locks": ("月份锁定", "Locked months"),
+    "page_audit": ("操作日志", "Audit log"),
+    "health_ok": ("数据库正常（{figures} 条数据）", "Database OK ({figures} figures)"),
+    "health_failed": ("数据库异常：{problem}", "Database problem: {problem}"),
     # pickers
     "period": ("月份", "Month"),
     "entity": ("主体", "Entity"),

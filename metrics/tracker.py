@@ -19,28 +19,31 @@ def init_database(store: Store) -> list[int]:
     return applied
 
 
-def load_demo(store: Store, user: str = "系统示例") -> dict:
+SYSTEM = auth.Actor("系统示例", "admin")
+
+
+def load_demo(store: Store, actor: auth.Actor = SYSTEM) -> dict:
     """Load the illustrative series as one batch marked illustrative; a second run changes nothing."""
     if not store.is_initialised():
         init_database(store)
     rows = demo.illustrative_rows()
     digest = hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
-    summary = store.commit_batch(rows, file_name=DEMO_FILE_NAME, sha256=digest, user=user,
-                                 source="demo", illustrative=True, note="示例数据，非真实统计",
-                                 entity_kinds=demo.entity_kinds())
+    summary = store.commit_batch(rows, actor=actor, file_name=DEMO_FILE_NAME, sha256=digest,
+                                 source="demo", illustrative=True, entity_kinds=demo.entity_kinds())
     return {"batch_id": summary.batch_id, "new": summary.new, "changed": summary.changed,
             "unchanged": summary.unchanged}
 
 
 def ensure_ready(store: Store, with_demo: bool = True) -> None:
     """First start of the app: create the database and, on an empty one, the illustrative data."""
-    if store.is_initialised():
-        if store.schema_version() < SCHEMA_VERSION:
-            store.migrate()
-        return
-    init_database(store)
-    if with_demo and store.latest_period() is None:
-        load_demo(store)
+    with store.session():
+        if store.is_initialised():
+            if store.schema_version() < SCHEMA_VERSION:
+                store.migrate()
+            return
+        init_database(store)
+        if with_demo and store.latest_period() is None:
+            load_demo(store)
 
 
 def entity_series(store: Store, entity: str) -> dict[str, pd.DataFrame]:
@@ -71,13 +74,22 @@ def unknown_indicator_message(code: str) -> str:
     return f"没有指标编码“{code}”。{hint}用 `python -m metrics catalog` 查看全部指标。"
 
 
+def overview_figures(store: Store, entity: str, period: str | None = None):
+    """(period, observations, targets): what the overview reads for one entity at one month, in
+    one session of the file (each opening costs more than these queries do)."""
+    with store.session():
+        period = period or store.latest_period(entity)
+        if period is None:
+            return None, None, None
+        return period, store.observations(entity=entity), store.targets()
+
+
 def assessed_overview(store: Store, entity: str, period: str | None = None):
     """(period, assessments, series) for one entity at one month (default: its latest)."""
-    period = period or store.latest_period(entity)
+    period, observations, targets = overview_figures(store, entity, period)
     if period is None:
         return None, [], {}
-    assessments, series = calc.overview(catalog.indicators(), store.observations(entity=entity),
-                                        store.targets(), entity, period)
+    assessments, series = calc.overview(catalog.indicators(), observations, targets, entity, period)
     return period, assessments, series
 
 

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from conftest import run_cli
-from metrics import backup, catalog
+from metrics import auth, backup, catalog
 from metrics.store import Store, StoreError
 
 
@@ -15,7 +15,7 @@ def land_april(store):
 def correct_april(store, value):
     store.commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": catalog.ZONE,
                                       "period": "2023-04", "value": value}]),
-                       file_name="更正.xlsx", sha256="2" * 64, user="u")
+                       actor=auth.Actor("u", "editor"), file_name="更正.xlsx", sha256="2" * 64)
 
 
 def test_backup_then_restore_brings_back_the_figures_and_keeps_the_replaced_file(demo_store, tmp_path):

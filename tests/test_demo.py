@@ -69,7 +69,7 @@ def test_demo_loads_as_one_illustrative_batch_that_undo_removes(empty_store):
     assert len(batches) == 1 and bool(batches.iloc[0].illustrative)
     obs = empty_store.observations()
     assert len(obs) == result["new"] and obs.illustrative.all()
-    empty_store.undo_batch(result["batch_id"], "测试")
+    empty_store.undo_batch(result["batch_id"], tracker.SYSTEM)
     assert empty_store.observations().empty
 
 

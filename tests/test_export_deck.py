@@ -17,6 +17,7 @@ from metrics.export.deck import DEFAULT_TEMPLATE, number_format
 from metrics.export.make_template import build_template
 from metrics.narrative import indicator_sentence
 from metrics.store import StoreError
+from metrics.auth import Actor
 
 ZONE = catalog.ZONE
 PERIOD = "2023-04"
@@ -203,7 +204,7 @@ def test_illustrative_figures_are_labelled_on_every_slide_that_shows_them(deck):
 def test_real_figures_carry_no_illustrative_label(empty_store):
     rows = pd.DataFrame([{"indicator_code": "land_cleared", "entity": ZONE, "period": f"2023-0{m}", "value": 100.0 + m}
                          for m in range(1, 5)])
-    empty_store.commit_batch(rows, file_name="四月.xlsx", sha256="0" * 64, user="统计员甲")
+    empty_store.commit_batch(rows, actor=Actor("统计员甲", "editor"), file_name="四月.xlsx", sha256="0" * 64)
     plan, data = export_deck(empty_store, PERIOD, codes=["land_cleared"])
     prs = Presentation(io.BytesIO(data))
     _, slide = next((p, s) for p, s in zip(plan.slides, prs.slides) if p.code == "land_cleared")

@@ -93,7 +93,7 @@ def test_a_month_locked_mid_import_aborts_the_whole_batch_inside_its_transaction
     from metrics.ingest import pipeline
     monkeypatch.setattr(pipeline, "_check_locked_months", lambda *args: None)
     empty_store.set_period_lock("2023-05", True, by=ADMIN, reason="已报送")
-    with pytest.raises(PeriodLocked, match="被锁定"):
+    with pytest.raises(PeriodLocked, match="已锁定"):
         import_file(empty_store, MAY, "五月.csv", actor=EDITOR)
     assert empty_store.batches().empty and empty_store.observations().empty
 

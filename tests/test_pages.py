@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import REPO
 from metrics import catalog, formatting as fmt, narrative, tracker
 from metrics.store import Store
+from metrics.auth import Actor
 
 ZONE = catalog.ZONE
 PAGES = ("overview", "detail", "compare", "theme_debt", "theme_investment", "theme_land",
@@ -164,7 +165,8 @@ def test_detail_shows_report_figures_revisions_definition_and_problems(app_db):
 def test_a_corrected_figure_shows_at_once_with_its_revision(app_db):
     store = Store(app_db)
     store.commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": ZONE, "period": "2023-04",
-                                      "value": 999.0}]), file_name="4月更正.xlsx", sha256="x", user="张三")
+                                      "value": 999.0}]), actor=Actor("张三", "editor"), file_name="4月更正.xlsx",
+                       sha256="x")
     at = open_page("detail", indicator="land_cleared")
     assert {m.label: m.value for m in at.metric}["本月值"] == "999亩"
     history = at.dataframe[2].value
@@ -265,7 +267,7 @@ def test_names_from_uploads_render_as_plain_text(app_db):
     name = "<img src=x onerror=alert(1)>**粗体**[链接](javascript:alert(1))"
     Store(app_db).commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": name,
                                               "period": "2023-04", "value": 1.0}]),
-                               file_name="t.xlsx", sha256="y", user="t")
+                               actor=Actor("t", "editor"), file_name="t.xlsx", sha256="y")
     at = open_page("overview", entity=name)
     caption = next(c.value for c in at.caption if "onerror" in c.value)
     assert r"\<img" in caption and r"\*\*粗体\*\*" in caption and r"\[链接\]\(javascript" in caption

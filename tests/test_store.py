@@ -19,7 +19,7 @@ def figures(*rows, entity=ZONE):
 
 
 def commit(store, rows, user="统计员甲", name="四月.xlsx"):
-    return store.commit_batch(rows, file_name=name, sha256="0" * 64, user=user)
+    return store.commit_batch(rows, actor=Actor(user, "editor"), file_name=name, sha256="0" * 64)
 
 
 def current(store, code="land_cleared", period="2023-04"):
@@ -51,7 +51,7 @@ def test_uploading_identical_figures_again_creates_no_revision_and_no_batch(empt
 def test_undo_restores_what_the_batch_superseded_and_keeps_it_in_history(empty_store):
     commit(empty_store, figures(("land_cleared", "2023-04", 120)))
     second = commit(empty_store, figures(("land_cleared", "2023-04", 125), ("land_cleared", "2023-05", 90)))
-    empty_store.undo_batch(second.batch_id, "管理员")
+    empty_store.undo_batch(second.batch_id, Actor("管理员", "admin"))
     assert current(empty_store) == 120
     assert current(empty_store, period="2023-05") is None
     assert len(empty_store.history("land_cleared", ZONE)) == 3
@@ -61,9 +61,9 @@ def test_undo_restores_what_the_batch_superseded_and_keeps_it_in_history(empty_s
 
 def test_undoing_a_batch_twice_is_refused_in_chinese(empty_store):
     first = commit(empty_store, figures(("land_cleared", "2023-04", 120)))
-    empty_store.undo_batch(first.batch_id, "管理员")
+    empty_store.undo_batch(first.batch_id, Actor("管理员", "admin"))
     with pytest.raises(Exception, match="已于"):
-        empty_store.undo_batch(first.batch_id, "管理员")
+        empty_store.undo_batch(first.batch_id, Actor("管理员", "admin"))
 
 
 def test_a_failure_inside_a_write_leaves_nothing_behind(empty_store):
@@ -73,7 +73,8 @@ def test_a_failure_inside_a_write_leaves_nothing_behind(empty_store):
     with pytest.raises(RuntimeError):
         empty_store.commit_batch(figures(("land_cleared", "2023-04", 120), ("hightech_new", "2023-04", 3),
                                          entity="新主体"),
-                                 file_name="x.xlsx", sha256="1" * 64, user="u", before_commit=refuse)
+                                 actor=Actor("u", "editor"), file_name="x.xlsx", sha256="1" * 64,
+                                 before_commit=refuse)
     assert empty_store.observations().empty
     assert empty_store.batches().empty
     assert "新主体" not in set(empty_store.entities().name)
@@ -175,3 +176,31 @@ def test_locking_a_month_needs_an_admin_and_a_reason_and_is_audited(empty_store)
     empty_store.set_period_lock("2023-03", False, by=Actor("管理员", "admin"), reason="更正统计差错")
     assert empty_store.locked_periods() == set()
     assert list(empty_store.audit_log().action[:2]) == ["unlock", "lock"]
+
+
+def test_a_viewer_cannot_write_figures_or_undo_through_the_store_itself(empty_store):
+    first = commit(empty_store, figures(("land_cleared", "2023-04", 120)))
+    viewer = Actor("区领导", "viewer")
+    with pytest.raises(PermissionDenied):
+        empty_store.commit_batch(figures(("land_cleared", "2023-04", 999)), actor=viewer,
+                                 file_name="x.xlsx", sha256="3" * 64)
+    with pytest.raises(PermissionDenied):
+        empty_store.undo_batch(first.batch_id, viewer)
+    with pytest.raises(PermissionDenied):
+        empty_store.undo_batch(first.batch_id, Actor("另一统计员", "editor"))
+    assert current(empty_store) == 120 and len(empty_store.batches()) == 1
+
+
+def test_a_locked_month_refuses_editors_and_needs_an_administrators_reason(empty_store):
+    from metrics.store import PeriodLocked
+
+    admin = Actor("管理员", "admin")
+    empty_store.set_period_lock("2023-04", True, by=admin, reason="已报送")
+    with pytest.raises(PeriodLocked, match="联系管理员"):
+        commit(empty_store, figures(("land_cleared", "2023-04", 120)))
+    with pytest.raises(PeriodLocked, match="更正原因"):
+        empty_store.commit_batch(figures(("land_cleared", "2023-04", 120)), actor=admin, file_name="x", sha256="4")
+    empty_store.commit_batch(figures(("land_cleared", "2023-04", 120)), actor=admin, file_name="x", sha256="4",
+                             lock_reason="统计局反馈更正")
+    assert current(empty_store) == 120
+    assert "统计局反馈更正" in empty_store.batches().note.iloc[0]

@@ -288,8 +288,8 @@ class MonthBook:
 
     def __init__(self, held: pd.DataFrame):
         self._figures: dict[tuple[str, str, int], dict[int, tuple[Decimal, int]]] = {}
-        for code, entity, period, months, value in held[
-                ["indicator_code", "entity", "period", "months", "value"]].itertuples(index=False):
+        columns = (held[c].tolist() for c in ("indicator_code", "entity", "period", "months", "value"))
+        for code, entity, period, months, value in zip(*columns):
             year, month = calc.split_period(period)
             self._figures.setdefault((code, entity, year), {})[month] = (decimal_from_float(value), int(months))
 

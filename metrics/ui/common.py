@@ -80,6 +80,21 @@ def report_figures(data_version: int, code: str) -> pd.DataFrame:
     return get_store().report_figures(code)
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _health(path: str) -> tuple[bool, str]:
+    try:
+        result = get_store().health()
+        return True, t("health_ok", figures=f"{result['figures']:,}")
+    except StoreError as exc:
+        return False, t("health_failed", problem=str(exc))
+
+
+def health_line() -> None:
+    """A status line that the database can be read and written, checked at most once a minute."""
+    ok, text = _health(str(get_store().path))
+    (st.sidebar.caption if ok else st.sidebar.error)(text)
+
+
 # ---- language ------------------------------------------------------------------------------
 
 def language() -> str:

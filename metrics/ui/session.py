@@ -27,6 +27,19 @@ def current_actor() -> auth.Actor | None:
     return st.session_state.get("actor")
 
 
+def sign_in_form(key: str, expanded: bool) -> None:
+    with st.expander("登录（上传和修改数据需要登录）", expanded=expanded):
+        with st.form(key, clear_on_submit=True):
+            name = st.text_input("用户名")
+            password = st.text_input("密码", type="password")
+            if st.form_submit_button("登录"):
+                try:
+                    st.session_state["actor"] = tracker.sign_in(get_store(), name, password)
+                    st.rerun()
+                except auth.PermissionDenied as exc:
+                    st.error(str(exc))
+
+
 def sign_in_panel() -> None:
     """The sidebar's account box: who is signed in, or a sign-in form."""
     actor = current_actor()
@@ -41,16 +54,7 @@ def sign_in_panel() -> None:
             return
         if _oidc_configured():
             st.button("统一身份认证登录", on_click=st.login, key="oidc_sign_in")
-        with st.expander("登录（上传和修改数据需要登录）", expanded=VIEW_REQUIRES_SIGN_IN):
-            with st.form("sign_in", clear_on_submit=True):
-                name = st.text_input("用户名")
-                password = st.text_input("密码", type="password")
-                if st.form_submit_button("登录"):
-                    try:
-                        st.session_state["actor"] = tracker.sign_in(get_store(), name, password)
-                        st.rerun()
-                    except auth.PermissionDenied as exc:
-                        st.error(str(exc))
+        sign_in_form("sign_in", expanded=VIEW_REQUIRES_SIGN_IN)
         if get_store().users().empty:
             st.caption("尚未创建任何账户。管理员请在服务器上运行：python -m metrics users add 用户名 --role admin")
 
@@ -59,7 +63,8 @@ def gate() -> None:
     """Stop here unless viewing is open or someone is signed in."""
     sign_in_panel()
     if VIEW_REQUIRES_SIGN_IN and current_actor() is None:
-        st.info("本系统设置为登录后才能查看。请在左侧登录。")
+        st.info("本系统设置为登录后才能查看。请登录。")
+        sign_in_form("sign_in_gate", expanded=True)
         st.stop()
 
 
@@ -70,5 +75,7 @@ def require_role(action: str) -> auth.Actor:
         auth.require(actor, action)
     except auth.PermissionDenied as exc:
         st.info(str(exc))
+        if actor is None:
+            sign_in_form("sign_in_here", expanded=True)
         st.stop()
     return actor
