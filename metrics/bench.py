@@ -107,7 +107,7 @@ def build_scaled_store(path: Path, entities: int, indicators: int, years: int) -
     import numpy as np
     import pandas as pd
 
-    from metrics import tracker
+    from metrics import auth, tracker
     from metrics.store import Store
 
     store = Store(path)
@@ -124,7 +124,8 @@ def build_scaled_store(path: Path, entities: int, indicators: int, years: int) -
         "period": np.tile(periods, len(codes) * len(names)),
         "value": values,
     })
-    store.commit_batch(rows, file_name="基准测试数据", sha256="bench", user="bench", source="bench")
+    store.commit_batch(rows, actor=auth.Actor("基准测试", "admin"), file_name="基准测试数据", sha256="bench",
+                       source="bench")
     return n
 
 

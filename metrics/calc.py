@@ -83,7 +83,13 @@ def evaluate_formula(formula: str, values: dict[str, float]) -> float | None:
                 return None
             return _OPERATORS[type(node.op)](left, right)
         raise ValueError(f"公式中不支持的写法：{ast.dump(node)}")
-    return walk(ast.parse(formula, mode="eval"))
+    return walk(_parsed(formula))
+
+
+@lru_cache(maxsize=256)
+def _parsed(formula: str) -> ast.Expression:
+    """A formula is evaluated for every month of its indicator; it is parsed once."""
+    return ast.parse(formula, mode="eval")
 
 
 def derived_series(ind: Indicator, inputs: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -167,14 +173,34 @@ def _pct_change(new, old) -> float | None:
     return round((new - old) / abs(old) * 100, ROUND)
 
 
-def _at(series: pd.DataFrame, period: str, column: str):
-    hit = series.loc[series["period"] == period, column]
-    if hit.empty or pd.isna(hit.iloc[0]):
-        return None
-    return float(hit.iloc[0])
+class _Months:
+    """One series' figures by month, looked up without filtering the frame for every figure."""
+
+    def __init__(self, series: pd.DataFrame):
+        self.periods = series["period"].tolist()
+        self.columns = {c: series[c].tolist() for c in ("value", "ytd", "months", "illustrative") if c in series}
+        self.first: dict[str, int] = {}
+        for i, p in enumerate(self.periods):
+            self.first.setdefault(p, i)
+
+    def at(self, period: str, column: str) -> float | None:
+        """The month's figure in `column` (its first row), None when the month or the figure is missing."""
+        i = self.first.get(period)
+        if i is None:
+            return None
+        v = self.columns[column][i]
+        return None if pd.isna(v) else float(v)
+
+    def months(self, period: str) -> int:
+        i = self.first.get(period)
+        return 1 if i is None else int(self.columns["months"][i])
+
+    def illustrative(self, period: str) -> bool:
+        flags = self.columns.get("illustrative")
+        return flags is not None and any(bool(flag) for p, flag in zip(self.periods, flags)
+                                         if p == period and not pd.isna(flag))
 
 
-@month_memo
 def previous_period(period: str, months_back: int = 1) -> str:
     year, month = split_period(period)
     index = year * 12 + (month - 1) - months_back
@@ -190,15 +216,15 @@ def assess(ind: Indicator, series: pd.DataFrame, period: str, target: dict | Non
 
     target: a row of the store's targets for this year (kind, value, phasing, illustrative) or None.
     """
-    value = _at(series, period, "value")
-    ytd = _at(series, period, "ytd")
-    months_hit = series.loc[series["period"] == period, "months"]
-    months = int(months_hit.iloc[0]) if len(months_hit) else 1
-    last_year = _at(series, same_period_last_year(period), "ytd")
+    figures = _Months(series)
+    value = figures.at(period, "value")
+    ytd = figures.at(period, "ytd")
+    months = figures.months(period)
+    last_year = figures.at(same_period_last_year(period), "ytd")
     yoy_pct = _pct_change(ytd, last_year)
     yoy_pp = round(ytd - last_year, ROUND) if ind.unit == "%" and ytd is not None and last_year is not None else None
-    mom_pct = _pct_change(value, _at(series, previous_period(period, months), "value")) if months == 1 else None
-    illustrative = bool(series.loc[series["period"] == period, "illustrative"].any()) if "illustrative" in series else False
+    mom_pct = _pct_change(value, figures.at(previous_period(period, months), "value")) if months == 1 else None
+    illustrative = figures.illustrative(period)
 
     completion = progress = gap = None
     status = "none"
@@ -240,6 +266,10 @@ def overview(indicators: dict[str, Indicator], observations: pd.DataFrame, targe
     """Every indicator assessed at one month for one entity, with the series behind it."""
     series = all_series(indicators, observations)
     year, _ = split_period(period)
-    assessments = [assess(ind, series[code], period, target_for(targets, code, entity, year))
-                   for code, ind in indicators.items()]
+    this_year = targets[(targets["entity"] == entity) & (targets["year"] == year)]
+    by_code: dict[str, dict] = {}
+    for i, code in enumerate(this_year["indicator_code"].tolist()):
+        if code not in by_code:  # the first row, as `target_for` takes it
+            by_code[code] = this_year.iloc[i].to_dict()
+    assessments = [assess(ind, series[code], period, by_code.get(code)) for code, ind in indicators.items()]
     return assessments, series

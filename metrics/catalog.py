@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -33,7 +33,7 @@ class Indicator:
     problems: tuple[str, ...] = ()
     formula: str = ""
 
-    @property
+    @cached_property  # read for every month of every derived figure; the formula never changes
     def inputs(self) -> tuple[str, ...]:
         """The indicator codes a derived indicator's formula reads."""
         if not self.formula:

@@ -397,18 +397,23 @@ class Store:
             if len(writes):
                 con.register("incoming_writes", writes[["indicator_code", "entity", "period", "months",
                                                         "value", "note"]])
+                # The next revision of each key written: the keys first, then only their rows of the
+                # history, rather than the latest revision of every key the store holds.
                 con.execute(
                     """
                     INSERT INTO observation
-                    SELECT nextval('observation_id_seq'), w.indicator_code, e.id, w.period, w.months,
-                           w.value, coalesce(r.max_revision, 0) + 1, ?, w.note
+                    SELECT nextval('observation_id_seq'), w.indicator_code, n.entity_id, w.period, w.months,
+                           w.value, n.revision, ?, w.note
                     FROM incoming_writes w
-                    JOIN entity e ON e.name = w.entity
-                    LEFT JOIN (
-                        SELECT entity_id, indicator_code, period, max(revision) AS max_revision
-                        FROM observation GROUP BY ALL
-                    ) r ON r.entity_id = e.id AND r.indicator_code = w.indicator_code
-                       AND r.period = w.period
+                    JOIN (
+                        SELECT k.entity_id, k.name, k.indicator_code, k.period,
+                               coalesce(max(o.revision), 0) + 1 AS revision
+                        FROM (SELECT DISTINCT e.id AS entity_id, e.name, i.indicator_code, i.period
+                              FROM incoming_writes i JOIN entity e ON e.name = i.entity) k
+                        LEFT JOIN observation o ON o.entity_id = k.entity_id
+                             AND o.indicator_code = k.indicator_code AND o.period = k.period
+                        GROUP BY ALL
+                    ) n ON n.name = w.entity AND n.indicator_code = w.indicator_code AND n.period = w.period
                     """, [batch_id])
                 con.unregister("incoming_writes")
                 _refresh_current(con, batch_id)

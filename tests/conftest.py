@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -107,27 +108,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def running_app(demo_db_file, tmp_path_factory) -> str:
-    """`streamlit run app.py` on a free port with its own copy of the demo database; the base URL."""
+@contextmanager
+def streamlit_server(db: Path, workdir: Path, env: dict | None = None):
+    """`streamlit run app.py` on a free port against `db`; yields the base URL once it answers."""
     import time
     import urllib.request
 
-    workdir = tmp_path_factory.mktemp("running_app")
-    db = workdir / "metrics.duckdb"
-    shutil.copyfile(demo_db_file, db)
     port = free_port()
-    log = open(workdir / "streamlit.log", "w")
+    log_path = workdir / "streamlit.log"
+    log = open(log_path, "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true"],
-        cwd=REPO, env={**os.environ, "METRICS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
+        cwd=REPO, env={**os.environ, **(env or {}), "METRICS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             if server.poll() is not None:
-                pytest.fail(f"streamlit exited with {server.returncode}: {(workdir / 'streamlit.log').read_text()}")
+                pytest.fail(f"streamlit exited with {server.returncode}: {log_path.read_text()}")
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
@@ -135,7 +134,7 @@ def running_app(demo_db_file, tmp_path_factory) -> str:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail("streamlit did not answer /_stcore/health within 90 seconds")
+                pytest.fail(f"streamlit did not answer /_stcore/health within 90 seconds: {log_path.read_text()}")
             time.sleep(0.25)
         yield base
     finally:
@@ -146,6 +145,16 @@ def running_app(demo_db_file, tmp_path_factory) -> str:
             server.kill()
             server.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def running_app(demo_db_file, tmp_path_factory) -> str:
+    """`streamlit run app.py` on a free port with its own copy of the demo database; the base URL."""
+    workdir = tmp_path_factory.mktemp("running_app")
+    db = workdir / "metrics.duckdb"
+    shutil.copyfile(demo_db_file, db)
+    with streamlit_server(db, workdir) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -80,8 +80,8 @@ def report_figures(data_version: int, code: str) -> pd.DataFrame:
     return get_store().report_figures(code)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _health(path: str) -> tuple[bool, str]:
+@st.cache_data(ttl=60, show_spinner=False, max_entries=4)
+def _health(path: str, data_version: int) -> tuple[bool, str]:
     try:
         result = get_store().health()
         return True, t("health_ok", figures=f"{result['figures']:,}")
@@ -90,8 +90,10 @@ def _health(path: str) -> tuple[bool, str]:
 
 
 def health_line() -> None:
-    """A status line that the database can be read and written, checked at most once a minute."""
-    ok, text = _health(str(get_store().path))
+    """A status line that the database can be read and written: checked after every write, and
+    at least once a minute."""
+    store = get_store()
+    ok, text = _health(str(store.path), store.data_version())
     (st.sidebar.caption if ok else st.sidebar.error)(text)
 
 
