@@ -55,8 +55,10 @@ def with_ytd(ind: Indicator, series: pd.DataFrame) -> pd.DataFrame:
         s["ytd"] = pd.Series(dtype="float64")
         return s
     if ind.kind == "flow":
-        year = s["period"].str.slice(0, 4)
-        s["ytd"] = s.groupby(year)["value"].cumsum().round(ROUND)
+        # Grouped by the years as an array: given a Series, pandas first tries it as a column label
+        # and formats it for the error it then discards, which cost more than the sum.
+        year = s["period"].str.slice(0, 4).to_numpy()
+        s["ytd"] = s["value"].groupby(year).cumsum().round(ROUND)
     else:
         s["ytd"] = s["value"]
     return s
@@ -173,8 +175,9 @@ def _pct_change(new, old) -> float | None:
     return round((new - old) / abs(old) * 100, ROUND)
 
 
-class _Months:
-    """One series' figures by month, looked up without filtering the frame for every figure."""
+class MonthFigures:
+    """One series' figures by month, looked up without filtering the frame for every figure
+    (a page reads a dozen months of two dozen series)."""
 
     def __init__(self, series: pd.DataFrame):
         self.periods = series["period"].tolist()
@@ -216,7 +219,7 @@ def assess(ind: Indicator, series: pd.DataFrame, period: str, target: dict | Non
 
     target: a row of the store's targets for this year (kind, value, phasing, illustrative) or None.
     """
-    figures = _Months(series)
+    figures = MonthFigures(series)
     value = figures.at(period, "value")
     ytd = figures.at(period, "ytd")
     months = figures.months(period)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import formatting as fmt
-from .calc import Assessment, split_period, time_progress, ytd_label
+from .calc import Assessment, MonthFigures, split_period, time_progress, ytd_label
 from .catalog import ZONE, Indicator
 from .narrative import subject
 
@@ -52,6 +52,12 @@ def _value(series: pd.DataFrame, period: str, column: str = "value") -> float | 
     return float(hit.iloc[0])
 
 
+def _values(series: pd.DataFrame, periods: list[str], column: str = "value") -> list[float | None]:
+    """`_value` for several months, reading the series once rather than filtering it per month."""
+    figures = MonthFigures(series)
+    return [figures.at(p, column) for p in periods]
+
+
 def _year_periods(year: int, last_month: int) -> list[str]:
     return [f"{year:04d}-{m:02d}" for m in range(1, last_month + 1)]
 
@@ -71,21 +77,22 @@ def monthly_chart_data(ind: Indicator, series: pd.DataFrame, a: Assessment, enti
     periods = _year_periods(year, month)
     last_year = _year_periods(year - 1, month)
     categories, this_year, previous = [], [], []
+    figures = MonthFigures(series)
     for p, q in zip(periods, last_year):
-        months_here = series.loc[series["period"] == p, "months"]
-        if len(months_here) and int(months_here.iloc[0]) > 1:
+        span = figures.months(p)
+        if span > 1:
             # A 1-2月 figure replaces the months it covers with one bar.
-            span = int(months_here.iloc[0])
             drop = span - 1
             categories, this_year, previous = categories[:-drop], this_year[:-drop], previous[:-drop]
-            previous_total = sum(v for v in (_value(series, x) for x in last_year[int(q[5:]) - span:int(q[5:])]) if v is not None)
+            previous_total = sum(v for v in (figures.at(x, "value") for x in last_year[int(q[5:]) - span:int(q[5:])])
+                                 if v is not None)
             categories.append(fmt.month_label(p, span))
-            this_year.append(_value(series, p))
+            this_year.append(figures.at(p, "value"))
             previous.append(previous_total or None)
             continue
         categories.append(fmt.month_label(p))
-        this_year.append(_value(series, p))
-        previous.append(_value(series, q))
+        this_year.append(figures.at(p, "value"))
+        previous.append(figures.at(q, "value"))
     bars = {f"{year}年": this_year, f"{year - 1}年同期": previous}
     lines: dict[str, list[float | None]] = {}
     if a.target is not None and a.target_kind == "annual":
@@ -108,10 +115,8 @@ def ytd_chart_data(ind: Indicator, series: pd.DataFrame, a: Assessment, target_p
     year, month = split_period(a.period)
     periods = _year_periods(year, month)
     categories = [fmt.month_label(p) for p in periods]
-    completion: list[float | None] = []
-    for p in periods:
-        ytd = _value(series, p, "ytd")
-        completion.append(None if ytd is None or not a.target else round(ytd / a.target * 100, 1))
+    completion = [None if ytd is None or not a.target else round(ytd / a.target * 100, 1)
+                  for ytd in _values(series, periods, "ytd")]
     progress = [round(time_progress(p, target_phasing) * 100, 1) for p in periods]
     illustrative = _is_illustrative(series, periods)
     return ChartData(
@@ -126,8 +131,8 @@ def debt_structure_chart_data(series_by_code: dict[str, pd.DataFrame], period: s
     year, month = split_period(period)
     index = year * 12 + month - 1
     periods = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - months_shown + 1, index + 1)]
-    bars = {names[c]: [_value(series_by_code[c], p) for p in periods] for c in DEBT_PARTS}
-    share = [_value(series_by_code[DEBT_SHARE], p) for p in periods]
+    bars = {names[c]: _values(series_by_code[c], periods) for c in DEBT_PARTS}
+    share = _values(series_by_code[DEBT_SHARE], periods)
     share = [None if v is None or math.isnan(v) else round(v, 1) for v in share]
     illustrative = any(_is_illustrative(series_by_code[c], periods) for c in DEBT_PARTS)
     return ChartData(
@@ -163,7 +168,7 @@ def trend_chart_data(ind: Indicator, series_by_entity: dict[str, pd.DataFrame], 
     """Each entity's monthly figures over the trailing months, one line per entity: the small
     multiples of a comparison and, with a single entity, a card's sparkline."""
     periods = _trailing_periods(period, months_shown)
-    lines = {entity: [_rounded(_value(s, p), ind.decimals + 2) for p in periods]
+    lines = {entity: [_rounded(v, ind.decimals + 2) for v in _values(s, periods)]
              for entity, s in series_by_entity.items()}
     illustrative = any(_is_illustrative(s, periods) for s in series_by_entity.values())
     noun = "月度" if ind.kind == "flow" else "月末"
@@ -217,8 +222,8 @@ def safety_chart_data(series_by_code: dict[str, pd.DataFrame], period: str, name
     """This year's hazards found and fixed by month, with the year-to-date fix rate and its floor."""
     year, month = split_period(period)
     periods = _year_periods(year, month)
-    bars = {names[c]: [_value(series_by_code[c], p) for p in periods] for c in HAZARD_COUNTS}
-    rate = [_rounded(_value(series_by_code[HAZARD_RATE], p, "ytd"), 1) for p in periods]
+    bars = {names[c]: _values(series_by_code[c], periods) for c in HAZARD_COUNTS}
+    rate = [_rounded(v, 1) for v in _values(series_by_code[HAZARD_RATE], periods, "ytd")]
     lines = {f"累计{names[HAZARD_RATE]}": rate}
     if floor is not None:
         lines["底线要求"] = [floor] * len(periods)
@@ -235,8 +240,8 @@ def financing_mix_chart_data(series_by_code: dict[str, pd.DataFrame], period: st
     """Indirect (bank loans) and direct (bonds) financing, stacked, with the direct share."""
     periods = _trailing_periods(period, months_shown)
     loans, bonds, share = [], [], []
-    for p in periods:
-        short, long_, bond = (_value(series_by_code[c], p) for c in DEBT_PARTS)
+    parts = [_values(series_by_code[c], periods) for c in DEBT_PARTS]
+    for short, long_, bond in zip(*parts):
         loan = None if short is None or long_ is None else round(short + long_, 4)
         loans.append(loan)
         bonds.append(bond)

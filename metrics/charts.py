@@ -195,16 +195,18 @@ def build_sparkline(data: ChartData, status: str = "none", height: int = 28) -> 
     """A card's bare trend line (its ChartData's first line): no axes, the last month marked in
     the status colour."""
     name, values = next(iter(data.lines.items()), ("", []))
-    fig = go.Figure(go.Scatter(
+    traces = [go.Scatter(
         name=name, x=data.categories, y=values, mode="lines", line=dict(color=PALETTE[4], width=1.5),
-        hovertemplate=f"%{{x}}：%{{y:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
+        hovertemplate=f"%{{x}}：%{{y:{_number_format(data.decimals)}}}{data.unit}<extra></extra>")]
     points = [(c, v) for c, v in zip(data.categories, values) if v is not None]
     if points:
-        fig.add_trace(go.Scatter(x=[points[-1][0]], y=[points[-1][1]], mode="markers", hoverinfo="skip",
+        traces.append(go.Scatter(x=[points[-1][0]], y=[points[-1][1]], mode="markers", hoverinfo="skip",
                                  marker=dict(color=STATUS_COLORS.get(status, STATUS_COLORS["none"]), size=6)))
-    fig.update_layout(height=height, margin=dict(l=2, r=4, t=2, b=2), showlegend=False,
-                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                      font=dict(family=FONT_FAMILY, size=10), separators=".,")
-    fig.update_xaxes(type="category", visible=False)
-    fig.update_yaxes(visible=False, tickformat=_number_format(data.decimals), exponentformat="none")
-    return fig
+    # Built in one call: a page draws a sparkline per card, and plotly's update_* methods, which
+    # parse and validate each property path again, cost several times the figure itself.
+    return go.Figure(traces, layout=dict(
+        height=height, margin=dict(l=2, r=4, t=2, b=2), showlegend=False,
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        font=dict(family=FONT_FAMILY, size=10), separators=".,",
+        xaxis=dict(type="category", visible=False),
+        yaxis=dict(visible=False, tickformat=_number_format(data.decimals), exponentformat="none")))

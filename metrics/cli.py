@@ -281,8 +281,7 @@ def cmd_export_deck(args, store: Store) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_REJECTED
     except OSError as exc:
-        print(f"错误：无法写入 {args.out}（{exc.strerror or exc}）。请检查目录是否存在、是否有写权限。", file=sys.stderr)
-        return EXIT_USAGE
+        return _cannot_write(args.out, exc)
     kind = "图片" if args.pictures else "可编辑（原生）"
     print(f"已生成汇报幻灯片 {args.out}：共 {len(plan.slides)} 页，{kind}图表 {len(plan.charts)} 个。")
     if any(s.illustrative for s in plan.slides):
@@ -303,8 +302,7 @@ def cmd_export_chart(args, store: Store) -> int:
         with open(args.out, "wb") as f:
             f.write(image)
     except OSError as exc:
-        print(f"错误：无法写入 {args.out}（{exc.strerror or exc}）。请检查目录是否存在、是否有写权限。", file=sys.stderr)
-        return EXIT_USAGE
+        return _cannot_write(args.out, exc)
     print(f"已导出“{chart.data.title}”为 {args.format.upper()}：{args.out}")
     return EXIT_OK
 
@@ -352,8 +350,7 @@ def cmd_template(args, store: Store) -> int:
     try:
         write_template(store, period, Path(args.out))
     except OSError as exc:
-        print(f"错误：无法写入 {args.out}（{exc.strerror or exc}）。请检查目录是否存在、是否有写权限。", file=sys.stderr)
-        return EXIT_USAGE
+        return _cannot_write(args.out, exc)
     print(f"已生成 {period.label} 的填报模板：{args.out}。填好后用 `python -m metrics import {args.out}` 导入，或在上传页面上传。")
     return EXIT_OK
 
@@ -379,6 +376,11 @@ def _period_argument(text: str) -> str:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
         raise argparse.ArgumentTypeError(f"月份“{text}”格式不对，应为 YYYY-MM，例如 2023-04")
     return text
+
+
+def _cannot_write(path: str, exc: OSError) -> int:
+    print(f"错误：无法写入 {path}（{exc.strerror or exc}）。请检查目录是否存在、是否有写权限。", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _require_initialised(store: Store) -> None:

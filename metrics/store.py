@@ -490,13 +490,8 @@ class Store:
                 """, [code, entity]).df()
 
     def latest_period(self, entity: str | None = None) -> str | None:
-        sql = "SELECT max(o.period) FROM current_figure o"
-        params = []
-        if entity:
-            sql += " JOIN entity e ON e.id = o.entity_id WHERE e.name = ?"
-            params.append(entity)
-        with self.connect() as con:
-            return con.execute(sql, params).fetchall()[0][0]
+        periods = self.periods(entity)
+        return periods[0] if periods else None
 
     # ---- accounts, audit log, locked months, health, backups ---------------------------
 
@@ -711,11 +706,11 @@ class Store:
             summary = con.execute("SELECT * FROM ledger_summary").df().iloc[0].to_dict()
             problems = con.execute("SELECT * FROM problem ORDER BY position").df()
             measures = con.execute("SELECT * FROM measure ORDER BY problem_id, position").df()
-            problems["indicators"] = [
-                [r[0] for r in con.execute(
-                    "SELECT indicator_code FROM indicator_problem WHERE problem_id = ? ORDER BY indicator_code",
-                    [pid]).fetchall()]
-                for pid in problems["id"]]
+            measured_by: dict[str, list[str]] = {}
+            for problem_id, code in con.execute(
+                    "SELECT problem_id, indicator_code FROM indicator_problem ORDER BY indicator_code").fetchall():
+                measured_by.setdefault(problem_id, []).append(code)
+            problems["indicators"] = [measured_by.get(pid, []) for pid in problems["id"].tolist()]
         return summary, problems, measures
 
     # ---- export support ----

@@ -85,19 +85,32 @@ def demo_db_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def app_db(demo_db_file, tmp_path, monkeypatch) -> Path:
-    """A private copy of the demo database for one AppTest: METRICS_DB points at it, and
-    Streamlit's caches are empty before and after so no test sees another test's store."""
+def streamlit_db(tmp_path, monkeypatch) -> Path:
+    """Where the app under AppTest keeps its database (not yet created): METRICS_DB points at it,
+    and Streamlit's caches are empty before and after so no test sees another test's store."""
     import streamlit as st
 
     path = tmp_path / "metrics.duckdb"
-    shutil.copyfile(demo_db_file, path)
     monkeypatch.setenv("METRICS_DB", str(path))
     st.cache_resource.clear()
     st.cache_data.clear()
     yield path
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture
+def app_db(demo_db_file, streamlit_db) -> Path:
+    """A private copy of the demo database for one AppTest."""
+    shutil.copyfile(demo_db_file, streamlit_db)
+    return streamlit_db
+
+
+@pytest.fixture
+def initialised_app_db(streamlit_db) -> Path:
+    """The reference data and no figures, for one AppTest."""
+    tracker.init_database(Store(streamlit_db))
+    return streamlit_db
 
 
 def free_port() -> int:

@@ -1,25 +1,17 @@
 """The admin pages: targets, locked months and the audit log, each refused to the wrong role."""
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO
-from metrics import auth, tracker
+from metrics import auth
 from metrics.store import Store
 
 PAGES = REPO / "metrics" / "ui" / "pages"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "m.duckdb"
-    monkeypatch.setenv("METRICS_DB", str(path))
-    tracker.init_database(Store(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def db(initialised_app_db):
+    return initialised_app_db
 
 
 def page(name: str, role: str | None) -> AppTest:

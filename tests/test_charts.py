@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from metrics import calc, catalog, chartdata, charts
-from metrics.chartdata import ChartData
 
 ZONE = catalog.ZONE
 

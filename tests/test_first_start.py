@@ -2,7 +2,6 @@
 import tomllib
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO
@@ -10,14 +9,8 @@ from metrics.store import Store
 
 
 @pytest.fixture
-def fresh_db(tmp_path, monkeypatch):
-    path = tmp_path / "first.duckdb"
-    monkeypatch.setenv("METRICS_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def fresh_db(streamlit_db):
+    return streamlit_db
 
 
 def all_text(at: AppTest) -> str:

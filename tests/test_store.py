@@ -3,7 +3,6 @@ import subprocess
 import sys
 import time
 
-import duckdb
 import pandas as pd
 import pytest
 

@@ -17,15 +17,8 @@ MAY = csv_bytes([["指标编码", "期间", "数值"], ["land_cleared", "2023-05
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "m.duckdb"
-    monkeypatch.setenv("METRICS_DB", str(path))
-    tracker.init_database(Store(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def db(initialised_app_db):
+    return initialised_app_db
 
 
 @pytest.fixture

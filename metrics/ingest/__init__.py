@@ -4,9 +4,10 @@
     result = import_file(store, Path("四月月报.xlsx"), actor=actor)
     result.ok, result.errors, result.warnings, result.summary, result.batch_id
 """
+from ..store import PeriodLocked
 from .errors_xlsx import errors_workbook
 from .normalise import Period, parse_period
-from .pipeline import ImportResult, PeriodLocked, PreviewOutdated, import_file, preview_file, undo_upload
+from .pipeline import ImportResult, PreviewOutdated, import_file, preview_file, undo_upload
 from .problems import Problem
 from .template import write_template
 

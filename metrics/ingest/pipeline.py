@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import auth, calc, catalog
-from ..store import PeriodLocked, Store, StoreError, storage_failure
+from ..store import Store, StoreError, storage_failure
 from . import layouts, normalise, read, validate
 from .problems import Problem, Problems, UnreadableFile
 
