@@ -289,3 +289,68 @@ def test_a_database_without_figures_says_how_to_load_some(tmp_path, monkeypatch)
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+# ---- the data and admin pages in English: every label from metrics.i18n ------------------------
+
+import re  # noqa: E402
+
+from import_fixtures import csv_bytes  # noqa: E402
+from metrics import auth, i18n  # noqa: E402
+
+# Han characters and the CJK and full-width punctuation that comes with them (（）：、“”).
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”]")
+LABELLED = ("tabs", "expander", "button", "download_button", "checkbox", "text_input", "number_input",
+            "selectbox", "multiselect", "segmented_control", "radio", "toggle", "file_uploader", "metric")
+
+
+def open_signed_in(name: str, role: str, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.query_params.update(lang=lang)
+    at.session_state["actor"] = Actor("张三", role)
+    at.run()
+    at.switch_page(f"metrics/ui/pages/{name}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def ui_labels(at: AppTest) -> list[str]:
+    """The page's titles, headers, widget labels and table headings, not the data in them. The
+    language switch is labelled in both languages on purpose."""
+    labels = [e.value for kind in ("title", "header", "subheader") for e in at.get(kind)]
+    labels += [e.label for kind in LABELLED for e in at.get(kind) if getattr(e, "key", None) != "picker_lang"]
+    labels += [str(column) for frame in at.dataframe for column in frame.value.columns]
+    return labels
+
+
+def assert_english(labels: list[str]) -> None:
+    assert labels
+    assert not [label for label in labels if CJK.search(label)]
+
+
+@pytest.mark.parametrize("name, role", [("upload", "editor"), ("export", "admin"), ("targets", "admin"),
+                                        ("locks", "admin"), ("audit", "admin")])
+def test_data_and_admin_pages_have_english_labels_in_english(app_db, name, role):
+    at = open_signed_in(name, role)
+    assert at.query_params["lang"] == "en"
+    assert at.title[0].value == i18n.t(f"page_{name}", "en")  # the page itself, not a refusal
+    assert_english(ui_labels(at))
+
+
+@pytest.mark.parametrize("rows", [[["land_cleared", "2023-05", 99999]],
+                                  [["land_cleared", "2023-05", 99999], ["land_cleared", "2023-04", "很多"]]])
+def test_an_upload_previewed_in_english_has_english_labels_around_the_chinese_messages(app_db, rows):
+    at = open_signed_in("upload", "editor")
+    at.file_uploader[0].set_value(("五月.csv", csv_bytes([["指标编码", "期间", "数值"], *rows]), "text/csv")).run()
+    assert not at.exception
+    assert_english(ui_labels(at))
+    if len(rows) == 1:  # a jump to check, then the confirmation
+        assert {"New", "Changed", "Unchanged"} <= {m.label for m in at.metric}
+        assert at.button(key="upload_confirm").label == "Confirm the import"
+    else:  # the error table in English headings, the problem itself in metrics.ingest's Chinese
+        assert at.error[0].value.startswith("Errors found: 1.")
+        assert CJK.search(at.dataframe[0].value["Note"].iloc[0])
+
+
+def test_the_sign_in_role_names_are_those_of_metrics_auth_in_chinese():
+    assert {role: i18n.t(f"signin_role_{role}") for role in auth.ROLE_LABELS} == auth.ROLE_LABELS

@@ -6,7 +6,7 @@ import os
 import streamlit as st
 
 from metrics import auth, tracker
-from metrics.ui.common import get_store
+from metrics.ui.common import get_store, t
 
 VIEW_REQUIRES_SIGN_IN = os.environ.get("METRICS_VIEW_REQUIRES_SIGN_IN", "").lower() in ("1", "true", "yes")
 
@@ -28,15 +28,15 @@ def current_actor() -> auth.Actor | None:
 
 
 def sign_in_form(key: str, expanded: bool) -> None:
-    with st.expander("登录（上传和修改数据需要登录）", expanded=expanded):
+    with st.expander(t("signin_box"), expanded=expanded):
         with st.form(key, clear_on_submit=True):
-            name = st.text_input("用户名")
-            password = st.text_input("密码", type="password")
-            if st.form_submit_button("登录"):
+            name = st.text_input(t("signin_name"))
+            password = st.text_input(t("signin_password"), type="password")
+            if st.form_submit_button(t("signin_submit")):
                 try:
                     st.session_state["actor"] = tracker.sign_in(get_store(), name, password)
                     st.rerun()
-                except auth.PermissionDenied as exc:
+                except auth.PermissionDenied as exc:  # wrong password, locked out: metrics.auth's words
                     st.error(str(exc))
 
 
@@ -45,25 +45,25 @@ def sign_in_panel() -> None:
     actor = current_actor()
     with st.sidebar:
         if actor is not None:
-            st.caption(f"已登录：{actor.name}（{auth.ROLE_LABELS[actor.role]}）")
-            if st.button("退出登录", key="sign_out"):
+            st.caption(t("signin_signed_in", name=actor.name, role=t(f"signin_role_{actor.role}")))
+            if st.button(t("signin_sign_out"), key="sign_out"):
                 if _oidc_configured() and st.user.is_logged_in:
                     st.logout()
                 st.session_state.pop("actor", None)
                 st.rerun()
             return
         if _oidc_configured():
-            st.button("统一身份认证登录", on_click=st.login, key="oidc_sign_in")
+            st.button(t("signin_oidc"), on_click=st.login, key="oidc_sign_in")
         sign_in_form("sign_in", expanded=VIEW_REQUIRES_SIGN_IN)
         if get_store().users().empty:
-            st.caption("尚未创建任何账户。管理员请在服务器上运行：python -m metrics users add 用户名 --role admin")
+            st.caption(t("signin_no_accounts"))
 
 
 def gate() -> None:
     """Stop here unless viewing is open or someone is signed in."""
     sign_in_panel()
     if VIEW_REQUIRES_SIGN_IN and current_actor() is None:
-        st.info("本系统设置为登录后才能查看。请登录。")
+        st.info(t("signin_required"))
         sign_in_form("sign_in_gate", expanded=True)
         st.stop()
 

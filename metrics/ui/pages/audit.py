@@ -1,20 +1,23 @@
 import streamlit as st
 
 from metrics.ui import session
-from metrics.ui.common import get_store
+from metrics.ui.common import get_store, t
 
-ACTIONS = {"": "全部", "upload": "上传", "undo": "撤销", "target": "目标修改", "lock": "锁定", "unlock": "解锁",
-           "user_add": "新建账户", "user_change": "修改账户", "sign_in": "登录", "sign_in_failed": "登录失败"}
+ACTIONS = {action: t(f"audit_action_{action or 'all'}")
+           for action in ("", "upload", "undo", "target", "lock", "unlock", "user_add", "user_change", "sign_in",
+                          "sign_in_failed")}
 
-st.title("操作日志")
+st.title(t("page_audit"))
 session.require_role("accounts")
 store = get_store()
-action = st.selectbox("操作类型", list(ACTIONS), format_func=ACTIONS.get)
-user = st.text_input("操作人（留空为全部）")
+action = st.selectbox(t("audit_action"), list(ACTIONS), format_func=ACTIONS.get)
+user = st.text_input(t("audit_user"))
 log = store.audit_log(user=user.strip() or None, action=action or None)
 log["action"] = log["action"].map(lambda a: ACTIONS.get(a, a))
-table = log.rename(columns={"id": "序号", "occurred_at": "时间", "user_name": "操作人", "action": "操作",
-                            "subject": "对象", "before": "修改前", "after": "修改后"})
+table = log.rename(columns={"id": t("audit_col_id"), "occurred_at": t("audit_col_when"),
+                            "user_name": t("audit_col_user"), "action": t("audit_col_action"),
+                            "subject": t("audit_col_subject"), "before": t("audit_col_before"),
+                            "after": t("audit_col_after")})
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button("导出日志（CSV）", table.to_csv(index=False).encode("utf-8-sig"), file_name="操作日志.csv",
-                   mime="text/csv")
+st.download_button(t("audit_download"), table.to_csv(index=False).encode("utf-8-sig"),
+                   file_name=t("audit_file_name"), mime="text/csv")

@@ -2,24 +2,24 @@ import streamlit as st
 
 from metrics.store import StoreError
 from metrics.ui import session
-from metrics.ui.common import get_store
+from metrics.ui.common import get_store, t
 
-st.title("月份锁定")
-st.caption("已报送上级的月份可以锁定：锁定后普通填报人员不能再上传该月数据；管理员填写原因后仍可上传更正。")
+st.title(t("page_locks"))
+st.caption(t("locks_intro"))
 store = get_store()
 actor = session.require_role("locks")
 locked = sorted(store.locked_periods())
-st.write("当前已锁定：" + ("、".join(locked) if locked else "无"))
+st.write(t("locks_current", months=t("locks_separator").join(locked) if locked else t("locks_none")))
 with st.form("lock"):
-    period = st.text_input("月份（YYYY-MM）", value=store.latest_period() or "")
-    reason = st.text_input("原因")
+    period = st.text_input(t("locks_month"), value=store.latest_period() or "")
+    reason = st.text_input(t("locks_reason"))
     lock_col, unlock_col = st.columns(2)
-    lock = lock_col.form_submit_button("锁定该月")
-    unlock = unlock_col.form_submit_button("解除锁定")
+    lock = lock_col.form_submit_button(t("locks_lock"))
+    unlock = unlock_col.form_submit_button(t("locks_unlock"))
     if lock or unlock:
         try:
             store.set_period_lock(period.strip(), bool(lock), by=actor, reason=reason)
-            st.success(f"已{'锁定' if lock else '解除锁定'} {period.strip()}。")
+            st.success(t("locks_locked" if lock else "locks_unlocked", period=period.strip()))
             st.rerun()
         except StoreError as exc:
             st.error(str(exc))

@@ -1,38 +1,53 @@
 import streamlit as st
 
-from metrics import catalog
+from metrics import catalog, i18n
 from metrics.store import StoreError
-from metrics.ui import session
-from metrics.ui.common import get_store
+from metrics.ui import common, session
+from metrics.ui.common import get_store, t
 
-KIND_LABELS = {"annual": "年度累计目标", "year_end": "年末目标", "floor": "每月不低于（底线）", "ceiling": "每月不高于（上限）"}
+KINDS = ("annual", "year_end", "floor", "ceiling")
 
-st.title("目标管理")
+st.title(t("page_targets"))
 store = get_store()
 actor = session.require_role("targets")
 inds = {c: i for c, i in catalog.indicators().items()}
 targets = store.targets()
+lang = common.language()
+
+
+def kind_label(kind: str) -> str:
+    return t(f"targets_kind_{kind}")
+
+
+def indicator_name(code: str) -> str:
+    return i18n.indicator_name(inds[code], lang)
+
 
 with st.form("set_target"):
-    code = st.selectbox("指标", list(inds), format_func=lambda c: f"{inds[c].name}（{inds[c].unit}）")
-    year = st.number_input("年度", min_value=2000, max_value=2100, value=int(targets["year"].max()), step=1)
-    kind = st.selectbox("目标类型", list(KIND_LABELS), format_func=KIND_LABELS.get)
-    value = st.number_input("目标值（按指标单位）", value=0.0, format="%f")
-    source = st.text_input("目标来源（文件、会议纪要等）")
-    if st.form_submit_button("保存目标"):
+    code = st.selectbox(t("targets_indicator"), list(inds),
+                        format_func=lambda c: t("targets_indicator_option", name=indicator_name(c), unit=inds[c].unit))
+    year = st.number_input(t("targets_year"), min_value=2000, max_value=2100, value=int(targets["year"].max()), step=1)
+    kind = st.selectbox(t("targets_kind"), list(KINDS), format_func=kind_label)
+    value = st.number_input(t("targets_value"), value=0.0, format="%f")
+    source = st.text_input(t("targets_source"))
+    if st.form_submit_button(t("targets_save")):
         try:
             store.set_target(code, int(year), kind, float(value), by=actor, source=source)
-            st.success(f"已保存：{inds[code].name} {int(year)} 年{KIND_LABELS[kind]} {value:g}{inds[code].unit}。修改记录见下方。")
+            st.success(t("targets_saved", name=indicator_name(code), year=int(year), kind=kind_label(kind),
+                         value=f"{value:g}", unit=inds[code].unit))
         except StoreError as exc:
             st.error(str(exc))
 
-st.subheader("当前目标")
+st.subheader(t("targets_current"))
 view = store.targets()
-view["指标"] = view["indicator_code"].map(lambda c: inds[c].name)
-view["示例目标"] = view["illustrative"].map({True: "是", False: ""})
-st.dataframe(view[["指标", "entity", "year", "kind", "value", "value_max", "source", "示例目标", "set_by", "set_at"]]
-             .rename(columns={"entity": "主体", "year": "年度", "kind": "类型", "value": "目标值", "value_max": "上限值",
-                              "source": "来源", "set_by": "设定人", "set_at": "设定时间"}),
+view[t("targets_col_indicator")] = view["indicator_code"].map(indicator_name)
+view[t("targets_col_illustrative")] = view["illustrative"].map({True: t("targets_yes"), False: ""})
+st.dataframe(view[[t("targets_col_indicator"), "entity", "year", "kind", "value", "value_max", "source",
+                   t("targets_col_illustrative"), "set_by", "set_at"]]
+             .rename(columns={"entity": t("targets_col_entity"), "year": t("targets_col_year"),
+                              "kind": t("targets_col_kind"), "value": t("targets_col_value"),
+                              "value_max": t("targets_col_value_max"), "source": t("targets_col_source"),
+                              "set_by": t("targets_col_set_by"), "set_at": t("targets_col_set_at")}),
              hide_index=True, width="stretch")
-st.subheader("修改记录")
+st.subheader(t("targets_history"))
 st.dataframe(store.target_history(), hide_index=True, width="stretch")
