@@ -204,6 +204,7 @@ class MonthFigures:
                                          if p == period and not pd.isna(flag))
 
 
+@month_memo
 def previous_period(period: str, months_back: int = 1) -> str:
     year, month = split_period(period)
     index = year * 12 + (month - 1) - months_back

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .. import catalog
 from ..catalog import Indicator
@@ -74,9 +75,9 @@ class Table:
         return [c for c in self.columns if c.role in ("value", "yoy")]
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One figure cell of the file, with everything the layout says about it."""
+class Entry(NamedTuple):
+    """One figure cell of the file, with everything the layout says about it (a named tuple, as
+    `CellRef` says why)."""
     cell: CellRef
     issue: CellIssue | None
     code: str
@@ -386,19 +387,27 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
     if not _check_columns(table, problems):
         return []
     issues = sheet.issues
+    slots = [_ValueSlot.of(table, column) for column in value_cols]
+    value_indexes = [column.index for column in value_cols]
+    code_i, name_i, entity_i, note_i = (None if c is None else c.index for c in (code_col, name_col, entity_col, note_col))
+    # Rows short of the last column read (a CSV's ragged rows) are padded, in a copy, so every cell
+    # below is a plain index: this loop runs 20,000 times and calls cost more than the work.
+    width = 1 + max([*value_indexes, *(c.index for c in table.columns if c.role != "unknown")])
     may_nest = table.layout in ("monthly_report", "wide")  # only report-shaped sheets nest 其中 rows
     label_units: dict[str, str | None] = {}
     entries: list[Entry] = []
     parent_code = None
     for r in range(max(table.header_rows) + 1, len(sheet.rows)):
         row = sheet.rows[r]
-        values = [_cell(row, column) for column in value_cols]
-        row_issues = [issues.get((r, column.index)) for column in value_cols] if issues else [None] * len(value_cols)
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        values = [row[i] for i in value_indexes]
+        row_issues = [issues.get((r, i)) for i in value_indexes] if issues else [None] * len(value_indexes)
         filled, first_text = _row_start(row)
         if not filled and not any(row_issues):
             continue
-        code_text = _text(_cell(row, code_col))
-        name_raw = _cell(row, name_col)
+        code_text = "" if code_i is None else _text(row[code_i])
+        name_raw = None if name_i is None else row[name_i]
         name_text = _text(name_raw)
         label = code_text or name_text
         if _is_footnote(first_text) and names.match(label) is None:
@@ -410,7 +419,7 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
         is_sub_row = may_nest and (
             _names_a_sub_row(name_text)
             or (isinstance(name_raw, str) and name_raw[:1] in (" ", "\u3000") and parent_code is not None))
-        entity_raw = _cell(row, entity_col)
+        entity_raw = None if entity_i is None else row[entity_i]
         entity = catalog.ZONE if _blank(entity_raw) else clean_text(entity_raw)
 
         code = names.match(code_text) if code_text else None
@@ -436,30 +445,43 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
             parent_code = code
         unit, unit_cell, unit_source = _row_unit(table, row, r, unit_col, name_col, name_text, known_units,
                                                  label_units)
-        note = _text(_cell(row, note_col))
+        note = "" if note_i is None else _text(row[note_i])
         period_cell = (_ref(sheet, r, row, period_col)
                        if period_col is not None and not _blank(_cell(row, period_col)) else None)
-        for column, value, issue in zip(value_cols, values, row_issues):
+        for slot, value, issue in zip(slots, values, row_issues):
             if issue is None and _blank(value):
                 continue
+            column = slot.column
             if period_col is not None and period_cell is None and column.period is None:
                 problems.error("有数值但“期间”为空。请填写这个数值所属的月份，例如 2023-05。",
                                **CellRef(sheet.name, r, period_col.index, period_col.header, "").where())
                 continue
-            column_unit = column.unit or table.unit
-            entry_unit = unit if unit is not None else column_unit
+            stated = unit is not None
             entries.append(Entry(
                 cell=CellRef(sheet.name, r, column.index, column.header, value), issue=issue, code=code,
-                entity=entity,
-                measure="yoy" if column.role == "yoy" else column.measure,
-                yoy_of=column.measure if column.role == "yoy" else None,
-                period=column.period or (None if period_col is not None else _table_period(table, column)),
+                entity=entity, measure=slot.measure, yoy_of=slot.yoy_of, period=slot.period,
                 period_cell=period_cell if column.period is None else None,
-                unit=entry_unit, unit_cell=unit_cell if unit is not None else None,
-                unit_source=unit_source if unit is not None else (
-                    f"表头“{column.header}”" if column.unit else "表格上方的单位行"),
-                note=note))
+                unit=unit if stated else slot.unit, unit_cell=unit_cell if stated else None,
+                unit_source=unit_source if stated else slot.unit_source, note=note))
     return entries
+
+
+@dataclass(frozen=True)
+class _ValueSlot:
+    """What a value column says about every figure in it, worked out once rather than per row."""
+    column: Column
+    measure: str
+    yoy_of: str | None
+    period: Period | None       # None when each row gives its month
+    unit: str | None            # the column's or the table's unit, for rows that state none
+    unit_source: str
+
+    @classmethod
+    def of(cls, table: Table, column: Column) -> "_ValueSlot":
+        is_yoy = column.role == "yoy"
+        return cls(column, "yoy" if is_yoy else column.measure, column.measure if is_yoy else None,
+                   column.period or (None if table.role("period") is not None else _table_period(table, column)),
+                   column.unit or table.unit, f"表头“{column.header}”" if column.unit else "表格上方的单位行")
 
 
 def _cell(row: list, column: Column | None):

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 
@@ -314,8 +314,7 @@ class MonthBook:
 
 # ---- from entries to figures ------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """One number of the file in its indicator's unit: a month's figure or a 累计 (measure "ytd")."""
     code: str
     entity: str
@@ -327,8 +326,7 @@ class Reading:
     period_cell: CellRef | None = None  # where the row states its month, for messages about the month
 
 
-@dataclass(frozen=True)
-class YoyClaim:
+class YoyClaim(NamedTuple):
     """A 同比 the file states, to be checked against the one computed from last year's figures."""
     code: str
     entity: str
@@ -338,8 +336,7 @@ class YoyClaim:
     cell: CellRef
 
 
-@dataclass(frozen=True)
-class MonthFigure:
+class MonthFigure(NamedTuple):
     """What will be stored: one month's figure (months=2 for a 1-2月 figure at February)."""
     code: str
     entity: str

@@ -9,10 +9,13 @@ the database can be rebuilt from the archive and a rejected file can be looked a
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import re
 import tempfile
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,7 +94,7 @@ def preview_file(store: Store, source: Path | bytes, file_name: str | None = Non
     correcting a reported month) a warning.
     """
     file_name = file_name or Path(source).name
-    with store.session():
+    with store.session(), collector_paused():
         return _preview_file(store, source, file_name, actor, sheet)
 
 
@@ -135,7 +138,7 @@ def import_file(store: Store, source: Path | bytes, file_name: str | None = None
     once, nothing is written and `PreviewOutdated` is raised.
     """
     auth.require(actor, "upload")
-    with store.session():
+    with store.session(), collector_paused():
         return _import_file(store, source, file_name, actor, sheet, dry_run, expected_fingerprint, lock_reason)
 
 
@@ -163,6 +166,36 @@ def _import_file(store: Store, source: Path | bytes, file_name: str | None, acto
     result.batch_id = summary.batch_id
     result.committed = summary.batch_id is not None
     return result
+
+
+_pause_lock = threading.Lock()
+_pauses = 0
+_collector_was_enabled = True
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector off while a file is checked and written.
+
+    A 20,000-row file makes some 200,000 small objects (cells, figures, their places in the
+    sheet) that all live until the import ends. Their number kept triggering full collections,
+    each traversing all of them to free nothing: a fifth of the import's time. Reference counting
+    still frees everything as usual; the collector is back as it was when the last import running
+    in the process ends.
+    """
+    global _pauses, _collector_was_enabled
+    with _pause_lock:
+        if _pauses == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _collector_was_enabled:
+                gc.enable()
 
 
 def undo_upload(store: Store, batch_id: int, actor: auth.Actor) -> dict:
