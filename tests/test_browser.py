@@ -4,6 +4,7 @@ screenshot of each page to screenshots/ for a person to look at."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import REPO
 
@@ -107,9 +108,13 @@ def test_a_bookmarked_view_opens_on_its_indicator_month_and_entity(running_app, 
     try:
         page.goto(f"{running_app}/detail?indicator=land_cleared&period=2023-03&entity=XX经济开发区")
         settle(page)
-        chosen = {box.inner_text().strip(): box.locator("input").input_value()
-                  for box in page.get_by_test_id("stSelectbox").all()}
-        assert chosen == {"指标": "用地保障 · 低效用地清理面积", "主体": "XX经济开发区", "月份": "2023年3月"}
+        # On a loaded machine the first script run can still be drawing after `settle`: wait for
+        # each picker to show its choice rather than reading it once.
+        expected = {"指标": "用地保障 · 低效用地清理面积", "主体": "XX经济开发区", "月份": "2023年3月"}
+        for label, value in expected.items():
+            box = page.get_by_test_id("stSelectbox").filter(has_text=label).locator("input")
+            expect(box).to_have_value(value, timeout=60_000)
+        assert len(page.get_by_test_id("stSelectbox").all()) == len(expected)
         assert page.locator("[data-testid=stException]").count() == 0
     finally:
         page.close()
