@@ -523,7 +523,13 @@ def _add_text(slide, box: Box, text: str, size: float, *, bold: bool = False,
     frame = shape.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
-    paragraph = frame.paragraphs[0]
+    _write(frame.paragraphs[0], text, size, bold=bold, color=color, align=align)
+    return shape
+
+
+def _write(paragraph, text: str, size: float, *, bold: bool = False, color: RGBColor | None = None,
+           align=None) -> None:
+    """One run of text in a paragraph, as text boxes and table cells both need it."""
     if align is not None:
         paragraph.alignment = align
     run = paragraph.add_run()
@@ -532,7 +538,6 @@ def _add_text(slide, box: Box, text: str, size: float, *, bold: bool = False,
     run.font.bold = bold
     if color is not None:
         run.font.color.rgb = color
-    return shape
 
 
 def _add_badge(slide, box: Box) -> None:
@@ -594,15 +599,7 @@ def _cell(cell, text: str, size: float, *, fill: RGBColor, color: RGBColor | Non
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     cell.margin_left = cell.margin_right = CELL_MARGIN
     cell.margin_top = cell.margin_bottom = Inches(0.02)
-    paragraph = cell.text_frame.paragraphs[0]
-    if align is not None:
-        paragraph.alignment = align
-    run = paragraph.add_run()
-    run.text = text
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    if color is not None:
-        run.font.color.rgb = color
+    _write(cell.text_frame.paragraphs[0], text, size, bold=bold, color=color, align=align)
 
 
 # ---- native charts -------------------------------------------------------------------------
