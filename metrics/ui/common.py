@@ -42,6 +42,11 @@ def overview(data_version: int, entity: str, period: str | None):
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def has_accounts(data_version: int) -> bool:
+    return not get_store().users().empty
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def ledger(data_version: int):
     return get_store().ledger()
 

@@ -6,6 +6,7 @@ import os
 import streamlit as st
 
 from metrics import auth, tracker
+from metrics.ui import common
 from metrics.ui.common import get_store, t
 
 VIEW_REQUIRES_SIGN_IN = os.environ.get("METRICS_VIEW_REQUIRES_SIGN_IN", "").lower() in ("1", "true", "yes")
@@ -55,7 +56,7 @@ def sign_in_panel() -> None:
         if _oidc_configured():
             st.button(t("signin_oidc"), on_click=st.login, key="oidc_sign_in")
         sign_in_form("sign_in", expanded=VIEW_REQUIRES_SIGN_IN)
-        if get_store().users().empty:
+        if not common.has_accounts(get_store().data_version()):
             st.caption(t("signin_no_accounts"))
 
 
