@@ -1,12 +1,17 @@
 """开发区指标跟踪 — `streamlit run app.py`. Pages live in metrics/ui/pages; logic in metrics/."""
+from pathlib import Path
+
 import streamlit as st
 
 from metrics.ui import common, session
 from metrics.ui.common import t
 
+# The page icon is a file of the project's: a Material icon name would load from fonts.gstatic.com,
+# which an intranet server cannot reach.
+ICON = Path(__file__).parent / "metrics" / "ui" / "static" / "icon.svg"
 # The sidebar holds only the language switch, the account box and the health line, so it starts
 # collapsed and the overview gets the screen's full width.
-st.set_page_config(page_title=t("app_title"), page_icon=":material/monitoring:", layout="wide",
+st.set_page_config(page_title=t("app_title"), page_icon=str(ICON), layout="wide",
                    initial_sidebar_state="collapsed")
 common.language_switch()
 session.gate()

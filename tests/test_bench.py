@@ -5,8 +5,12 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO, requires_system_tool
 from metrics.bench import DECK_CHARTS, PICTURES, QUICK
+
+pytestmark = pytest.mark.slow  # Chromium or LibreOffice: not in the fast part
 
 LARGE, SMALL = f"{QUICK['rows_large']:,}", f"{QUICK['rows_small']:,}"
 # The start of each measure's row; every one of them is judged against a baseline.

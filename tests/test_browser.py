@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from conftest import REPO
 
+pytestmark = pytest.mark.slow  # Chromium or LibreOffice: not in the fast part
+
 SCREENSHOTS = REPO / "screenshots"
 VIEWPORT = {"width": 1920, "height": 1080}
 # (url path, top-bar group or None for a plain link, title) in Chinese and in English.

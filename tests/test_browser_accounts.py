@@ -11,6 +11,8 @@ from openpyxl import Workbook
 
 from conftest import REPO, run_cli, streamlit_server
 
+pytestmark = pytest.mark.slow  # Chromium or LibreOffice: not in the fast part
+
 ADMIN_PASSWORD = "admin2023pw"
 VIEWER_PASSWORD = "leader2023pw"
 

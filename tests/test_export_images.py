@@ -10,6 +10,8 @@ import pytest
 from conftest import REPO, requires_system_tool
 from metrics.export import ImageExportError, chart_picture, images, indicator_charts
 
+pytestmark = pytest.mark.slow  # Chromium or LibreOffice: not in the fast part
+
 PERIOD = "2023-04"
 
 

@@ -11,6 +11,8 @@ from pptx import Presentation
 from conftest import requires_system_tool
 from metrics.export import export_deck
 
+pytestmark = pytest.mark.slow  # Chromium or LibreOffice: not in the fast part
+
 PERIOD = "2023-04"
 NAVY = (0x1F, 0x4E, 0x79)    # the template's accent: this year's bars
 RED = (0xC0, 0x00, 0x00)     # target lines and 序时进度

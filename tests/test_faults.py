@@ -34,8 +34,10 @@ def write_upload(path: Path, periods: list[str], entities: int, base: float) -> 
 
 
 def python_cli(*args: str, db: Path) -> subprocess.Popen:
+    # Bytes, not text: a process killed mid-print leaves half a UTF-8 character, which only a
+    # finished run's output (decoded by the caller) never has.
     return subprocess.Popen([sys.executable, "-m", "metrics", *args], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "METRICS_DB": str(db)})
+                            stderr=subprocess.PIPE, env={**os.environ, "METRICS_DB": str(db)})
 
 
 @pytest.fixture
@@ -88,7 +90,7 @@ def test_two_people_confirming_the_same_month_at_once_one_wins_the_other_is_told
 def test_two_command_line_imports_of_the_same_month_at_once_end_consistent(db, tmp_path):
     files = [write_upload(tmp_path / f"same{i}.xlsx", ["2023-03"], entities=4, base=10 * (i + 1)) for i in range(2)]
     procs = [python_cli("import", str(f), db=db) for f in files]
-    results = [(p.wait(timeout=180), *p.communicate()) for p in procs]
+    results = [(p.wait(timeout=180), *(text.decode() for text in p.communicate())) for p in procs]
     for code, out, err in results:
         assert code in (0, 1), err
         assert "Traceback" not in err
@@ -102,7 +104,7 @@ def test_twenty_uploads_of_different_months_at_once_all_land(db, tmp_path):
     months = [f"{2021 + i // 12}-{i % 12 + 1:02d}" for i in range(20)]
     files = [write_upload(tmp_path / f"m{i}.xlsx", [m], entities=2, base=i + 1) for i, m in enumerate(months)]
     procs = [python_cli("import", str(f), db=db) for f in files]
-    outcomes = [(p.wait(timeout=600), p.communicate()[1]) for p in procs]
+    outcomes = [(p.wait(timeout=600), p.communicate()[1].decode()) for p in procs]
     assert [code for code, _ in outcomes] == [0] * 20, [err for _, err in outcomes if err]
     store = Store(db)
     assert len(store.batches()) == 20

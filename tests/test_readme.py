@@ -31,7 +31,8 @@ def test_documented_options_exist():
 
 
 def test_readme_gives_the_run_and_test_commands_and_ci_runs_the_test_command():
-    run = "pip install -r requirements.txt && streamlit run app.py"
-    test = "pip install -r requirements-dev.txt && python -m pytest"
+    # Debian's and Ubuntu's own python3 refuse a system-wide pip (PEP 668): both make a venv.
+    run = "python3 -m venv .venv && .venv/bin/pip install -r requirements.txt && .venv/bin/streamlit run app.py"
+    test = "python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt && .venv/bin/python -m pytest"
     assert run in README and test in README
     assert test in (REPO / ".ci" / "run").read_text(encoding="utf-8")

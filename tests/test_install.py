@@ -1,0 +1,108 @@
+"""Installing on a fresh machine: the requirement floors work together, the lock file agrees with
+the ranges, and the offline bundle installs and serves the app on a server with no network.
+
+These install real environments, so they take minutes, not seconds; they are the `slow` part."""
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "deploy"))
+from make_bundle import locked_requirements  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def direct_requirements(name: str) -> list[Requirement]:
+    lines = (REPO / name).read_text(encoding="utf-8").splitlines()
+    return [Requirement(line.split("#")[0].strip()) for line in lines
+            if line.split("#")[0].strip() and not line.startswith("-r")]
+
+
+def test_the_lock_pins_every_direct_requirement_inside_its_range():
+    pinned: dict[str, list[str]] = {}
+    for requirement, hashes in locked_requirements((REPO / "requirements.lock").read_text(encoding="utf-8")):
+        assert hashes, requirement
+        (version,) = [s.version for s in requirement.specifier]
+        pinned.setdefault(canonicalize_name(requirement.name), []).append(version)
+    for requirement in direct_requirements("requirements.txt"):
+        versions = pinned.get(canonicalize_name(requirement.name))
+        assert versions, f"{requirement.name} is not in requirements.lock: refresh it (README, 部署)"
+        assert all(requirement.specifier.contains(v) for v in versions), (requirement, versions)
+
+
+def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    assert result.returncode == 0, f"{command}: {result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+def test_the_lowest_versions_the_ranges_admit_pass_the_fast_tests(tmp_path):
+    """So that a floor can never again admit a broken install (pandas 2.2 beside NumPy 1.26 did)."""
+    venv = tmp_path / "lowest"
+    uv = [sys.executable, "-m", "uv"]
+    run([*uv, "venv", "--quiet", "--python", sys.executable, str(venv)])
+    run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
+         "--resolution", "lowest-direct", "-r", str(REPO / "requirements-dev.txt")], cwd=REPO)
+    frozen = run([*uv, "pip", "freeze", "--python", str(venv / "bin" / "python")]).stdout.splitlines()
+    installed = {canonicalize_name(n): Version(v) for n, v in (line.split("==") for line in frozen if "==" in line)}
+    for requirement in direct_requirements("requirements.txt"):
+        floor = next(Version(s.version) for s in requirement.specifier if s.operator == ">=")
+        assert installed[canonicalize_name(requirement.name)] == floor, requirement
+    tests = run([str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
+                 "-x"], cwd=REPO, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=3600)
+    assert " passed" in tests.stdout.splitlines()[-1], tests.stdout[-2000:]
+
+
+SERVE_OFFLINE = textwrap.dedent("""\
+    set -eu
+    ip link set lo up
+    cd "$BUNDLE"
+    "$PYTHON" -m venv .venv
+    .venv/bin/pip install --quiet --no-index --find-links wheelhouse -r requirements.lock
+    .venv/bin/streamlit run app.py --server.port 8599 --server.headless true > streamlit.log 2>&1 &
+    server=$!
+    .venv/bin/python - <<'PY'
+    import time, urllib.request
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:8599/_stcore/health", timeout=2) as response:
+                print("health", response.status, response.read().decode())
+                break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit("no answer from /_stcore/health within 120 s")
+            time.sleep(0.5)
+    PY
+    kill $server
+    """)
+
+
+def test_the_offline_bundle_installs_and_serves_the_app_with_only_loopback(tmp_path):
+    out = tmp_path / "bundles"
+    run([sys.executable, str(REPO / "deploy" / "make_bundle.py"), "--platform", "host", "--out", str(out)],
+        cwd=REPO, timeout=1800)
+    (archive,) = out.glob("*.tar.gz")
+    (tmp_path / "server").mkdir()
+    run(["tar", "-xzf", str(archive), "-C", str(tmp_path / "server")])  # as an administrator unpacks it
+    (top,) = (tmp_path / "server").iterdir()
+    assert (top / "requirements.lock").exists() and (top / "INSTALL.txt").exists()
+    assert not (top / "tests").exists()
+    # Inside a network namespace with only loopback: no PyPI, no mirror, no pip.conf to help.
+    isolate = ["unshare", "--net"] if os.geteuid() == 0 else ["unshare", "--map-root-user", "--net"]
+    python = Path(sys.base_prefix) / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    served = subprocess.run([*isolate, "sh", "-c", SERVE_OFFLINE], capture_output=True, text=True, timeout=1800,
+                            env={**env, "BUNDLE": str(top), "PYTHON": str(python), "PIP_CONFIG_FILE": os.devnull})
+    log = (top / "streamlit.log").read_text() if (top / "streamlit.log").exists() else ""
+    assert served.returncode == 0, f"{served.stdout}\n{served.stderr}\n{log}"
+    assert "health 200 ok" in served.stdout, served.stdout
