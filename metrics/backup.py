@@ -1,6 +1,7 @@
 """Backups: a consistent copy of the database plus the upload archive, and the way back."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -26,40 +27,81 @@ def _sha256(path: Path) -> str:
 
 
 def backup(store: Store, destination: Path) -> dict:
-    """Write DIR/metrics.duckdb, DIR/uploads/ and a manifest of hashes; DIR must be new or empty."""
+    """Write DIR/metrics.duckdb, DIR/uploads/ and a manifest of hashes; DIR must be new or empty.
+
+    Written into a hidden folder beside DIR and renamed into place when whole, so a backup that
+    fails (a full disk) leaves nothing that looks like a backup.
+    """
     destination = Path(destination)
-    if destination.exists() and any(destination.iterdir()):
+    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise StoreError(f"备份目录 {destination} 不是空目录。请指定一个新的目录，以免覆盖已有备份。")
-    destination.mkdir(parents=True, exist_ok=True)
-    store.copy_to(destination / DB_NAME)
-    files = {DB_NAME: _sha256(destination / DB_NAME)}
+    staging = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
+    try:
+        staging.mkdir(parents=True)
+        manifest = _write_backup(store, staging)
+        if destination.exists():
+            destination.rmdir()
+        os.replace(staging, destination)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise StoreError(_write_failure(destination, exc, "备份") + "数据库本身不受影响。") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _write_backup(store: Store, folder: Path) -> dict:
+    store.copy_to(folder / DB_NAME)
+    files = {DB_NAME: _sha256(folder / DB_NAME)}
     source_archive = store.archive_dir
     if source_archive.exists():
-        (destination / "uploads").mkdir()
+        (folder / "uploads").mkdir()
         for f in sorted(source_archive.iterdir()):
             if f.is_file():
-                shutil.copy2(f, destination / "uploads" / f.name)
-                files[f"uploads/{f.name}"] = _sha256(destination / "uploads" / f.name)
+                shutil.copy2(f, folder / "uploads" / f.name)
+                files[f"uploads/{f.name}"] = _sha256(folder / "uploads" / f.name)
     manifest = {"created_at": datetime.now().isoformat(timespec="seconds"),
-                "schema_version": Store(destination / DB_NAME).schema_version(), "files": files}
-    (destination / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+                "schema_version": Store(folder / DB_NAME).schema_version(), "files": files}
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
+
+
+def _write_failure(folder: Path, exc: OSError, what: str) -> str:
+    """A failed backup or restore in words an administrator can act on; nothing was left half-written."""
+    if exc.errno == errno.ENOSPC:
+        return (f"{folder} 所在的磁盘空间不足，{what}没有完成，也没有留下不完整的文件。"
+                "请清理该磁盘或换一个空间足够的位置后重试。")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"没有权限写入 {folder}（{exc.strerror}），{what}没有完成。请换一个有写权限的位置，或联系服务器管理员。"
+    return f"{what}没有完成：写入 {folder} 出错（{exc.strerror or exc}），没有留下不完整的文件。请检查该目录后重试。"
 
 
 def restore(store: Store, source: Path) -> dict:
     """Check the backup whole, then swap it in; the replaced database is kept beside it, never deleted."""
     source = Path(source)
+    if not source.is_dir():
+        raise StoreError(f"备份目录 {source} 不存在。请指定 `python -m metrics backup` 生成的目录（例如 data/backups/2023-05-10）。")
     manifest_path = source / MANIFEST
     if not manifest_path.exists():
         raise StoreError(f"{source} 不是本工具生成的备份目录（缺少 {MANIFEST}）。请指定 `python -m metrics backup` 生成的目录。")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    for name, digest in manifest["files"].items():
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        listed = manifest["files"].items()
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise StoreError(f"备份清单 {manifest_path} 已损坏，无法核对备份，未做任何恢复。请换一份备份。") from exc
+    for name, digest in listed:
         path = source / name
         if not path.exists() or _sha256(path) != digest:
             raise StoreError(f"备份文件 {path} 缺失或已损坏（校验值不符），未做任何恢复。请换一份备份。")
     staged = store.path.with_name(store.path.name + ".restoring")
-    shutil.copy2(source / DB_NAME, staged)
-    Store(staged).health()  # refuse a copy that will not open before touching the live file
+    try:
+        shutil.copy2(source / DB_NAME, staged)
+        Store(staged).health()  # refuse a copy that will not open before touching the live file
+    except (OSError, StoreError) as exc:
+        staged.unlink(missing_ok=True)
+        problem = _write_failure(store.path.parent, exc, "恢复") if isinstance(exc, OSError) else str(exc)
+        raise StoreError(f"{problem}现有数据库未被改动。") from exc
     kept = None
     with store.connect():
         pass  # wait until no other process holds the live file

@@ -180,7 +180,6 @@ def cmd_ledger(args, store: Store) -> int:
 
 def cmd_users(args, store: Store) -> int:
     _require_initialised(store)
-    by = auth.command_line_actor()
     if args.action == "list":
         users = store.users()
         if args.json:
@@ -197,21 +196,35 @@ def cmd_users(args, store: Store) -> int:
     problem = auth.name_problem(args.name)
     if problem:
         raise StoreError(problem)
+    by = _account_manager(args, store)
     if args.action == "disable":
         store.save_user(args.name, by=by, disabled=True)
         print(f"已停用账户“{args.name}”。")
         return EXIT_OK
-    password = _read_password()
+    password = _read_password(args.name)
     if args.action == "add":
-        store.save_user(args.name, by=by, password_hash=auth.hash_password(password), role=args.role, create=True)
+        store.save_user(args.name, by=by, password_hash=auth.hash_password(password, args.name), role=args.role,
+                        create=True)
         print(f"已创建账户“{args.name}”，角色：{auth.ROLE_LABELS[args.role]}。")
     else:
-        store.save_user(args.name, by=by, password_hash=auth.hash_password(password))
+        store.save_user(args.name, by=by, password_hash=auth.hash_password(password, args.name))
         print(f"已修改账户“{args.name}”的密码。")
     return EXIT_OK
 
 
-def _read_password() -> str:
+def _account_manager(args, store: Store) -> auth.Actor:
+    """An administrator's account; before any exists, whoever runs the server creates the first one."""
+    if store.count_admins() == 0 and args.action == "add" and args.role == "admin":
+        return auth.Actor(f"命令行:{auth.command_line_origin().split()[-1]}", "admin",
+                          origin=auth.command_line_origin())
+    return tracker.command_line_actor(store, _acting_user(args))
+
+
+def _acting_user(args) -> str | None:
+    return args.user or os.environ.get("METRICS_USER")
+
+
+def _read_password(name: str) -> str:
     """From a prompt, or the first line of standard input when a script pipes it in."""
     import getpass
     if sys.stdin.isatty():
@@ -220,7 +233,7 @@ def _read_password() -> str:
             raise StoreError("两次输入的密码不一致，未做修改。")
     else:
         first = sys.stdin.readline().rstrip("\n")
-    problem = auth.password_problem(first)
+    problem = auth.password_problem(first, name)
     if problem:
         raise StoreError(problem)
     return first
@@ -314,8 +327,9 @@ def cmd_import(args, store: Store) -> int:
         print(f"错误：找不到文件“{args.file}”。请检查路径和文件名。", file=sys.stderr)
         return EXIT_USAGE
     _require_initialised(store)
-    result = import_file(store, Path(args.file), actor=auth.command_line_actor(args.user), sheet=args.sheet,
-                         dry_run=args.dry_run, lock_reason=args.reason or "")
+    actor = tracker.command_line_actor(store, _acting_user(args))
+    result = import_file(store, Path(args.file), actor=actor, sheet=args.sheet, dry_run=args.dry_run,
+                         lock_reason=args.reason or "")
     if args.json:
         _print_json(result.as_json())
         return result.exit_code
@@ -358,7 +372,7 @@ def cmd_template(args, store: Store) -> int:
 def cmd_undo(args, store: Store) -> int:
     from .ingest import undo_upload
     _require_initialised(store)
-    undone = undo_upload(store, args.batch, auth.command_line_actor(args.user))
+    undone = undo_upload(store, args.batch, tracker.command_line_actor(store, _acting_user(args)))
     print(f"已撤销批次 {undone['batch_id']}（{undone['file_name']}）：其中 {undone['figures']} 个数据不再计入，"
           "被它替换的旧值已恢复。批次及其数据仍保留在修订历史中。")
     return EXIT_OK
@@ -413,6 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["add", "passwd", "disable", "list"], help="操作")
     p.add_argument("name", nargs="?", help="用户名")
     p.add_argument("--role", choices=list(auth.ROLES), default="editor", help="角色：viewer 查看、editor 填报、admin 管理员")
+    p.add_argument("--user", help="执行操作的管理员账户（默认取环境变量 METRICS_USER；创建第一个管理员时不需要）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出（list）")
 
     p = sub.add_parser("backup", help="把数据库和上传存档一致地复制到一个新目录")
@@ -439,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="要导入的文件")
     p.add_argument("--dry-run", action="store_true", help="只校验和预览，不写入")
     p.add_argument("--sheet", help="要读取的工作表（默认：第一个有可识别表头的工作表）")
-    p.add_argument("--user", help="记录为上传人（默认：当前系统用户）")
+    p.add_argument("--user", help="上传人的账户，须有填报权限（默认取环境变量 METRICS_USER）")
     p.add_argument("--reason", help="更正已锁定月份时的原因（记入批次和操作日志）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
 
@@ -449,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("undo", help="撤销一次上传（按批次编号），恢复它替换的旧值")
     p.add_argument("batch", type=_batch_argument, help="批次编号，见上传页面的“上传历史”或导入时的提示")
-    p.add_argument("--user", help="记录为撤销人（默认：当前系统用户）")
+    p.add_argument("--user", help="撤销人的账户：本人的上传或管理员（默认取环境变量 METRICS_USER）")
     return parser
 
 

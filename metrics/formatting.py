@@ -5,6 +5,20 @@ from __future__ import annotations
 import math
 
 
+# Text a spreadsheet would run as a formula when a cell (or a CSV field) starts with it.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A value safe to put in an exported spreadsheet or CSV: text that would run as a formula
+    (=HYPERLINK(…) typed into a name) gets a leading single quote; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 

@@ -187,8 +187,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "upload_col_old": ("原值", "Old figure"),
     "upload_col_new": ("新值", "New figure"),
     "upload_col_file_row": ("文件行号", "Row in the file"),
-    "upload_recheck_failed": ("重新校验时发现了错误，没有写入任何数据。请查看下方的错误。",
-                              "Checking the file again found errors, so nothing was written. See the errors below."),
     "upload_done": ("已导入“{file}”（批次 {batch}）：新增 {new} 个、修改 {changed} 个、未变 {unchanged} 个数据。"
                     "各页面已显示新数据；如需撤销，请到“上传历史”。",
                     "Imported “{file}” (batch {batch}): {new} new, {changed} changed and {unchanged} unchanged figures. "
@@ -233,6 +231,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "export_status_none": ("无目标", "no target"),
     "export_indicators": ("指标（滞后于序时进度的排在前面）", "Indicators (those behind the time pace first)"),
     "export_indicator_option": ("{name}（{status}）", "{name} ({status})"),
+    "export_template_sign_in": ("登录后可上传本单位的 PowerPoint 模板；未登录时使用系统自带模板。",
+                                "Sign in to use your office's own PowerPoint template; otherwise the built-in one is used."),
     "export_template": ("办公室模板（可选，.pptx 或 .potx；不选则用默认模板）",
                         "Office template (optional, .pptx or .potx; without one the default template is used)"),
     "export_pictures": ("图表以图片插入（供不能显示原生图表的软件使用；默认是可在 PowerPoint/WPS 中编辑数据的原生图表）",
@@ -302,6 +302,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "audit_user": ("操作人（留空为全部）", "User (leave empty for everyone)"),
     "audit_col_id": ("序号", "No."),
     "audit_col_when": ("时间", "When"),
+    "audit_col_origin": ("来源", "From"),
     "audit_col_user": ("操作人", "User"),
     "audit_col_action": ("操作", "Action"),
     "audit_col_subject": ("对象", "Subject"),

@@ -7,7 +7,9 @@ and the current figure is the latest revision from a batch that is not undone.
 """
 from __future__ import annotations
 
+import datetime as dt
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -22,10 +24,25 @@ import duckdb
 import pandas as pd
 
 from . import catalog
-from .auth import Actor, require
+from .auth import Actor, RecentFailures, require, sign_in_wait
 
 DEFAULT_DB = Path("data") / "metrics.duckdb"
 LOCK_WAIT_SECONDS = 60.0
+GENESIS_HASH = "0" * 64  # the link before the audit log's first event
+SIGN_IN_WINDOW = dt.timedelta(minutes=15)  # failed sign-ins older than this are forgotten
+
+# One lock per database file for every write of this process. The app's sessions are threads
+# sharing one DuckDB instance, whose transactions see a snapshot: two confirmations checked in
+# parallel would both pass their check against the figures they replace. Serialised, the second
+# sees the first's commit. (Other processes are kept out by DuckDB's own file lock.)
+_write_locks: dict[str, threading.RLock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def _write_lock(path: Path) -> threading.RLock:
+    key = str(path.resolve())
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, threading.RLock())
 
 
 class StoreError(Exception):
@@ -38,6 +55,10 @@ class StoreBusy(StoreError):
 
 class StoreCorrupt(StoreError):
     pass
+
+
+class StaleEdit(StoreError):
+    """Someone else changed the thing being edited since it was shown; nothing was written."""
 
 
 def storage_failure(exc: BaseException) -> StoreError:
@@ -58,6 +79,90 @@ def _rollback_quietly(con) -> None:
 
 def default_path() -> Path:
     return Path(os.environ.get("METRICS_DB") or DEFAULT_DB)
+
+
+# The latest revision from a batch that is not undone, for the keys that `keys_sql` selects.
+_LATEST_REVISIONS = """
+    SELECT entity_id, indicator_code, period, id, months, value, batch_id FROM (
+        SELECT o.*, row_number() OVER (
+            PARTITION BY o.entity_id, o.indicator_code, o.period ORDER BY o.revision DESC) AS rn
+        FROM observation o
+        JOIN batch b ON b.id = o.batch_id
+        JOIN ({keys_sql}) k ON k.entity_id = o.entity_id AND k.indicator_code = o.indicator_code
+                           AND k.period = o.period
+        WHERE b.undone_at IS NULL
+    ) ranked WHERE rn = 1
+"""
+
+
+def _event_hash(prev_hash: str, seq: int, occurred_at: dt.datetime, user: str, action: str, subject: str,
+                before: str | None, after: str | None, origin: str) -> str:
+    """One link of the audit log's chain: each event's hash covers its content and the previous hash,
+    so deleting or editing any event breaks every link after it."""
+    content = json.dumps([seq, occurred_at.isoformat(timespec="microseconds"), user, action, subject, before, after,
+                          origin], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
+
+
+def _repair_racing_duplicates(con) -> None:
+    """Migration 4. Racing commits (before writes were serialised) could leave a key with two current
+    figures and two revisions numbered alike: revisions are renumbered in the order they were
+    written and the current figures rebuilt from the history. (Migration 5 then makes the schema
+    refuse duplicates; DuckDB builds no index on a table updated in the same transaction.)"""
+    all_keys = "SELECT DISTINCT entity_id, indicator_code, period FROM observation"
+    con.execute(f"""
+    UPDATE observation SET revision = n.rn FROM (
+        SELECT id, row_number() OVER (PARTITION BY entity_id, indicator_code, period ORDER BY revision, id) AS rn
+        FROM observation) n
+    WHERE observation.id = n.id AND observation.revision <> n.rn;
+    UPDATE target SET revision = n.rn FROM (
+        SELECT rowid AS target_row, row_number() OVER (
+            PARTITION BY indicator_code, entity_id, year ORDER BY revision, set_at, rowid) AS rn
+        FROM target) n
+    WHERE target.rowid = n.target_row AND target.revision <> n.rn;
+    -- Rebuilt as a new table: an index on the old one would still hold the deleted rows.
+    CREATE TABLE rebuilt_current_figure AS {_LATEST_REVISIONS.format(keys_sql=all_keys)};
+    DROP TABLE current_figure;
+    CREATE TABLE current_figure (
+        entity_id INTEGER NOT NULL, indicator_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
+        observation_id BIGINT NOT NULL, months INTEGER NOT NULL, value DOUBLE NOT NULL,
+        batch_id INTEGER NOT NULL
+    );
+    INSERT INTO current_figure SELECT * FROM rebuilt_current_figure;
+    DROP TABLE rebuilt_current_figure;
+    """)
+
+
+def _unique_keys_and_audit_chain(con) -> None:
+    """Migration 5: unique keys in the schema itself, the audit log's hash chain (computed over the
+    events already held), and the table of failed sign-ins."""
+    con.execute("""
+    CREATE UNIQUE INDEX current_figure_key ON current_figure (entity_id, indicator_code, period);
+    CREATE UNIQUE INDEX observation_revision ON observation (entity_id, indicator_code, period, revision);
+    CREATE UNIQUE INDEX target_revision ON target (indicator_code, entity_id, year, revision);
+    ALTER TABLE audit_event ADD COLUMN origin VARCHAR DEFAULT '';
+    ALTER TABLE audit_event ADD COLUMN seq BIGINT;
+    ALTER TABLE audit_event ADD COLUMN prev_hash VARCHAR;
+    ALTER TABLE audit_event ADD COLUMN hash VARCHAR;
+    -- The chain's last link, kept beside it so that deleting the newest events shows too.
+    CREATE TABLE audit_head (seq BIGINT NOT NULL, hash VARCHAR NOT NULL);
+    -- Failed sign-ins per account and per client and account, for growing delays.
+    CREATE TABLE sign_in_throttle (
+        scope VARCHAR NOT NULL, key VARCHAR NOT NULL, failures INTEGER NOT NULL,
+        last_failure_at TIMESTAMP NOT NULL, PRIMARY KEY (scope, key)
+    );
+    """)
+    events = con.execute("SELECT id, occurred_at, user_name, action, subject, before, after FROM audit_event "
+                         "ORDER BY id").fetchall()
+    prev_hash, links = GENESIS_HASH, []
+    for seq, (event_id, occurred_at, user, action, subject, before, after) in enumerate(events, start=1):
+        digest = _event_hash(prev_hash, seq, occurred_at, user, action, subject, before, after, "")
+        links.append([seq, prev_hash, digest, event_id])
+        prev_hash = digest
+    if links:
+        con.executemany("UPDATE audit_event SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?", links)
+        con.execute("INSERT INTO audit_head VALUES (?, ?)", [links[-1][0], links[-1][2]])
+    con.execute("CREATE UNIQUE INDEX audit_seq ON audit_event (seq)")
 
 
 # Ordered migrations: a database at version N gets every script after N, in one transaction each.
@@ -152,21 +257,11 @@ MIGRATIONS: list[tuple[int, str]] = [
     SELECT entity_id, indicator_code, period, id, months, value, batch_id FROM current_observation;
     DROP VIEW current_observation;
     """),
+    (4, _repair_racing_duplicates),
+    (5, _unique_keys_and_audit_chain),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
-# The latest revision from a batch that is not undone, for the keys that `keys_sql` selects.
-_LATEST_REVISIONS = """
-    SELECT entity_id, indicator_code, period, id, months, value, batch_id FROM (
-        SELECT o.*, row_number() OVER (
-            PARTITION BY o.entity_id, o.indicator_code, o.period ORDER BY o.revision DESC) AS rn
-        FROM observation o
-        JOIN batch b ON b.id = o.batch_id
-        JOIN ({keys_sql}) k ON k.entity_id = o.entity_id AND k.indicator_code = o.indicator_code
-                           AND k.period = o.period
-        WHERE b.undone_at IS NULL
-    ) ranked WHERE rn = 1
-"""
 _BATCH_KEYS = "SELECT DISTINCT entity_id, indicator_code, period FROM observation WHERE batch_id = ?"
 
 
@@ -238,18 +333,23 @@ class Store:
                         "请稍后重试；如持续出现，请检查是否有卡住的导入程序。") from exc
                 time.sleep(delay)
                 delay = min(delay * 1.5, 0.25)
-            except (duckdb.SerializationException, duckdb.InternalException,
-                    duckdb.InvalidInputException) as exc:
+            except duckdb.Error as exc:  # checksums, a truncated or overwritten header: not ours to read
                 raise StoreCorrupt(_corrupt_message(self.path, exc)) from exc
         try:
             yield con
+        except duckdb.Error as exc:
+            # A damaged block is only found when a query reads it.
+            if isinstance(exc, (duckdb.FatalException, duckdb.InternalException, duckdb.SerializationException)) \
+                    or "corrupt" in str(exc).lower():
+                raise StoreCorrupt(_corrupt_message(self.path, exc)) from exc
+            raise
         finally:
             con.close()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One transaction: all of it is written, or none of it."""
-        with self.connect() as con:
+        """One transaction: all of it is written, or none of it; one writer at a time (`_write_lock`)."""
+        with _write_lock(self.path), self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
@@ -286,7 +386,7 @@ class Store:
     def migrate(self, upto: int | None = None) -> list[int]:
         """Apply every migration after the file's version; returns the versions applied."""
         applied = []
-        with self.connect() as con:
+        with _write_lock(self.path), self.connect() as con:
             for version, script in MIGRATIONS:
                 if upto is not None and version > upto:
                     break
@@ -294,7 +394,7 @@ class Store:
                     continue
                 con.execute("BEGIN TRANSACTION")
                 try:
-                    con.execute(script)
+                    script(con) if callable(script) else con.execute(script)
                     con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
                 except BaseException:
                     con.execute("ROLLBACK")
@@ -390,7 +490,7 @@ class Store:
                 [batch_id, file_name, sha256, user, source, illustrative,
                  int(counts.get("new", 0)), int(counts.get("changed", 0)),
                  int(counts.get("unchanged", 0)), note])
-            _audit(con, user, "upload", f"批次{batch_id} {file_name}", None,
+            _audit(con, actor, "upload", f"批次{batch_id} {file_name}", None,
                    {"new": int(counts.get("new", 0)), "changed": int(counts.get("changed", 0)),
                     "unchanged": int(counts.get("unchanged", 0)), "sha256": sha256, "source": source,
                     "note": note})
@@ -439,7 +539,7 @@ class Store:
             n = con.execute("SELECT count(*) FROM observation WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
             con.execute("UPDATE batch SET undone_at = now(), undone_by = ? WHERE id = ?", [actor.name, batch_id])
             _refresh_current(con, batch_id)
-            _audit(con, actor.name, "undo", f"批次{batch_id} {row[3]}", {"undone": False, "figures": n}, {"undone": True})
+            _audit(con, actor, "undo", f"批次{batch_id} {row[3]}", {"undone": False, "figures": n}, {"undone": True})
             return {"batch_id": batch_id, "file_name": row[3], "figures": n}
 
     def observations(self, entity: str | None = None, codes: list[str] | None = None, *,
@@ -520,7 +620,7 @@ class Store:
                 if rows:
                     raise StoreError(f"用户“{name}”已存在。修改密码请用 `users passwd`，停用请用 `users disable`。")
                 con.execute("INSERT INTO app_user VALUES (?, ?, ?, false, now())", [name, password_hash, role])
-                _audit(con, by.name, "user_add", name, None, {"role": role})
+                _audit(con, by, "user_add", name, None, {"role": role})
                 return
             if not rows:
                 raise StoreError(f"没有用户“{name}”。用 `python -m metrics users list` 查看全部账户。")
@@ -535,14 +635,10 @@ class Store:
             if disabled is not None:
                 con.execute("UPDATE app_user SET disabled = ? WHERE name = ?", [disabled, name])
                 after["disabled"] = disabled
-            _audit(con, by.name, "user_change", name, before, after)
-
-    def record_event(self, user: str, action: str, subject: str, before=None, after=None) -> None:
-        with self.transaction() as con:
-            _audit(con, user, action, subject, before, after)
+            _audit(con, by, "user_change", name, before, after)
 
     def audit_log(self, limit: int | None = None, user: str | None = None, action: str | None = None) -> pd.DataFrame:
-        sql = "SELECT id, occurred_at, user_name, action, subject, before, after FROM audit_event WHERE 1=1"
+        sql = "SELECT id, occurred_at, user_name, origin, action, subject, before, after FROM audit_event WHERE 1=1"
         params: list = []
         if user:
             sql += " AND user_name = ?"
@@ -556,16 +652,43 @@ class Store:
         with self.connect() as con:
             return con.execute(sql, params).df()
 
-    def recent_failed_sign_ins(self, name: str, minutes: int) -> int:
-        """Failed sign-ins since the last success, within the window."""
-        with self.connect() as con:
-            return con.execute(
-                """SELECT count(*) FROM audit_event
-                   WHERE subject = ? AND action = 'sign_in_failed'
-                     AND occurred_at > now() - to_minutes(CAST(? AS BIGINT))
-                     AND id > coalesce((SELECT max(id) FROM audit_event
-                                        WHERE subject = ? AND action = 'sign_in'), 0)""",
-                [name, minutes, name]).fetchall()[0][0]
+    def begin_sign_in(self, name: str, client: str) -> float:
+        """Count one sign-in attempt, atomically; returns the seconds still to wait, or 0 when it may go on.
+
+        The wait is the rules' (`auth.sign_in_wait`), from the recent failures on the account, from
+        this client and from all. An attempt allowed here is counted as a failure at once, so that
+        forty guesses sent together each meet the count of those before them; `finish_sign_in`
+        clears it when the password was right. One that must wait is not counted, so waiting out
+        the delay is always enough.
+        """
+        now = dt.datetime.now()
+        keys = {"client": f"{client}\x1f{name}", "account": name}
+        with self.transaction() as con:
+            held = {scope: (failures, last) for scope, failures, last in con.execute(
+                """SELECT scope, failures, last_failure_at FROM sign_in_throttle
+                   WHERE (scope = 'client' AND key = ?) OR (scope = 'account' AND key = ?)""",
+                [keys["client"], keys["account"]]).fetchall()}
+            counts, since = {}, {}
+            for scope in keys:
+                failures, last = held.get(scope, (0, None))
+                recent = last is not None and now - last <= SIGN_IN_WINDOW
+                counts[scope] = failures if recent else 0
+                since[scope] = (now - last).total_seconds() if recent else float("inf")
+            wait = sign_in_wait(RecentFailures(counts["client"], since["client"], counts["account"], since["account"]))
+            if wait > 0:
+                return wait
+            for scope, key in keys.items():
+                con.execute("DELETE FROM sign_in_throttle WHERE scope = ? AND key = ?", [scope, key])
+                con.execute("INSERT INTO sign_in_throttle VALUES (?, ?, ?, ?)", [scope, key, counts[scope] + 1, now])
+        return 0.0
+
+    def finish_sign_in(self, actor: Actor, client: str, succeeded: bool) -> None:
+        """Record how an attempt `begin_sign_in` let through ended; a success clears the counts."""
+        with self.transaction() as con:
+            if succeeded:
+                con.execute("DELETE FROM sign_in_throttle WHERE (scope = 'account' AND key = ?) "
+                            "OR (scope = 'client' AND key = ?)", [actor.name, f"{client}\x1f{actor.name}"])
+            _audit(con, actor, "sign_in" if succeeded else "sign_in_failed", actor.name, None, None)
 
     def set_period_lock(self, period: str, locked: bool, *, by: Actor, reason: str) -> None:
         require(by, "locks")
@@ -574,7 +697,7 @@ class Store:
         with self.transaction() as con:
             before = period in _locked_periods(con)
             con.execute("INSERT INTO period_lock VALUES (?, ?, ?, now(), ?)", [period, locked, by.name, reason])
-            _audit(con, by.name, "lock" if locked else "unlock", period, {"locked": before}, {"locked": locked, "reason": reason})
+            _audit(con, by, "lock" if locked else "unlock", period, {"locked": before}, {"locked": locked, "reason": reason})
 
     def locked_periods(self) -> set[str]:
         with self.connect() as con:
@@ -586,7 +709,7 @@ class Store:
             version = _schema_version(con)
             figures = con.execute("SELECT count(*) FROM observation").fetchall()[0][0]
             con.execute("BEGIN TRANSACTION")
-            con.execute("INSERT INTO audit_event VALUES (nextval('audit_id_seq'), now(), 'health', 'health', '', NULL, NULL)")
+            con.execute("INSERT INTO period_lock VALUES ('health', false, 'health', now(), 'health')")
             con.execute("ROLLBACK")
         return {"schema_version": version, "figures": figures}
 
@@ -594,10 +717,16 @@ class Store:
         """Invariants every committed state keeps; an empty list means the file is consistent.
 
         Each batch holds exactly the figures it counted (all or nothing), no figure lacks its batch,
-        and the current figures are exactly the latest revisions from batches not undone.
+        each key has at most one current figure, the current figures are exactly the latest
+        revisions from batches not undone, and the audit log's chain is whole.
         """
         problems = []
         with self.connect() as con:
+            duplicated = con.execute(
+                """SELECT count(*) FROM (SELECT 1 FROM current_figure GROUP BY entity_id, indicator_code, period
+                                         HAVING count(*) > 1) d""").fetchall()[0][0]
+            if duplicated:
+                problems.append(f"有 {duplicated} 个指标-主体-月份同时有不止一个当前值（每个只应有一个）。")
             for batch_id, expected, held in con.execute(
                     """SELECT b.id, b.n_new + b.n_changed, count(o.id)
                        FROM batch b LEFT JOIN observation o ON o.batch_id = b.id
@@ -619,6 +748,7 @@ class Store:
                     ) d""").fetchall()[0][0]
             if mismatched:
                 problems.append(f"当前值表与修订历史不一致（{mismatched} 处）。")
+            problems.extend(_audit_chain_problems(con))
         return problems
 
     def copy_to(self, destination: Path) -> None:
@@ -672,8 +802,13 @@ class Store:
 
     def set_target(self, code: str, year: int, kind: str, value: float, *, by: Actor, source: str,
                    entity: str = catalog.ZONE, value_max: float | None = None,
-                   phasing: tuple[float, ...] | None = None, illustrative: bool = False) -> None:
-        """A new revision of one target; the previous ones stay in its history."""
+                   phasing: tuple[float, ...] | None = None, illustrative: bool = False,
+                   expected_revision: int | None = None) -> None:
+        """A new revision of one target; the previous ones stay in its history.
+
+        `expected_revision`: the revision the editor saw (0 for none); if another has been saved
+        since, as when two administrators save at once, nothing is written and `StaleEdit` is raised.
+        """
         require(by, "targets")
         if code not in catalog.indicators():
             raise StoreError(f"没有指标编码“{code}”。")
@@ -684,11 +819,21 @@ class Store:
         with self.transaction() as con:
             entity_id = _ensure_entity(con, entity, "zone", illustrative=False)
             before = con.execute(
-                """SELECT kind, value, value_max, source FROM target WHERE indicator_code = ? AND entity_id = ?
-                   AND year = ? ORDER BY revision DESC LIMIT 1""", [code, entity_id, year]).df()
+                """SELECT kind, value, value_max, source, revision, set_by, set_at FROM target
+                   WHERE indicator_code = ? AND entity_id = ? AND year = ? ORDER BY revision DESC LIMIT 1""",
+                [code, entity_id, year]).df()
+            seen = 0 if before.empty else int(before["revision"].iloc[0])
+            if expected_revision is not None and expected_revision != seen:
+                if before.empty:
+                    raise StaleEdit("您看到的目标已不存在，本次没有保存。请刷新页面后再修改。")
+                latest = before.iloc[0]
+                raise StaleEdit(f"{year} 年“{catalog.indicator(code).name}”的目标在您打开页面后已被{latest['set_by']}于"
+                                f"{latest['set_at']:%m-%d %H:%M} 改为 {latest['value']:g}，本次没有保存。"
+                                "请查看最新目标后再决定是否修改。")
+            before = before.drop(columns=["revision", "set_by", "set_at"])
             _put_target(con, code, entity_id, year, kind, value, value_max, phasing, illustrative,
                         source, by.name, only_if_absent=False)
-            _audit(con, by.name, "target", f"{code} {entity} {year}",
+            _audit(con, by, "target", f"{code} {entity} {year}",
                    None if before.empty else before.iloc[0].to_dict(),
                    {"kind": kind, "value": value, "value_max": value_max, "source": source})
 
@@ -728,12 +873,58 @@ class Store:
 
 
 
-def _audit(con, user: str, action: str, subject: str, before, after) -> None:
-    """Append one event; the log is never updated or deleted."""
-    con.execute("INSERT INTO audit_event VALUES (nextval('audit_id_seq'), now(), ?, ?, ?, ?, ?)",
-                [user, action, subject,
-                 None if before is None else json.dumps(before, ensure_ascii=False, default=str),
-                 None if after is None else json.dumps(after, ensure_ascii=False, default=str)])
+def _audit(con, actor: Actor, action: str, subject: str, before, after) -> None:
+    """Append one event as the next link of the chain; the log is never updated or deleted.
+
+    Runs inside a write transaction, so under the write lock: the head read here is still the head
+    when this event is committed.
+    """
+    head = con.execute("SELECT seq, hash FROM audit_head").fetchall()
+    seq, prev_hash = (head[0][0] + 1, head[0][1]) if head else (1, GENESIS_HASH)
+    occurred_at = dt.datetime.now()
+    before_text, after_text = _json_text(before), _json_text(after)
+    digest = _event_hash(prev_hash, seq, occurred_at, actor.name, action, subject, before_text, after_text,
+                         actor.origin)
+    con.execute(
+        """INSERT INTO audit_event (id, occurred_at, user_name, action, subject, before, after, origin, seq,
+                                    prev_hash, hash)
+           VALUES (nextval('audit_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [occurred_at, actor.name, action, subject, before_text, after_text, actor.origin, seq, prev_hash, digest])
+    con.execute("DELETE FROM audit_head")
+    con.execute("INSERT INTO audit_head VALUES (?, ?)", [seq, digest])
+
+
+def _json_text(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _audit_chain_problems(con) -> list[str]:
+    """The first place where the audit log's chain breaks: an event missing, altered or added by hand."""
+    events = con.execute(
+        """SELECT seq, id, occurred_at, user_name, action, subject, before, after, origin, prev_hash, hash
+           FROM audit_event ORDER BY seq NULLS FIRST, id""").fetchall()
+    head = con.execute("SELECT seq, hash FROM audit_head").fetchall()
+    restore = "请查明原因，必要时用 `python -m metrics restore 备份目录` 从备份恢复。"
+    expected_seq, prev_hash = 1, GENESIS_HASH
+    for seq, event_id, occurred_at, user, action, subject, before, after, origin, stored_prev, stored in events:
+        described = f"编号 {event_id}，{occurred_at:%Y-%m-%d %H:%M} {user} {action}"
+        if seq is None:
+            return [f"操作日志中有一条事件（{described}）不在校验链上，可能是绕过系统直接写入的。{restore}"]
+        if seq != expected_seq:
+            return [f"操作日志缺少第 {expected_seq}–{seq - 1} 条事件（在 {described} 之前），可能被删除。{restore}"]
+        if stored_prev != prev_hash or stored != _event_hash(prev_hash, seq, occurred_at, user, action, subject,
+                                                             before, after, origin or ""):
+            return [f"操作日志第 {seq} 条事件（{described}）与其校验值不符，内容可能被改动。{restore}"]
+        expected_seq, prev_hash = seq + 1, stored
+    last_seq = expected_seq - 1
+    if not head:
+        return [] if last_seq == 0 else [f"操作日志的校验链缺少末尾记录（共 {last_seq} 条事件）。{restore}"]
+    head_seq, head_hash = head[0]
+    if head_seq > last_seq:
+        return [f"操作日志末尾缺少第 {last_seq + 1}–{head_seq} 条事件，可能被删除。{restore}"]
+    if head_seq != last_seq or head_hash != prev_hash:
+        return [f"操作日志的末尾与其校验记录不符（第 {head_seq} 条），可能被改动。{restore}"]
+    return []
 
 
 class PeriodLocked(StoreError):

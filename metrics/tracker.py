@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 
 import pandas as pd
 
@@ -93,18 +94,35 @@ def assessed_overview(store: Store, entity: str, period: str | None = None):
     return period, assessments, series
 
 
-def sign_in(store: Store, name: str, password: str) -> auth.Actor:
-    """Check a password, locking the account for a while after repeated failures."""
+def sign_in(store: Store, name: str, password: str, *, client: str = "", origin: str = "") -> auth.Actor:
+    """Check a password. Repeated failures slow further attempts down (metrics.auth) rather than lock
+    the account; an unknown name costs as much time as a wrong password, so names cannot be probed."""
     name = name.strip()
-    failures = store.recent_failed_sign_ins(name, auth.LOCKOUT_MINUTES)
-    if failures >= auth.MAX_FAILED_SIGN_INS:
-        raise auth.PermissionDenied(
-            f"账户“{name}”连续 {failures} 次密码错误，已暂时锁定 {auth.LOCKOUT_MINUTES} 分钟。请稍后再试，或请管理员重置密码。")
+    wait = store.begin_sign_in(name, client)
+    if wait > 0:
+        raise auth.PermissionDenied(f"密码错误次数较多，为防止猜测密码，请 {math.ceil(wait)} 秒后再试。"
+                                    "如忘记密码，请管理员重置。")
     record = store.user_record(name)
-    if record is None or record["disabled"] or not auth.verify_password(record["password_hash"], password):
-        store.record_event(name or "（空）", "sign_in_failed", name)
-        left = auth.MAX_FAILED_SIGN_INS - failures - 1
-        raise auth.PermissionDenied(f"用户名或密码不正确（或账户已停用）。再错 {left} 次将暂时锁定。" if left > 0 else
-                                    f"用户名或密码不正确。账户已暂时锁定 {auth.LOCKOUT_MINUTES} 分钟。")
-    store.record_event(name, "sign_in", name)
-    return auth.Actor(name, record["role"])
+    usable = record is not None and not record["disabled"]
+    succeeded = auth.verify_password(record["password_hash"] if usable else None, password)
+    role = record["role"] if succeeded else "viewer"
+    actor = auth.Actor(name or "（空）", role, origin=origin)
+    store.finish_sign_in(actor, client, succeeded)
+    if not succeeded:
+        raise auth.PermissionDenied("用户名或密码不正确（或账户已停用）。连续输错后每次需等待更久才能再试。")
+    return actor
+
+
+def command_line_actor(store: Store, name: str | None) -> auth.Actor:
+    """The account a command acts as: it must exist and be enabled, and the store checks its role as
+    for the web. The audit log records it beside the operating-system user who ran the command."""
+    origin = auth.command_line_origin()
+    if not name:
+        raise StoreError("请用 --user 指定执行此操作的账户（或设置环境变量 METRICS_USER），例如 --user 张三。"
+                         "命令行的修改同样按账户的角色检查权限，并连同系统用户记入操作日志。")
+    record = store.user_record(name)
+    if record is None:
+        raise StoreError(f"没有账户“{name}”。用 `python -m metrics users list` 查看全部账户。")
+    if record["disabled"]:
+        raise StoreError(f"账户“{name}”已停用，不能执行修改。")
+    return auth.Actor(name, record["role"], origin=origin)

@@ -10,10 +10,29 @@ from pathlib import Path
 
 import pytest
 
-from metrics import tracker
+from metrics import auth, tracker
 from metrics.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
+# Every database the tests build holds this administrator, so the command line can act as it
+# (`--user`, or METRICS_USER as a scheduled job would set it).
+ADMIN = "管理员"
+PASSWORD = "Kf8t2mQz1p"  # passes the password rules: long, mixed, not common, not the name
+
+
+def add_account(store: Store, name: str, role: str, password: str = PASSWORD) -> auth.Actor:
+    """Create an account as the test administrator would; returns the actor it signs in as."""
+    by = auth.Actor(ADMIN, "admin") if store.count_admins() else auth.Actor("测试初始化", "admin")
+    store.save_user(name, by=by, password_hash=auth.hash_password(password, name), role=role, create=True)
+    return auth.Actor(name, role)
+
+
+def initialised_store(path: Path) -> Store:
+    """A migrated database with the reference data and the test administrator."""
+    store = Store(path)
+    tracker.init_database(store)
+    add_account(store, ADMIN, "admin")
+    return store
 
 
 def requires_system_tool(path_or_name: str, why: str) -> None:
@@ -27,11 +46,33 @@ def requires_system_tool(path_or_name: str, why: str) -> None:
 
 
 @pytest.fixture
+def small_disk(tmp_path):
+    """A 12 MB filesystem of its own, so filling it cannot disturb anything else."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(mount)], capture_output=True)
+    if result.returncode != 0:
+        message = f"cannot mount a small tmpfs to fill (needs root): {result.stderr.decode().strip()}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def fill(disk: Path) -> None:
+    free = os.statvfs(disk)
+    with open(disk / "filler", "wb") as f:
+        try:
+            f.write(b"\0" * (free.f_bavail * free.f_frsize))
+        except OSError:
+            pass
+
+
+@pytest.fixture
 def empty_store(tmp_path) -> Store:
     """A migrated database with the catalogue, targets, report figures and ledger, no figures."""
-    store = Store(tmp_path / "metrics.duckdb")
-    tracker.init_database(store)
-    return store
+    return initialised_store(tmp_path / "metrics.duckdb")
 
 
 @pytest.fixture
@@ -41,10 +82,14 @@ def demo_store(empty_store) -> Store:
     return empty_store
 
 
-def run_cli(*args: str, db: Path, check: bool = False) -> subprocess.CompletedProcess:
-    """Run `python -m metrics …` as a user would, against the given database."""
+def run_cli(*args: str, db: Path, check: bool = False, user: str | None = ADMIN,
+            stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m metrics …` as a user would, against the given database, acting as `user`."""
     env = {**os.environ, "METRICS_DB": str(db)}
-    result = subprocess.run([sys.executable, "-m", "metrics", *args], cwd=REPO, env=env,
+    env.pop("METRICS_USER", None)
+    if user is not None:
+        env["METRICS_USER"] = user
+    result = subprocess.run([sys.executable, "-m", "metrics", *args], cwd=REPO, env=env, input=stdin,
                             capture_output=True, text=True, timeout=300)
     if check and result.returncode != 0:
         raise AssertionError(f"exit {result.returncode}: {result.stderr}")
@@ -55,8 +100,7 @@ def run_cli(*args: str, db: Path, check: bool = False) -> subprocess.CompletedPr
 def shared_demo_store(tmp_path_factory) -> Store:
     """The illustrative series in one database for the whole run, for tests that only read it
     (exports): built once instead of once per test."""
-    store = Store(tmp_path_factory.mktemp("shared_demo") / "metrics.duckdb")
-    tracker.init_database(store)
+    store = initialised_store(tmp_path_factory.mktemp("shared_demo") / "metrics.duckdb")
     tracker.load_demo(store)
     return store
 
@@ -78,8 +122,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture(scope="session")
 def demo_db_file(tmp_path_factory) -> Path:
     """A database file with the illustrative series, built once; tests get copies of it."""
-    store = Store(tmp_path_factory.mktemp("demo_db") / "metrics.duckdb")
-    tracker.init_database(store)
+    store = initialised_store(tmp_path_factory.mktemp("demo_db") / "metrics.duckdb")
     tracker.load_demo(store)
     return store.path
 
@@ -109,8 +152,16 @@ def app_db(demo_db_file, streamlit_db) -> Path:
 @pytest.fixture
 def initialised_app_db(streamlit_db) -> Path:
     """The reference data and no figures, for one AppTest."""
-    tracker.init_database(Store(streamlit_db))
+    initialised_store(streamlit_db)
     return streamlit_db
+
+
+def sign_in_app(at, actor: auth.Actor) -> None:
+    """Sign an AppTest session in as a browser with no cookies would be (AppTest sends none)."""
+    from metrics.ui.session import browser_fingerprint
+
+    at.session_state["actor"] = actor
+    at.session_state["actor_browser"] = browser_fingerprint("", "")
 
 
 def free_port() -> int:
@@ -134,6 +185,8 @@ def streamlit_server(db: Path, workdir: Path, env: dict | None = None):
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true"],
         cwd=REPO, env={**os.environ, **(env or {}), "METRICS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
+    log.write(f"server pid {server.pid}\n")  # for tests that look at the server process itself
+    log.flush()
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90

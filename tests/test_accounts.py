@@ -3,22 +3,30 @@ import json
 
 import pytest
 
-from conftest import run_cli
+from conftest import ADMIN, PASSWORD, add_account, run_cli
 from metrics import auth
 
 
 def test_passwords_are_stored_as_salted_argon2_hashes(empty_store):
-    empty_store.save_user("张三", by=auth.Actor("管理员", "admin"), password_hash=auth.hash_password("secret123"), role="editor", create=True)
+    add_account(empty_store, "张三", "editor")
     stored = empty_store.user_record("张三")["password_hash"]
-    assert stored.startswith("$argon2") and "secret123" not in stored
-    assert auth.hash_password("secret123") != stored  # a fresh salt every time
-    assert auth.verify_password(stored, "secret123")
-    assert not auth.verify_password(stored, "secret124")
+    assert stored.startswith("$argon2") and PASSWORD not in stored
+    assert auth.hash_password(PASSWORD, "张三") != stored  # a fresh salt every time
+    assert auth.verify_password(stored, PASSWORD)
+    assert not auth.verify_password(stored, PASSWORD + "x")
 
 
-@pytest.mark.parametrize("password", ["short1", "onlyletters", "12345678"])
-def test_weak_passwords_are_refused_in_chinese(password):
-    assert auth.password_problem(password)
+@pytest.mark.parametrize("password", [
+    "short1a", "onlyletterslong", "1234567890123", "password1", "Password123!", "qwerty12345", "1qaz2wsx3edc",
+    "woaini1314abc", "admin2024!!", "zhangsan2023", "aaaaaaaaaa11", "abcdefgh123"])
+def test_short_plain_common_or_name_bearing_passwords_are_refused_in_chinese(password):
+    problem = auth.password_problem(password, "zhangsan")
+    assert problem and "密码" in problem
+
+
+@pytest.mark.parametrize("password", ["Kf8t2mQz1p", "xiaoming-7Qd2", "tongji2023!x", "三月月报Vx9k2a"])
+def test_uncommon_passwords_are_accepted(password):
+    assert auth.password_problem(password, "zhangsan") is None
 
 
 def test_a_fresh_install_has_no_account_and_says_how_to_create_the_first_admin(tmp_path):
@@ -28,24 +36,30 @@ def test_a_fresh_install_has_no_account_and_says_how_to_create_the_first_admin(t
     assert "users add" in out and "--role admin" in out
 
 
-def test_users_add_passwd_disable_list_from_the_command_line(tmp_path):
+def test_the_first_administrator_is_created_from_the_shell_and_then_manages_the_others(tmp_path):
     db = tmp_path / "m.duckdb"
     run_cli("init", db=db, check=True)
-    import subprocess, sys, os
-    from conftest import REPO
 
-    def cli(*args, stdin=""):
-        return subprocess.run([sys.executable, "-m", "metrics", *args], cwd=REPO, input=stdin, text=True,
-                              capture_output=True, env={**os.environ, "METRICS_DB": str(db)})
+    def cli(*args, stdin="", user=None):
+        return run_cli(*args, db=db, user=user, stdin=stdin)
 
-    assert cli("users", "add", "王五", "--role", "viewer", stdin="goodpass1\n").returncode == 0
-    assert cli("users", "add", "王五", stdin="goodpass1\n").returncode == 1
-    assert cli("users", "passwd", "王五", stdin="newpass22\n").returncode == 0
-    assert cli("users", "disable", "王五").returncode == 0
-    users = json.loads(cli("users", "list", "--json").stdout)
-    assert users == [{**users[0], "name": "王五", "role": "viewer", "disabled": True}]
-    weak = cli("users", "add", "赵六", stdin="weak\n")
+    first = cli("users", "add", "张主任", "--role", "admin", stdin=PASSWORD + "\n")
+    assert first.returncode == 0, first.stderr
+    # Once an administrator exists, account changes name the administrator making them.
+    refused = cli("users", "add", "王五", "--role", "viewer", stdin=PASSWORD + "\n")
+    assert refused.returncode == 1 and "--user" in refused.stderr
+    assert cli("users", "add", "王五", "--role", "viewer", stdin=PASSWORD + "\n", user="张主任").returncode == 0
+    assert cli("users", "add", "王五", stdin=PASSWORD + "\n", user="张主任").returncode == 1
+    assert cli("users", "passwd", "王五", stdin="Nw7pLq2xZr\n", user="张主任").returncode == 0
+    viewer = cli("users", "disable", "张主任", user="王五")
+    assert viewer.returncode == 1 and "无权管理账户" in viewer.stderr
+    assert cli("users", "disable", "王五", user="张主任").returncode == 0
+    users = {u["name"]: u for u in json.loads(cli("users", "list", "--json").stdout)}
+    assert users["王五"]["role"] == "viewer" and users["王五"]["disabled"] is True
+    weak = cli("users", "add", "赵六", stdin="weak\n", user="张主任")
     assert weak.returncode == 1 and "密码" in weak.stderr and "Traceback" not in weak.stderr
+    log = run_cli("users", "list", db=db, user=None)
+    assert log.returncode == 0
 
 
 @pytest.mark.parametrize("role,action,allowed", [
@@ -69,13 +83,13 @@ def test_nobody_signed_in_is_told_to_sign_in():
 
 
 def test_account_changes_are_audited_without_the_password(empty_store):
-    admin = auth.Actor("管理员", "admin")
-    empty_store.save_user("张三", by=admin, password_hash=auth.hash_password("secret123"), role="editor", create=True)
+    admin = auth.Actor(ADMIN, "admin")
+    add_account(empty_store, "张三", "editor")
     empty_store.save_user("张三", by=admin, role="admin")
     with pytest.raises(auth.PermissionDenied):
         empty_store.save_user("张三", by=auth.Actor("张三", "editor"), role="admin")
     log = empty_store.audit_log()
-    assert list(log.action) == ["user_change", "user_add"]
+    assert list(log.action) == ["user_change", "user_add", "user_add"]  # the test administrator's own first
     assert json.loads(log.iloc[0].before)["role"] == "editor"
     assert json.loads(log.iloc[0].after)["role"] == "admin"
     assert "$argon2" not in "".join(log.after.fillna(""))

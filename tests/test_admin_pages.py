@@ -2,7 +2,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO
+from conftest import REPO, sign_in_app
 from metrics import auth
 from metrics.store import Store
 
@@ -17,7 +17,7 @@ def db(initialised_app_db):
 def page(name: str, role: str | None) -> AppTest:
     at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
     if role:
-        at.session_state["actor"] = auth.Actor("测试" + role, role)
+        sign_in_app(at, auth.Actor("测试" + role, role))
     return at.run()
 
 

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from conftest import run_cli
+from conftest import fill, initialised_store, run_cli
 from metrics import auth, backup, catalog
 from metrics.store import Store, StoreError
 
@@ -70,7 +70,7 @@ def test_health_archive_rebuilds_from_the_uploads_and_finds_them_identical(tmp_p
     from openpyxl import Workbook
 
     db = tmp_path / "m.duckdb"
-    run_cli("init", db=db, check=True)
+    initialised_store(db)
     run_cli("demo", db=db, check=True)
     for i, value in enumerate((120, 135)):
         wb = Workbook()
@@ -89,3 +89,20 @@ def test_a_figure_changed_behind_the_archives_back_is_found(demo_store, tmp_path
     _, differences = backup.rebuild_from_archive(demo_store, tmp_path / "rebuild")
     assert any("原始文件不在上传存档中" in d for d in differences)
     assert any("处不同" in d for d in differences)
+
+
+def test_a_backup_onto_a_full_disk_says_so_in_chinese_and_leaves_no_partial_backup(demo_store, small_disk):
+    fill(small_disk)
+    with pytest.raises(StoreError, match="磁盘空间不足") as refused:
+        backup.backup(demo_store, small_disk / "bk")
+    assert "不完整" in str(refused.value)
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+    result = run_cli("backup", str(small_disk / "bk2"), db=demo_store.path)
+    assert result.returncode == 1 and "磁盘空间不足" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_restoring_from_a_folder_that_does_not_exist_says_so_and_changes_nothing(demo_store, tmp_path):
+    before = land_april(demo_store)
+    result = run_cli("restore", str(tmp_path / "没有这个目录"), db=demo_store.path)
+    assert result.returncode == 1 and "不存在" in result.stderr and "Traceback" not in result.stderr
+    assert land_april(demo_store) == before

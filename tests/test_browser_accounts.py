@@ -2,19 +2,15 @@
 carrying HTML stay inert, and what each role sees after signing in."""
 import re
 import shutil
-import subprocess
-import sys
-import os
 
 import pytest
 from openpyxl import Workbook
 
-from conftest import REPO, run_cli, streamlit_server
+from conftest import PASSWORD, REPO, run_cli, streamlit_server
 
 pytestmark = pytest.mark.slow  # Chromium or LibreOffice: not in the fast part
 
-ADMIN_PASSWORD = "admin2023pw"
-VIEWER_PASSWORD = "leader2023pw"
+ADMIN_PASSWORD = VIEWER_PASSWORD = PASSWORD
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +50,7 @@ def upload_file(path, rows):
 
 
 def cli_with_stdin(db, *args, stdin=""):
-    return subprocess.run([sys.executable, "-m", "metrics", *args], cwd=REPO, input=stdin, text=True,
-                          capture_output=True, env={**os.environ, "METRICS_DB": str(db)}, timeout=120)
+    return run_cli(*args, db=db, stdin=stdin)
 
 
 def test_a_command_line_import_while_the_app_runs_lands_and_shows_on_the_next_run(app, page, tmp_path):
@@ -64,7 +59,7 @@ def test_a_command_line_import_while_the_app_runs_lands_and_shows_on_the_next_ru
     settle(page)
     assert "4,321" not in page.inner_text("[data-testid=stMain]")
     upload = upload_file(tmp_path / "更正.xlsx", [["land_cleared", "2023-04", 4321, "XX经济开发区"]])
-    result = run_cli("import", str(upload), "--user", "统计员", db=db)
+    result = run_cli("import", str(upload), db=db)
     assert result.returncode == 0, result.stderr
     page.reload()
     settle(page)
@@ -125,6 +120,9 @@ def test_an_admin_signs_in_and_sees_the_admin_pages_and_file_names_stay_inert(ap
     base, db = app
     upload = upload_file(tmp_path / "<b onmouseover=alert(2)>四月.xlsx", [["land_cleared", "2023-03", 88, "XX经济开发区"]])
     assert run_cli("import", str(upload), db=db).returncode == 0
+    markdown = upload_file(tmp_path / "[点我](http:evil.example)![图](http:evil.example)三月.xlsx",
+                           [["land_cleared", "2023-02", 87, "XX经济开发区"]])
+    assert run_cli("import", str(markdown), db=db).returncode == 0
     created = cli_with_stdin(db, "users", "add", "主任", "--role", "admin", stdin=ADMIN_PASSWORD + "\n")
     assert created.returncode == 0, created.stderr
     sign_in(page, base, "主任", ADMIN_PASSWORD)
@@ -134,7 +132,10 @@ def test_an_admin_signs_in_and_sees_the_admin_pages_and_file_names_stay_inert(ap
     open_from_nav(page, "数据", "数据上传")
     page.get_by_role("tab", name="上传历史").click()
     settle(page)
-    assert "<b onmouseover=alert(2)>四月.xlsx" in page.inner_text("[data-testid=stMain]")
+    history = page.inner_text("[data-testid=stMain]")
+    assert "<b onmouseover=alert(2)>四月.xlsx" in history
+    assert "[点我](http:evil.example)![图](http:evil.example)三月.xlsx" in history  # as typed, not as Markdown
+    assert page.locator("[data-testid=stMain] a[href*='evil'], [data-testid=stMain] img[src*='evil']").count() == 0
     page.screenshot(path=str(REPO / "screenshots" / "zh_upload_history_admin.png"), full_page=True)
     open_from_nav(page, "管理", "操作日志")
     page.locator("[data-testid=stDataFrame] canvas").first.wait_for()

@@ -61,7 +61,7 @@ def test_unreadable_template_file_exits_2(db, tmp_path):
     broken.write_bytes(b"PK\x03\x04 broken")
     result = run_cli("export-deck", "--period", PERIOD, "--out", str(tmp_path / "x.pptx"),
                      "--template", str(broken), db=db)
-    assert result.returncode == 2 and "无法读取模板文件" in result.stderr
+    assert result.returncode == 2 and "已损坏" in result.stderr
 
 
 @pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG"), ("svg", b"<svg")])

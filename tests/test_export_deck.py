@@ -299,7 +299,7 @@ def test_potx_template_is_accepted(shared_demo_store, tmp_path):
 def test_unreadable_template_is_refused_in_chinese(shared_demo_store, tmp_path):
     broken = tmp_path / "坏模板.pptx"
     broken.write_text("不是幻灯片")
-    with pytest.raises(TemplateError, match="无法读取模板文件"):
+    with pytest.raises(TemplateError, match="已损坏"):
         export_deck(shared_demo_store, PERIOD, template=broken, codes=[])
 
 

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from metrics.chartdata import ChartData
 from metrics.export import chart_data_xlsx, plan_deck
-from metrics.export.xlsx import neutralise
+from metrics.formatting import neutralise
 
 RISKY = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "\tTAB", "\rCR"]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from conftest import REPO, run_cli
-from metrics import auth, catalog, tracker
+from conftest import ADMIN, REPO, fill, initialised_store, run_cli
+from metrics import auth, catalog
 from metrics.ingest import PreviewOutdated, import_file, preview_file
 from metrics.store import Store
 
@@ -37,13 +37,13 @@ def python_cli(*args: str, db: Path) -> subprocess.Popen:
     # Bytes, not text: a process killed mid-print leaves half a UTF-8 character, which only a
     # finished run's output (decoded by the caller) never has.
     return subprocess.Popen([sys.executable, "-m", "metrics", *args], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env={**os.environ, "METRICS_DB": str(db)})
+                            stderr=subprocess.PIPE, env={**os.environ, "METRICS_DB": str(db), "METRICS_USER": ADMIN})
 
 
 @pytest.fixture
 def db(tmp_path) -> Path:
     path = tmp_path / "m.duckdb"
-    tracker.init_database(Store(path))
+    initialised_store(path)
     return path
 
 
@@ -112,33 +112,9 @@ def test_twenty_uploads_of_different_months_at_once_all_land(db, tmp_path):
     assert store.verify() == []
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 12 MB filesystem of its own, so filling it cannot disturb anything else."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(mount)], capture_output=True)
-    if result.returncode != 0:
-        message = f"cannot mount a small tmpfs to fill (needs root): {result.stderr.decode().strip()}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    yield mount
-    subprocess.run(["umount", str(mount)], check=False)
-
-
-def fill(disk: Path) -> None:
-    free = os.statvfs(disk)
-    with open(disk / "filler", "wb") as f:
-        try:
-            f.write(b"\0" * (free.f_bavail * free.f_frsize))
-        except OSError:
-            pass
-
-
 def test_a_full_disk_during_an_import_gives_a_clear_error_and_keeps_the_earlier_data(small_disk, tmp_path):
     db = small_disk / "m.duckdb"
-    tracker.init_database(Store(db))
+    initialised_store(db)
     first = write_upload(tmp_path / "first.xlsx", ["2023-01"], entities=1, base=10)
     run_cli("import", str(first), db=db, check=True)
     second = write_upload(tmp_path / "second.xlsx", ["2023-01", "2023-02"], entities=6, base=50)
@@ -158,7 +134,7 @@ def test_a_full_disk_during_an_import_gives_a_clear_error_and_keeps_the_earlier_
 
 def test_a_full_disk_before_the_archive_copy_is_refused_the_same_way(small_disk, tmp_path):
     db = small_disk / "m.duckdb"
-    tracker.init_database(Store(db))
+    initialised_store(db)
     upload = write_upload(tmp_path / "u.xlsx", ["2023-01"], entities=1, base=10)
     fill(small_disk)
     result = run_cli("import", str(upload), db=db)

@@ -1,7 +1,7 @@
 """Issue 3: `python -m metrics import|template|undo` as a user runs them, per DESIGN.md's contract."""
 import json
 
-from conftest import run_cli
+from conftest import add_account, run_cli
 from import_fixtures import csv_bytes
 
 
@@ -55,6 +55,7 @@ def test_a_dry_run_checks_and_previews_but_writes_nothing(empty_store, import_co
 
 
 def test_the_sheet_and_user_options_choose_the_sheet_and_record_the_uploader(empty_store, import_corpus):
+    add_account(empty_store, "王统计", "editor")
     result = run_cli("import", str(import_corpus["monthly_report_second_sheet.xlsx"]), "--sheet", "备用",
                      "--user", "王统计", db=empty_store.path)
     assert result.returncode == 0, result.stderr

@@ -40,6 +40,24 @@ def test_anything_that_is_not_plainly_a_number_is_refused_with_a_hint(raw, hint)
         parse_number(raw)
 
 
+@pytest.mark.parametrize("raw, hint", [
+    ("1e309", "数值过大"), (1e300, "数值过大"), ("-2e15", "数值过大"), (10 ** 16, "数值过大"),
+    ("1e-400", "数值过小"), ("0.0000000001", "数值过小"),
+    ("3.14159265358979323846264338327", "有效数字"), ("12345678.123456789", "有效数字"),
+])
+def test_numbers_a_float_would_change_silently_are_refused_with_what_happened(raw, hint):
+    with pytest.raises(ValueProblem, match=hint):
+        parse_number(raw)
+
+
+def test_a_file_with_an_overflowing_number_names_the_cell(empty_store):
+    result = preview_file(empty_store, csv_bytes([["指标编码", "期间", "数值"], ["land_cleared", "2023-05", "1e309"]]),
+                          "溢出.csv", actor=EDITOR)
+    (error,) = result.errors
+    assert (error.row, error.column, error.value) == (2, "C（数值）", "1e309") and "数值过大" in error.message
+    assert empty_store.batches().empty
+
+
 def test_a_percent_sign_is_allowed_only_in_a_percentage_column():
     assert parse_number("68.3%", percent=True) == Decimal("68.3")
     with pytest.raises(ValueProblem, match="百分号"):

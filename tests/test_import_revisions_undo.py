@@ -77,7 +77,7 @@ def test_a_viewer_cannot_import(empty_store):
 def test_the_commit_refuses_and_writes_nothing_when_the_database_changed_since_the_preview(empty_store):
     preview = preview_file(empty_store, MAY_CORRECTED, "五月更正.csv", actor=EDITOR)
     import_file(empty_store, MAY, "五月.csv", actor=auth.Actor("统计员乙", "editor"))
-    with pytest.raises(PreviewOutdated, match="重新预览"):
+    with pytest.raises(PreviewOutdated, match="重新核对"):
         import_file(empty_store, MAY_CORRECTED, "五月更正.csv", actor=EDITOR, expected_fingerprint=preview.fingerprint)
     assert len(empty_store.batches()) == 1 and current(empty_store)[("land_cleared", "2023-05")] == 120
 

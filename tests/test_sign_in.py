@@ -1,45 +1,116 @@
-"""Sign-in: right password in, wrong ones counted, and a lockout after repeated failures."""
+"""Sign-in: the right password in; wrong ones slow the next attempt down from that client (never
+a lock someone else can renew), counted atomically, and an unknown name costs what a wrong
+password costs."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import duckdb
 import pytest
 
+from conftest import PASSWORD, add_account
 from metrics import auth, tracker
 
 
 @pytest.fixture
 def store_with_editor(empty_store):
-    empty_store.save_user("张三", by=auth.Actor("管理员", "admin"), password_hash=auth.hash_password("secret123"),
-                          role="editor", create=True)
+    add_account(empty_store, "张三", "editor")
     return empty_store
 
 
-def test_the_right_password_signs_in_with_the_accounts_role(store_with_editor):
-    actor = tracker.sign_in(store_with_editor, "张三", "secret123")
+def fail(store, client: str = "10.0.0.9", name: str = "张三") -> str:
+    with pytest.raises(auth.PermissionDenied) as refused:
+        tracker.sign_in(store, name, "Wr0ngGuess42", client=client)
+    return str(refused.value)
+
+
+class CountingHasher:
+    """The real argon2 hasher, noting every hash it checks a password against."""
+
+    def __init__(self, real):
+        self.real, self.checked = real, []
+
+    def verify(self, stored, password):
+        self.checked.append(stored)
+        return self.real.verify(stored, password)
+
+    def hash(self, password):
+        return self.real.hash(password)
+
+
+@pytest.fixture
+def hasher(monkeypatch) -> CountingHasher:
+    counting = CountingHasher(auth._hasher)
+    monkeypatch.setattr(auth, "_hasher", counting)
+    return counting
+
+
+def time_passes(store, seconds: int) -> None:
+    """Move every recorded failure `seconds` into the past, as if the clock had run on."""
+    store_path = str(store.path)
+    with duckdb.connect(store_path) as con:
+        con.execute(f"UPDATE sign_in_throttle SET last_failure_at = last_failure_at - INTERVAL {int(seconds)} SECOND")
+
+
+def test_the_right_password_signs_in_with_the_accounts_role_and_is_audited(store_with_editor):
+    actor = tracker.sign_in(store_with_editor, "张三", PASSWORD, client="10.0.0.9", origin="网页 10.0.0.9")
     assert actor == auth.Actor("张三", "editor")
-    assert store_with_editor.audit_log().action.iloc[0] == "sign_in"
+    event = store_with_editor.audit_log().iloc[0]
+    assert (event.action, event.user_name, event.origin) == ("sign_in", "张三", "网页 10.0.0.9")
 
 
-def test_a_wrong_password_is_refused_and_counted(store_with_editor):
-    with pytest.raises(auth.PermissionDenied, match="不正确"):
-        tracker.sign_in(store_with_editor, "张三", "wrong1234")
-    assert store_with_editor.recent_failed_sign_ins("张三", 15) == 1
+def test_three_wrong_passwords_from_one_client_make_the_fourth_wait(store_with_editor):
+    for _ in range(auth.CLIENT_FREE_FAILURES):
+        assert "不正确" in fail(store_with_editor)
+    assert "秒后再试" in fail(store_with_editor)
+    # Even the right password waits: the delay is what makes guessing hopeless.
+    with pytest.raises(auth.PermissionDenied, match="秒后再试"):
+        tracker.sign_in(store_with_editor, "张三", PASSWORD, client="10.0.0.9")
 
 
-def test_five_failures_lock_the_account_even_against_the_right_password(store_with_editor):
-    for _ in range(auth.MAX_FAILED_SIGN_INS):
-        with pytest.raises(auth.PermissionDenied):
-            tracker.sign_in(store_with_editor, "张三", "wrong1234")
-    with pytest.raises(auth.PermissionDenied, match="锁定"):
-        tracker.sign_in(store_with_editor, "张三", "secret123")
+def test_the_wait_doubles_with_each_failure_and_waiting_it_out_is_enough(store_with_editor):
+    for _ in range(auth.CLIENT_FREE_FAILURES):
+        fail(store_with_editor)
+    for expected_wait in (1, 2, 4, 8):
+        assert f"请 {expected_wait} 秒后再试" in fail(store_with_editor)
+        time_passes(store_with_editor, expected_wait)
+        assert "不正确" in fail(store_with_editor)  # let through, and counted
+    time_passes(store_with_editor, 16)
+    assert tracker.sign_in(store_with_editor, "张三", PASSWORD, client="10.0.0.9").role == "editor"
 
 
-def test_a_success_resets_the_failure_count(store_with_editor):
-    for _ in range(auth.MAX_FAILED_SIGN_INS - 1):
-        with pytest.raises(auth.PermissionDenied):
-            tracker.sign_in(store_with_editor, "张三", "wrong1234")
-    tracker.sign_in(store_with_editor, "张三", "secret123")
-    assert store_with_editor.recent_failed_sign_ins("张三", 15) == 0
+def test_nobody_can_lock_the_real_user_out_from_another_machine(store_with_editor):
+    for attempt in range(60):
+        fail(store_with_editor, client=f"10.0.1.{attempt % 3}")
+        time_passes(store_with_editor, 400)  # the attacker waits out every delay
+    assert tracker.sign_in(store_with_editor, "张三", PASSWORD, client="10.0.0.77").name == "张三"
 
 
-def test_a_disabled_account_cannot_sign_in(store_with_editor):
+def test_a_success_clears_the_count(store_with_editor):
+    for _ in range(auth.CLIENT_FREE_FAILURES - 1):
+        fail(store_with_editor)
+    tracker.sign_in(store_with_editor, "张三", PASSWORD, client="10.0.0.9")
+    for _ in range(auth.CLIENT_FREE_FAILURES):
+        assert "不正确" in fail(store_with_editor)
+
+
+def test_forty_guesses_sent_at_once_are_counted_one_by_one(store_with_editor, hasher):
+    barrier = threading.Barrier(40)
+
+    def guess(_):
+        barrier.wait()
+        return fail(store_with_editor, client="10.0.0.66")
+
+    with ThreadPoolExecutor(40) as pool:
+        answers = list(pool.map(guess, range(40)))
+    assert len(hasher.checked) == auth.CLIENT_FREE_FAILURES
+    assert sum("秒后再试" in a for a in answers) == 40 - auth.CLIENT_FREE_FAILURES
+
+
+def test_an_unknown_or_disabled_name_runs_the_same_password_check_as_a_wrong_password(store_with_editor, hasher):
+    unknown = fail(store_with_editor, name="无此人")
+    wrong = fail(store_with_editor)
     store_with_editor.save_user("张三", by=auth.Actor("管理员", "admin"), disabled=True)
-    with pytest.raises(auth.PermissionDenied):
-        tracker.sign_in(store_with_editor, "张三", "secret123")
+    with pytest.raises(auth.PermissionDenied) as disabled:
+        tracker.sign_in(store_with_editor, "张三", PASSWORD, client="10.0.0.5")
+    assert unknown == wrong == str(disabled.value)
+    assert len(hasher.checked) == 3 and all(stored.startswith("$argon2") for stored in hasher.checked)

@@ -42,6 +42,7 @@ from ..chartdata import (DEBT_PARTS, DEBT_SHARE, ChartData, debt_structure_chart
 from ..chartdata import _source as source_line  # the wording under every chart, for the overview too
 from ..narrative import FLOOR_LABELS, STATUS_LABELS, indicator_sentence, overview_sentence, subject
 from ..store import Store, StoreError
+from ..zip_safety import UnsafeZip, open_checked_zip
 from .images import chart_picture
 
 DEFAULT_TEMPLATE = catalog.DATA_DIR / "deck_template.pptx"
@@ -317,15 +318,26 @@ _TEMPLATE_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.presenta
 _PRESENTATION_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
 
 
+TEMPLATE_MAX_BYTES = 20 * 1024 * 1024
+# python-pptx parses every XML part of a template into memory at once (some ten times its size).
+TEMPLATE_MAX_XML_BYTES = 30 * 1024 * 1024
+TEMPLATE_ADVICE = "请提供用 PowerPoint 或 WPS 保存的 .pptx 或 .potx 模板（删除其中的幻灯片和大图片后通常不到 5 MB）。"
+
+
 def open_template(template: str | Path | bytes | None = None) -> Presentation:
     """The template (a path, or an uploaded file's bytes) with its masters and layouts and
-    without its own slides; .potx files work too."""
+    without its own slides; .potx files work too. An uploaded one meets the same size and zip
+    checks as a data upload before python-pptx reads it."""
     name = "上传的模板" if isinstance(template, bytes) else str(template or DEFAULT_TEMPLATE)
     try:
         blob = template if isinstance(template, bytes) else Path(template or DEFAULT_TEMPLATE).read_bytes()
-        prs = Presentation(io.BytesIO(_as_presentation(blob)))
     except FileNotFoundError:
         raise TemplateError(f"找不到模板文件 {name}。") from None
+    except OSError as exc:
+        raise TemplateError(f"无法读取模板文件 {name}（{exc.strerror or exc}）。请检查路径和读取权限。") from None
+    _check_template(blob, name)
+    try:
+        prs = Presentation(io.BytesIO(_as_presentation(blob)))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise TemplateError(
             f"无法读取模板文件 {name}（{type(exc).__name__}）。请提供用 PowerPoint 或 WPS 保存的 .pptx 或 .potx 文件。") from None
@@ -336,6 +348,20 @@ def open_template(template: str | Path | bytes | None = None) -> Presentation:
         slide_ids.remove(slide_id)
         prs.part.drop_rel(slide_id.rId)
     return prs
+
+
+def _check_template(blob: bytes, name: str) -> None:
+    if len(blob) > TEMPLATE_MAX_BYTES:
+        raise TemplateError(f"模板文件 {name} 有 {len(blob) / 2**20:.1f} MB，超过 {TEMPLATE_MAX_BYTES // 2**20} MB 的上限。"
+                            + TEMPLATE_ADVICE)
+    try:
+        archive = open_checked_zip(blob, name, TEMPLATE_ADVICE)
+    except UnsafeZip as exc:
+        raise TemplateError(str(exc)) from None
+    xml = sum(info.file_size for info in archive.infolist() if info.filename.endswith((".xml", ".rels")))
+    if xml > TEMPLATE_MAX_XML_BYTES:
+        raise TemplateError(f"模板文件 {name} 的版式和幻灯片内容解压后有 {xml / 2**20:.0f} MB，超过 "
+                            f"{TEMPLATE_MAX_XML_BYTES // 2**20} MB 的上限。" + TEMPLATE_ADVICE)
 
 
 def _as_presentation(blob: bytes) -> bytes:

@@ -7,7 +7,6 @@ is written with a leading single quote; numbers stay numbers, so the office can 
 from __future__ import annotations
 
 import io
-import math
 import re
 from collections.abc import Sequence
 
@@ -16,19 +15,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..chartdata import ChartData
+from ..formatting import neutralise
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value):
-    """A cell value safe to open: risky text gets a leading quote, numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def chart_data_xlsx(charts: ChartData | Sequence[ChartData]) -> bytes:

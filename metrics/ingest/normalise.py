@@ -31,6 +31,10 @@ EXCEL_ERRORS = re.compile(r"#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_D
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; a float cell means what Excel shows
+# No indicator comes near either bound; a number beyond them is a typo or a hostile file, and a
+# float would store it as inf or 0 without a word.
+LARGEST_FIGURE = Decimal("1e15")
+SMALLEST_FIGURE = Decimal("1e-9")
 # A file repeats the same few codes, names, months and entities in every row, so the functions that
 # read them remember their answers. `typed`, because 1, 1.0 and True are equal keys that read
 # differently; bounded, because a server runs for months and CSV numbers are rarely repeated.
@@ -69,11 +73,11 @@ def parse_number(raw, *, percent: bool = False) -> Decimal | None:
     if isinstance(raw, bool):
         raise ValueProblem("这是逻辑值（TRUE/FALSE），不是数字。请填写数值，没有数据请留空。")
     if isinstance(raw, int):
-        return Decimal(raw)
+        return checked_magnitude(Decimal(raw))
     if isinstance(raw, float):
         if not math.isfinite(raw):
             raise ValueProblem("不是有效数字。请填写数值，没有数据请留空。")
-        return decimal_from_float(raw)
+        return checked_magnitude(decimal_from_float(raw))
     if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
         raise ValueProblem("这是日期或时间，不是数字（单元格可能被设成了日期格式）。请把单元格格式改为“常规”或“数值”后重新填写。")
     text = clean_text(raw)
@@ -90,9 +94,23 @@ def parse_number(raw, *, percent: bool = False) -> Decimal | None:
     if not PLAIN_NUMBER.fullmatch(text):
         raise ValueProblem(_not_a_number_hint(text))
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation as exc:  # the pattern admits only what Decimal reads; kept for safety
         raise ValueProblem(_not_a_number_hint(text)) from exc
+    return checked_magnitude(number)
+
+
+def checked_magnitude(number: Decimal) -> Decimal:
+    """A number that will be stored exactly as typed, or a message saying why it cannot be."""
+    digits = len(number.normalize().as_tuple().digits)
+    if number != 0 and abs(number) >= LARGEST_FIGURE:
+        raise ValueProblem(f"数值过大（绝对值达到 {LARGEST_FIGURE:.0E}），不可能是月度指标，可能是误填或单位错误。请核对后重新填写。")
+    if number != 0 and abs(number) < SMALLEST_FIGURE:
+        raise ValueProblem("数值过小（非零但小于十亿分之一），保存后会变成 0。请核对后填写，没有数据请留空。")
+    if digits > EXCEL_DIGITS:
+        raise ValueProblem(f"数值有 {digits} 位有效数字，超过 {EXCEL_DIGITS} 位，Excel 和本系统都无法精确保存，"
+                           "保存后末尾几位会改变。请四舍五入到需要的小数位后再填写。")
+    return number
 
 
 def _not_a_number_hint(text: str) -> str:

@@ -23,7 +23,8 @@ import pandas as pd
 
 from .. import auth, calc, catalog
 from ..store import Store, StoreError, storage_failure
-from . import layouts, normalise, read, validate
+from . import normalise, read, validate, worker
+from .parsing import ParsedFile
 from .problems import Problem, Problems, UnreadableFile
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
@@ -91,78 +92,78 @@ def preview_file(store: Store, source: Path | bytes, file_name: str | None = Non
 
     `file_name` (required with bytes) is what the file is called and, by its extension, how it is
     read. `actor` decides whether figures for a locked month are an error or (for an administrator
-    correcting a reported month) a warning.
+    correcting a reported month) a warning. The file is parsed in a worker process with no hold on
+    the database; only the comparison with the figures held opens it, briefly.
     """
     file_name = file_name or Path(source).name
-    with store.session(), collector_paused():
-        return _preview_file(store, source, file_name, actor, sheet)
-
-
-def _preview_file(store: Store, source: Path | bytes, file_name: str, actor: auth.Actor,
-                  sheet: str | None) -> ImportResult:
     result = ImportResult(file_name)
-    problems = Problems()
     try:
         result.sha256, result.archive_path = archive_upload(store, source, file_name)
-        book = read.open_workbook(result.archive_path, file_name)
-        table = layouts.find_table(book, sheet)
     except UnreadableFile as exc:
         result.readable = False
         result.problems = [Problem("error", str(exc))]
         return result
-    if table is None:
-        result.problems = [Problem("error", layouts.EXPECTED_HEADERS, sheet=sheet or "")]
-        result.sheet = book.sheet(book.sheet_names[0]) if book.sheet_names else None
-        return result
-    result.sheet, result.layout, result.header_row = table.sheet, table.layout, table.header_rows[-1]
-    figures = _figures(store, table, dt.date.today(), problems)
-    _check_locked_months(figures, store.locked_periods(), actor, problems)
-    if not problems.errors and not figures:
-        problems.error("文件中没有找到任何数值（空白和“-”表示没有数据，不会导入）。请填写数值后再上传。",
-                       sheet=table.sheet.name)
-    if figures and not problems.errors:
-        result.preview = _preview(store, figures, problems)
+    parsed = worker.parse_in_worker(result.archive_path, file_name, sheet, dt.date.today())
+    result.readable, result.sheet, result.layout, result.header_row = (
+        parsed.readable, parsed.sheet, parsed.layout, parsed.header_row)
+    problems = Problems(list(parsed.problems))
+    if parsed.readable and parsed.layout is not None:
+        with store.session(), collector_paused():
+            _check_against_store(store, parsed, actor, result, problems)
     # Listed in the order of the file, so a person can work down it; whole-sheet problems first.
     # (A row with a month and a 累计 shares one 期间 cell: its problem is listed once.)
     result.problems = sorted(dict.fromkeys(problems.items), key=lambda p: (p.sheet, p.row or 0, p.column))
     return result
 
 
+def _check_against_store(store: Store, parsed: ParsedFile, actor: auth.Actor, result: ImportResult,
+                         problems: Problems) -> None:
+    figures = _figures(store, parsed, problems)
+    _check_locked_months(figures, store.locked_periods(), actor, problems)
+    if not problems.errors and not figures:
+        problems.error("文件中没有找到任何数值（空白和“-”表示没有数据，不会导入）。请填写数值后再上传。",
+                       sheet=parsed.sheet.name)
+    if figures and not problems.errors:
+        result.preview = _preview(store, figures, problems)
+
+
 def import_file(store: Store, source: Path | bytes, file_name: str | None = None, *, actor: auth.Actor,
                 sheet: str | None = None, dry_run: bool = False,
                 expected_fingerprint: str | None = None, lock_reason: str = "") -> ImportResult:
-    """Preview, then (unless a dry run or rejected) write the figures as one batch in one transaction.
-
-    `expected_fingerprint`: the preview someone confirmed (by default, this call's own preview);
-    if the database has changed those figures since, as when two people upload the same month at
-    once, nothing is written and `PreviewOutdated` is raised.
-    """
+    """Preview, then (unless a dry run or rejected) commit the preview as one batch (`commit_preview`)."""
     auth.require(actor, "upload")
-    with store.session(), collector_paused():
-        return _import_file(store, source, file_name, actor, sheet, dry_run, expected_fingerprint, lock_reason)
-
-
-def _import_file(store: Store, source: Path | bytes, file_name: str | None, actor: auth.Actor, sheet: str | None,
-                 dry_run: bool, expected_fingerprint: str | None, lock_reason: str) -> ImportResult:
     result = preview_file(store, source, file_name, actor=actor, sheet=sheet)
     result.dry_run = dry_run
-    if not result.ok or dry_run:
-        return result
+    if result.ok and not dry_run:
+        commit_preview(store, result, actor=actor, expected_fingerprint=expected_fingerprint, lock_reason=lock_reason)
+    return result
+
+
+def commit_preview(store: Store, result: ImportResult, *, actor: auth.Actor, expected_fingerprint: str | None = None,
+                   lock_reason: str = "") -> ImportResult:
+    """Write a clean preview's figures as one batch in one transaction.
+
+    The store compares the figures again inside the transaction: if they differ from what the
+    preview showed (`expected_fingerprint`, by default the preview's own), as when two people
+    upload the same month at once, nothing is written and `PreviewOutdated` is raised. Writes are
+    serialised, so of two confirmations made at the same moment exactly one commits.
+    """
     rows = result.preview[["indicator_code", "entity", "period", "months", "value", "note"]]
     new_entities = set(rows["entity"].unique()) - set(store.entities()["name"])
-    expected = expected_fingerprint or preview_fingerprint(result.preview)
+    expected = expected_fingerprint or result.fingerprint
 
     def confirm_unchanged(con, diff: pd.DataFrame) -> None:
         if preview_fingerprint(diff) != expected:
             raise PreviewOutdated("预览之后数据库中的数据已被修改（可能有人同时上传了文件），本次没有写入任何数据。"
-                                  "请重新预览，确认无误后再导入。")
+                                  "请重新核对新的预览，确认无误后再导入。")
 
     # Permissions and locked months are checked by the store itself, inside the transaction.
-    summary = store.commit_batch(
-        rows, actor=actor, file_name=result.file_name, sha256=result.sha256, source="upload",
-        lock_reason=lock_reason,
-        entity_kinds={name: "zone" if ZONE_LIKE.search(name) else "enterprise" for name in new_entities},
-        before_commit=confirm_unchanged)
+    with collector_paused():
+        summary = store.commit_batch(
+            rows, actor=actor, file_name=result.file_name, sha256=result.sha256, source="upload",
+            lock_reason=lock_reason,
+            entity_kinds={name: "zone" if ZONE_LIKE.search(name) else "enterprise" for name in new_entities},
+            before_commit=confirm_unchanged)
     result.batch_id = summary.batch_id
     result.committed = summary.batch_id is not None
     return result
@@ -241,12 +242,9 @@ def archive_upload(store: Store, source: Path | bytes, file_name: str) -> tuple[
     return sha256, target
 
 
-def _figures(store: Store, table: layouts.Table, today: dt.date,
-             problems: Problems) -> list[normalise.MonthFigure]:
+def _figures(store: Store, parsed: ParsedFile, problems: Problems) -> list[normalise.MonthFigure]:
     indicators = catalog.indicators()
-    entries = layouts.read_entries(table, layouts.IndicatorNames(indicators), problems)
-    readings, claims = normalise.read_values(entries, indicators, problems)
-    readings = validate.check_readings(readings, indicators, today, problems)
+    readings, claims = parsed.readings, parsed.claims
     codes = sorted({r.code for r in readings} | {c.code for c in claims})
     # The checks look back at most to last year (同比, a January's previous month), for the file's entities.
     entities = sorted({r.entity for r in readings} | {c.entity for c in claims})

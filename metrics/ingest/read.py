@@ -19,21 +19,24 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 from defusedxml.ElementTree import iterparse as safe_iterparse
 
-from .problems import UnreadableFile
+from ..zip_safety import DAMAGED_ZIP, UnsafeZip, open_checked_zip
+from .problems import UnreadableFile, column_letter
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_INFLATED_BYTES = 100 * 1024 * 1024
-MAX_ZIP_ENTRIES = 10_000
 MAX_ROWS = 20_000      # rows of figures
 MAX_TITLE_ROWS = 30    # rows above the header that may hold titles; the header is looked for within them
 MAX_SHEET_ROWS = MAX_ROWS + MAX_TITLE_ROWS
+MAX_COLUMNS = 256      # ten years of months across, with room to spare
+MAX_CELLS = 2_000_000  # rows × columns of a sheet's extent: what a reader allocates
 EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-PROLOG_BYTES = 64 * 1024
 
+# ElementTree's ParseError, caught by its base class: defusedxml may parse with its own copy of the
+# module, whose ParseError is another class.
+MALFORMED_XML = SyntaxError
 SAVE_AS_HINT = "请在 Excel 中打开该文件，另存为“Excel 工作簿（*.xlsx）”后再上传。"
 
 
@@ -93,10 +96,14 @@ def open_workbook(path: Path, file_name: str) -> Workbook:
     data = path.read_bytes()
     if ext == ".csv":
         return _open_csv(data, file_name)
-    if ext in (".xlsx", ".ods"):
-        _check_zip_container(data, ext, file_name)
-    else:
-        _check_xls_container(data, file_name)
+    try:
+        if ext in (".xlsx", ".ods"):
+            _check_zip_container(data, ext, file_name)
+        else:
+            _check_xls_container(data, file_name)
+    # A zip whose headers lie about its entries' sizes or compression fails only when an entry is read.
+    except (*DAMAGED_ZIP, MALFORMED_XML, struct.error) as exc:
+        raise UnreadableFile(_damaged_message(file_name, exc)) from exc
     return _open_spreadsheet(path, data, ext, file_name)
 
 
@@ -115,17 +122,10 @@ def _check_zip_container(data: bytes, ext: str, file_name: str) -> None:
     if not data.startswith(ZIP_MAGIC):
         raise UnreadableFile(_mismatch_message(data, ext, file_name))
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise UnreadableFile(f"文件“{file_name}”已损坏，无法打开（{type(exc).__name__}）。{SAVE_AS_HINT}") from exc
-    declared = sum(info.file_size for info in infos)
-    if declared > MAX_INFLATED_BYTES or len(infos) > MAX_ZIP_ENTRIES:
-        raise UnreadableFile(
-            f"文件“{file_name}”解压后有 {declared / 1024 / 1024:.0f} MB、{len(infos)} 个部件，超过 "
-            f"{MAX_INFLATED_BYTES // 1024 // 1024} MB 的安全上限（可能是恶意构造的压缩炸弹）。"
-            "请确认文件来源，只保留本月数据后另存为新的 .xlsx 再上传。")
-    names = {info.filename for info in infos}
+        archive = open_checked_zip(data, file_name, "只保留本月数据，" + SAVE_AS_HINT)
+    except UnsafeZip as exc:
+        raise UnreadableFile(str(exc)) from exc
+    names = set(archive.namelist())
     is_ods = "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE
     if ext == ".xlsx":
         if "xl/workbook.bin" in names:
@@ -138,26 +138,43 @@ def _check_zip_container(data: bytes, ext: str, file_name: str) -> None:
         if "xl/workbook.xml" in names:
             raise UnreadableFile(f"文件“{file_name}”实为 Excel 工作簿，请把扩展名改为 .xlsx 后再上传。")
         raise UnreadableFile(f"文件“{file_name}”不是 OpenDocument 表格（可能是其他压缩包改了扩展名）。{SAVE_AS_HINT}")
-    for info in infos:
-        if info.filename.endswith((".xml", ".rels")) and _declares_dtd(archive, info):
-            raise UnreadableFile(
-                f"文件“{file_name}”的内部 XML（{info.filename}）含有 DTD/实体定义，正常的 Excel 文件不会有，"
-                "可能是恶意构造的文件，已拒绝。请确认来源，在 Excel 中打开后另存为新的 .xlsx 再上传。")
+    if ext == ".xlsx":
+        for sheet_name, part in _sheet_parts(archive, file_name).items():
+            _check_extent(archive, part, sheet_name, file_name)
 
 
-def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """Whether the part has a <!DOCTYPE> (where entity bombs live) before its root element.
+_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s[^>]*?\bref="[A-Z]{0,3}\d*:?([A-Z]{1,3})(\d{1,7})"')
+_CELL_REFERENCE = re.compile(rb'<(?:[\w.-]+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+_ROW_REFERENCE = re.compile(rb'<(?:[\w.-]+:)?row\s[^>]*?\br="(\d{1,7})"')
 
-    A DTD can only sit in the prolog, and a genuine part's prolog is a few hundred bytes, so only
-    the first 64 KB are read; a part whose root element does not start by then is refused too.
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_extent(archive: zipfile.ZipFile, part: str, sheet_name: str, file_name: str) -> None:
+    """Refuse a sheet whose extent (its declared dimension, or its farthest cell) is over the caps.
+
+    A reader allocates the whole rectangle from A1 to the farthest cell: one cell at XFD1048576 in
+    a 5 KB file would ask for hundreds of gigabytes. So the extent is read from the XML first.
     """
-    with archive.open(info) as part:
-        head = part.read(PROLOG_BYTES)
-    prolog = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", head, flags=re.S)
-    root = re.search(rb"<[A-Za-z_]", prolog)
-    if root is None:
-        return len(head) == PROLOG_BYTES
-    return b"<!DOCTYPE" in prolog[:root.start()] or b"<!ENTITY" in prolog[:root.start()]
+    with archive.open(part) as raw:
+        xml = raw.read()
+    rows = columns = 0
+    for match in (*_DIMENSION.finditer(xml), *_CELL_REFERENCE.finditer(xml)):
+        columns = max(columns, _column_number(match.group(1)))
+        rows = max(rows, int(match.group(2)))
+    for match in _ROW_REFERENCE.finditer(xml):
+        rows = max(rows, int(match.group(1)))
+    if rows > MAX_SHEET_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        corner = f"{column_letter(columns - 1)}{rows}" if columns else f"第 {rows} 行"
+        raise UnreadableFile(
+            f"文件“{file_name}”的工作表“{sheet_name}”的范围延伸到 {corner}（第 {rows} 行、第 {columns} 列），超过上限"
+            f"（{MAX_SHEET_ROWS:,} 行、{MAX_COLUMNS} 列、共 {MAX_CELLS:,} 个单元格），没有读取。常见原因是很远处有"
+            "一个误填或带格式的单元格：请在 Excel 中按 Ctrl+End 找到它，删除多余的行和列后保存再上传。")
 
 
 def _check_xls_container(data: bytes, file_name: str) -> None:
@@ -325,23 +342,35 @@ def _cell_issue(element) -> CellIssue | None:
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet_name: str, file_name: str) -> str | None:
-    """The zip entry holding the named sheet, via workbook.xml and its relationships."""
+    """The zip entry holding the named sheet."""
+    return _sheet_parts(archive, file_name).get(sheet_name)
+
+
+def _sheet_parts(archive: zipfile.ZipFile, file_name: str) -> dict[str, str]:
+    """Each worksheet's name → the zip entry holding it, via workbook.xml and its relationships."""
     try:
         workbook = safe_fromstring(archive.read("xl/workbook.xml"))
         rels = safe_fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except KeyError:
-        return None
+        return {}
     except DefusedXmlException as exc:
         raise UnreadableFile(f"文件“{file_name}”含有不安全的 XML 实体定义，已拒绝。{SAVE_AS_HINT}") from exc
-    rel_id = None
+    except MALFORMED_XML as exc:
+        raise UnreadableFile(f"文件“{file_name}”的工作簿目录（workbook.xml）已损坏，无法读取。{SAVE_AS_HINT}") from exc
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter() if r.get("Id")}
+    names = set(archive.namelist())
+    parts = {}
     for element in workbook.iter():
-        if element.tag.rsplit("}", 1)[-1] == "sheet" and element.get("name") == sheet_name:
-            rel_id = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
-    target = next((r.get("Target") for r in rels.iter() if r.get("Id") == rel_id), None)
-    if target is None:
-        return None
-    part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return part if part in archive.namelist() else None
+        if element.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rel_id = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        target = targets.get(rel_id)
+        if target is None:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if part in names:
+            parts[element.get("name") or ""] = part
+    return parts
 
 
 # ---- csv ------------------------------------------------------------------------------------
@@ -355,9 +384,14 @@ def _open_csv(data: bytes, file_name: str) -> Workbook:
         raise UnreadableFile(f"文件“{file_name}”不是文本文件（内容与扩展名 .csv 不符）。请在 Excel 中另存为 CSV 或 .xlsx 后再上传。")
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";"), key=first_line.count) if first_line else ","
-    rows = []
+    rows, cells = [], 0
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            cells += len(record)
+            if len(record) > MAX_COLUMNS or cells > MAX_CELLS:
+                raise UnreadableFile(
+                    f"文件“{file_name}”第 {len(rows) + 1} 行有 {len(record):,} 列（共已读 {cells:,} 个单元格），超过上限"
+                    f"（{MAX_COLUMNS} 列、{MAX_CELLS:,} 个单元格）。请确认分隔符（逗号）用得对，删除多余的列后再上传。")
             rows.append(record)
             if len(rows) > MAX_SHEET_ROWS:
                 raise UnreadableFile(

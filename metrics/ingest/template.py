@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import calc, catalog
+from ..formatting import neutralise
 from ..store import Store
 from .normalise import Period
 
@@ -36,7 +37,7 @@ def write_template(store: Store, period: Period, out: Path | None = None, entity
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = TEMPLATE_SHEET
-    sheet.append([f"{entity} 指标月度填报表（{period.label}）"])
+    sheet.append([neutralise(f"{entity} 指标月度填报表（{period.label}）")])
     sheet.append([INSTRUCTIONS])
     sheet.append(list(HEADERS))
     sheet["A1"].font = Font(bold=True, size=14)
@@ -49,7 +50,7 @@ def write_template(store: Store, period: Period, out: Path | None = None, entity
     for ind in catalog.indicators().values():
         if ind.kind == "derived":
             continue
-        sheet.append([ind.code, ind.name, ind.unit, period.key, None, None, entity, None,
+        sheet.append([ind.code, ind.name, ind.unit, period.key, None, None, neutralise(entity), None,
                       _guide(last_month.get(ind.code), previous)])
         row = sheet.max_row
         sheet.cell(row, 4).number_format = "@"  # kept as text so Excel does not turn 2023-05 into a date

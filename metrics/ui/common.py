@@ -29,8 +29,13 @@ def get_store() -> Store:
     try:
         return _store()
     except StoreError as exc:
-        st.error(str(exc))
+        show_problem(exc)
         st.stop()
+
+
+def show_problem(exc: Exception) -> None:
+    """A refusal in the Chinese words the core gave it, as plain text (it may quote a file's name)."""
+    st.error(inert(str(exc)), icon=":material/error:")
 
 
 # ---- cached reads: keyed on the data version, so another process's writes show at once ---------

@@ -1,5 +1,6 @@
 import streamlit as st
 
+from metrics.formatting import neutralise
 from metrics.ui import session
 from metrics.ui.common import get_store, t
 
@@ -15,9 +16,11 @@ user = st.text_input(t("audit_user"))
 log = store.audit_log(user=user.strip() or None, action=action or None)
 log["action"] = log["action"].map(lambda a: ACTIONS.get(a, a))
 table = log.rename(columns={"id": t("audit_col_id"), "occurred_at": t("audit_col_when"),
-                            "user_name": t("audit_col_user"), "action": t("audit_col_action"),
+                            "user_name": t("audit_col_user"), "origin": t("audit_col_origin"),
+                            "action": t("audit_col_action"),
                             "subject": t("audit_col_subject"), "before": t("audit_col_before"),
                             "after": t("audit_col_after")})
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(t("audit_download"), table.to_csv(index=False).encode("utf-8-sig"),
+# What someone typed into the sign-in box is in the log: exported, it must stay text.
+st.download_button(t("audit_download"), table.map(neutralise).to_csv(index=False).encode("utf-8-sig"),
                    file_name=t("audit_file_name"), mime="text/csv")

@@ -5,7 +5,7 @@ from metrics import catalog, i18n
 from metrics.export import (ImageExportError, TemplateError, chart_data_xlsx, deck_indicator_choices,
                             default_deck_indicators, export_deck, plan_deck)
 from metrics.store import StoreError
-from metrics.ui import common
+from metrics.ui import common, session
 from metrics.ui.common import get_store, t
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -30,13 +30,18 @@ codes = st.multiselect(
     t("export_indicators"), choices, default=chosen_elsewhere or default_deck_indicators(assessments),
     format_func=lambda c: t("export_indicator_option", name=i18n.indicator_name(inds[c], lang),
                             status=t(f"export_status_{status[c]}")))
-template = st.file_uploader(t("export_template"), type=["pptx", "potx"])
+# An uploaded template is parsed on the server, so only someone signed in may send one.
+if session.current_actor() is not None:
+    template = st.file_uploader(t("export_template"), type=["pptx", "potx"])
+else:
+    template = None
+    st.caption(t("export_template_sign_in"))
 pictures = st.checkbox(t("export_pictures"))
 
 try:
     plan = plan_deck(store, period, codes)
 except StoreError as exc:
-    st.error(str(exc))
+    common.show_problem(exc)
     st.stop()
 st.subheader(t("export_slide_count", count=len(plan.slides)))
 # The slides' titles are the deck's own words, in Chinese.
@@ -52,7 +57,7 @@ if st.button(t("export_build"), type="primary"):
                                       codes=codes, pictures=pictures)
             st.session_state["deck_export"] = (request, deck, chart_data_xlsx([c.data for c in built.charts]))
         except (StoreError, TemplateError, ImageExportError) as exc:
-            st.error(str(exc))
+            common.show_problem(exc)
 
 ready = st.session_state.get("deck_export")
 if ready and ready[0] == request:

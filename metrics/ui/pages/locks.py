@@ -1,7 +1,7 @@
 import streamlit as st
 
 from metrics.store import StoreError
-from metrics.ui import session
+from metrics.ui import common, session
 from metrics.ui.common import get_store, t
 
 st.title(t("page_locks"))
@@ -22,4 +22,4 @@ with st.form("lock"):
             st.success(t("locks_locked" if lock else "locks_unlocked", period=period.strip()))
             st.rerun()
         except StoreError as exc:
-            st.error(str(exc))
+            common.show_problem(exc)

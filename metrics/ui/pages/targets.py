@@ -13,6 +13,9 @@ actor = session.require_role("targets")
 inds = {c: i for c, i in catalog.indicators().items()}
 targets = store.targets()
 lang = common.language()
+# The revisions this page showed on its last run: a save is checked against what the admin saw, so
+# of two admins saving one target at once the second is told instead of silently overwriting.
+seen = st.session_state.get("targets_seen", {})
 
 
 def kind_label(kind: str) -> str:
@@ -32,14 +35,17 @@ with st.form("set_target"):
     source = st.text_input(t("targets_source"))
     if st.form_submit_button(t("targets_save")):
         try:
-            store.set_target(code, int(year), kind, float(value), by=actor, source=source)
+            store.set_target(code, int(year), kind, float(value), by=actor, source=source,
+                             expected_revision=seen.get((code, catalog.ZONE, int(year)), 0))
             st.success(t("targets_saved", name=indicator_name(code), year=int(year), kind=kind_label(kind),
                          value=f"{value:g}", unit=inds[code].unit))
         except StoreError as exc:
-            st.error(str(exc))
+            common.show_problem(exc)
 
 st.subheader(t("targets_current"))
 view = store.targets()
+st.session_state["targets_seen"] = {(r.indicator_code, r.entity, int(r.year)): int(r.revision)
+                                    for r in view.itertuples(index=False)}
 view[t("targets_col_indicator")] = view["indicator_code"].map(indicator_name)
 view[t("targets_col_illustrative")] = view["illustrative"].map({True: t("targets_yes"), False: ""})
 st.dataframe(view[[t("targets_col_indicator"), "entity", "year", "kind", "value", "value_max", "source",

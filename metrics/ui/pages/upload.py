@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from metrics import auth, calc, i18n
-from metrics.ingest import errors_workbook, import_file, parse_period, preview_file, undo_upload, write_template
+from metrics.ingest import (PreviewOutdated, commit_preview, errors_workbook, parse_period, preview_file, undo_upload,
+                            write_template)
 from metrics.store import StoreError
 from metrics.ui import common, session
 from metrics.ui.common import get_store, t
@@ -51,42 +52,57 @@ def preview_table(preview: pd.DataFrame) -> pd.DataFrame:
 
 def commit(result, data: bytes, file_name: str, sheet: str | None, lock_reason: str) -> None:
     try:
-        final = import_file(store, data, file_name, actor=actor, sheet=sheet,
-                            expected_fingerprint=result.fingerprint, lock_reason=lock_reason)
+        commit_preview(store, result, actor=actor, lock_reason=lock_reason)
+    except PreviewOutdated as exc:
+        # Someone else's figures landed first: show what the file would change now, and ask for a
+        # fresh look and a fresh confirmation; the stale preview can never commit.
+        fresh = preview_file(store, data, file_name, actor=actor, sheet=sheet)
+        st.session_state["upload_preview"]["result"] = fresh
+        st.session_state["upload_stale"] = str(exc)
+        # New keys for the confirmation widgets: the tick given to the stale preview does not carry over.
+        st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+        st.rerun()
     except (StoreError, auth.PermissionDenied) as exc:
         st.session_state.pop("upload_preview", None)
-        st.error(str(exc))
+        common.show_problem(exc)
         return
-    if not final.ok:
-        st.session_state["upload_preview"]["result"] = final
-        st.error(t("upload_recheck_failed"))
-        return
-    counts = final.summary
-    st.session_state["upload_done"] = t("upload_done", file=file_name, batch=final.batch_id, new=counts["new"],
-                                        changed=counts["changed"], unchanged=counts["unchanged"])
+    counts = result.summary
+    st.session_state["upload_done"] = t("upload_done", file=common.inert(file_name), batch=result.batch_id,
+                                        new=counts["new"], changed=counts["changed"], unchanged=counts["unchanged"])
     # A new uploader key empties the file box, so the same file is not previewed again by accident.
     st.session_state["upload_generation"] = st.session_state.get("upload_generation", 0) + 1
     st.session_state.pop("upload_preview", None)
     st.rerun()
 
 
+def errors_file() -> bytes:
+    """The marked-up workbook of the upload on screen, built once, when first downloaded."""
+    shown = st.session_state["upload_preview"]
+    if "errors_xlsx" not in shown:
+        shown["errors_xlsx"] = errors_workbook(shown["result"])
+    return shown["errors_xlsx"]
+
+
 def show_result(result, data: bytes, file_name: str, sheet: str | None, generation: int) -> None:
+    stale = st.session_state.pop("upload_stale", None)
+    if stale:
+        st.warning(common.inert(stale), icon=":material/sync_problem:")
     if not result.readable:
-        st.error(result.errors[0].message)
+        st.error(common.inert(result.errors[0].message))
         return
     if result.errors:
         st.error(t("upload_errors", count=len(result.errors)))
         st.dataframe(problems_table(result.errors), hide_index=True, width="stretch", column_config=WIDE_TEXT)
         # The marked-up workbook is metrics.ingest's, in Chinese, and so is its file name.
-        st.download_button(t("upload_errors_download"), errors_workbook(result),
-                           file_name=f"{Path(file_name).stem}_错误标注.xlsx", mime=XLSX_MIME, key="errors_download")
+        st.download_button(t("upload_errors_download"), errors_file, file_name=f"{Path(file_name).stem}_错误标注.xlsx",
+                           mime=XLSX_MIME, key="errors_download", on_click="ignore")
         if result.warnings:
             st.caption(t("upload_also_warnings"))
             st.dataframe(problems_table(result.warnings), hide_index=True, width="stretch", column_config=WIDE_TEXT)
         return
     counts = result.summary
     layout = t(f"upload_layout_{result.layout}") if result.layout in LAYOUTS else result.layout
-    st.caption(t("upload_read_as", sheet=result.sheet.name, layout=layout))
+    st.caption(t("upload_read_as", sheet=common.inert(result.sheet.name), layout=layout))
     for column, change in zip(st.columns(3), CHANGES):
         column.metric(t(f"upload_change_{change}"), counts[change])
     st.dataframe(preview_table(result.preview), hide_index=True, width="stretch")
@@ -94,15 +110,17 @@ def show_result(result, data: bytes, file_name: str, sheet: str | None, generati
         st.info(t("upload_nothing_new"))
         return
     confirmed = True
+    round_key = f"{generation}_{st.session_state.get('upload_round', 0)}"
     if result.warnings:
         st.warning(t("upload_check_warnings", count=len(result.warnings)))
         st.dataframe(problems_table(result.warnings), hide_index=True, width="stretch", column_config=WIDE_TEXT)
-        confirmed = st.checkbox(t("upload_warnings_checked"), key=f"upload_ack_{generation}")
+        confirmed = st.checkbox(t("upload_warnings_checked"), key=f"upload_ack_{round_key}")
     lock_reason = ""
     if set(result.preview["period"]) & store.locked_periods():
-        lock_reason = st.text_input(t("upload_lock_reason"), key=f"upload_lock_reason_{generation}")
+        lock_reason = st.text_input(t("upload_lock_reason"), key=f"upload_lock_reason_{round_key}")
         confirmed = confirmed and bool(lock_reason.strip())
-    if st.button(t("upload_confirm"), type="primary", disabled=not confirmed, key="upload_confirm"):
+    if st.button(t("upload_confirm"), type="primary", disabled=not confirmed,
+                 key=f"upload_confirm_{round_key}"):
         commit(result, data, file_name, sheet, lock_reason)
 
 
@@ -151,20 +169,20 @@ with history_tab:
         undone = not pd.isna(batch.undone_at)
         info, action = st.columns([5, 1])
         label = t("upload_illustrative") if batch.illustrative else ""
-        info.write(t("upload_history_line", batch=batch.id, file=batch.file_name, label=label, user=batch.user_name,
-                     when=f"{batch.created_at:%Y-%m-%d %H:%M}", new=batch.n_new, changed=batch.n_changed,
-                     unchanged=batch.n_unchanged))
+        info.write(t("upload_history_line", batch=batch.id, file=common.inert(batch.file_name), label=label,
+                     user=common.inert(batch.user_name), when=f"{batch.created_at:%Y-%m-%d %H:%M}",
+                     new=batch.n_new, changed=batch.n_changed, unchanged=batch.n_unchanged))
         if undone:
-            action.caption(t("upload_undone", by=batch.undone_by))
+            action.caption(t("upload_undone", by=common.inert(batch.undone_by)))
         elif pending == batch.id:
             if action.button(t("upload_undo_confirm"), key=f"undo_confirm_{batch.id}", type="primary"):
                 st.session_state.pop("undo_pending", None)
                 try:
                     result = undo_upload(store, int(batch.id), actor)
                     st.session_state["undo_done"] = ("success", t("upload_undo_done", batch=result["batch_id"],
-                                                                  file=result["file_name"]))
+                                                                  file=common.inert(result["file_name"])))
                 except (StoreError, auth.PermissionDenied) as exc:
-                    st.session_state["undo_done"] = ("error", t("upload_undo_failed", problem=exc))
+                    st.session_state["undo_done"] = ("error", t("upload_undo_failed", problem=common.inert(str(exc))))
                 st.rerun()
         elif action.button(t("upload_undo"), key=f"undo_{batch.id}"):
             st.session_state["undo_pending"] = int(batch.id)

@@ -1,0 +1,161 @@
+"""Many people at once: racing confirmations, target edits and commits from threads and from
+processes leave exactly one current figure per key and unique revisions, and the loser of a race
+is told to look again instead of committing a stale preview. Races are started with barriers."""
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import duckdb
+import pandas as pd
+import pytest
+
+from conftest import ADMIN, REPO, initialised_store
+from metrics import auth, catalog
+from metrics.ingest import PreviewOutdated, commit_preview, preview_file
+from metrics.store import SCHEMA_VERSION, StaleEdit, Store
+
+EDITOR = auth.Actor("统计员", "editor")
+ROUNDS = 100
+
+
+def month_file(code: str, period: str, value: float) -> bytes:
+    return f"指标编码,期间,数值\n{code},{period},{value}\n".encode("utf-8")
+
+
+def current_per_key(store: Store) -> pd.Series:
+    return store.observations().groupby(["indicator_code", "entity", "period"]).size()
+
+
+def race(functions) -> list:
+    """Run the functions at the same moment, one thread each; each result or the exception it raised."""
+    barrier = threading.Barrier(len(functions))
+
+    def run(function):
+        barrier.wait()
+        try:
+            return function()
+        except Exception as exc:  # the outcome under test
+            return exc
+
+    with ThreadPoolExecutor(len(functions)) as pool:
+        return list(pool.map(run, functions))
+
+
+def test_a_hundred_rounds_of_two_racing_confirmations_leave_one_current_figure_per_key(empty_store):
+    outcomes = []
+    for round_ in range(ROUNDS):
+        period = f"{2000 + round_ // 12:04d}-{round_ % 12 + 1:02d}"
+        previews = [preview_file(empty_store, month_file("land_cleared", period, value), f"第{round_}轮{value}.csv",
+                                 actor=EDITOR) for value in (10 + round_, 20 + round_)]
+        assert all(p.ok for p in previews)
+        results = race([lambda p=p: commit_preview(empty_store, p, actor=EDITOR) for p in previews])
+        committed = [r for r in results if not isinstance(r, Exception)]
+        refused = [r for r in results if isinstance(r, Exception)]
+        assert len(committed) == 1 and len(refused) == 1, results
+        assert isinstance(refused[0], PreviewOutdated) and "请重新核对" in str(refused[0])
+        outcomes.append(committed[0].preview["value"].iloc[0])
+    per_key = current_per_key(empty_store)
+    assert len(per_key) == ROUNDS and (per_key == 1).all()
+    assert sorted(empty_store.observations()["value"]) == sorted(outcomes)
+    assert len(empty_store.batches()) == ROUNDS and empty_store.verify() == []
+
+
+def test_commits_racing_from_many_threads_on_the_same_keys_keep_unique_revisions(empty_store):
+    rows = lambda value: pd.DataFrame({"indicator_code": ["land_cleared", "hightech_new"], "entity": [catalog.ZONE] * 2,
+                                       "period": ["2023-03", "2023-03"], "value": [value, 1.0]})
+    actor = auth.Actor(ADMIN, "admin")
+    results = race([lambda v=v: empty_store.commit_batch(rows(float(v)), actor=actor, file_name=f"{v}.csv",
+                                                         sha256=str(v)) for v in range(8)])
+    assert not [r for r in results if isinstance(r, Exception)]
+    history = empty_store.history("land_cleared", catalog.ZONE)
+    assert sorted(history["revision"]) == list(range(1, len(history) + 1))
+    assert (current_per_key(empty_store) == 1).all() and empty_store.verify() == []
+
+
+def test_two_admins_saving_the_same_target_at_once_one_is_told_the_other_saved(empty_store):
+    actor = auth.Actor(ADMIN, "admin")
+    seen = int(empty_store.targets(2023).set_index("indicator_code").loc["land_cleared", "revision"])
+    results = race([lambda v=v: empty_store.set_target("land_cleared", 2023, "annual", v, by=actor, source="会议纪要",
+                                                       expected_revision=seen) for v in (2600.0, 2700.0)])
+    assert sum(r is None for r in results) == 1
+    (stale,) = [r for r in results if isinstance(r, Exception)]
+    assert isinstance(stale, StaleEdit) and "本次没有保存" in str(stale)
+    history = empty_store.target_history("land_cleared")
+    revisions = history[history["year"] == 2023]["revision"].tolist()
+    assert revisions == sorted(set(revisions)) and revisions[-1] == seen + 1
+
+
+# One confirmation in a process of its own: it previews, says it is ready, waits for "go" on its
+# standard input (the barrier, released by the test once both are ready), then commits.
+CONFIRM_IN_A_PROCESS = """
+import sys
+import pandas as pd
+from metrics import auth, catalog
+from metrics.ingest import PreviewOutdated
+from metrics.ingest.pipeline import preview_fingerprint
+from metrics.store import Store
+
+store = Store(sys.argv[1])
+rows = pd.DataFrame({"indicator_code": ["land_cleared"], "entity": [catalog.ZONE], "period": ["2023-06"],
+                     "value": [float(sys.argv[2])]})
+seen = preview_fingerprint(store.diff(rows))
+
+def unchanged(con, diff):
+    if preview_fingerprint(diff) != seen:
+        raise PreviewOutdated("changed")
+
+print("ready", flush=True)
+sys.stdin.readline()
+try:
+    store.commit_batch(rows, actor=auth.Actor(sys.argv[3], "admin"), file_name="p.csv", sha256="x",
+                       before_commit=unchanged)
+    print("committed")
+except PreviewOutdated:
+    print("refused")
+"""
+
+
+@pytest.mark.parametrize("round_", range(5))
+def test_two_processes_confirming_the_same_new_month_at_once_one_commits(tmp_path, round_):
+    store = initialised_store(tmp_path / "m.duckdb")
+    workers = [subprocess.Popen([sys.executable, "-c", CONFIRM_IN_A_PROCESS, str(store.path), str(v), ADMIN],
+                                cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for v in (10.0 + round_, 20.0 + round_)]
+    assert [w.stdout.readline().strip() for w in workers] == ["ready", "ready"]
+    for w in workers:
+        w.stdin.write("go\n")
+        w.stdin.flush()
+    outcomes = [w.communicate(timeout=120) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], [err for _, err in outcomes]
+    assert sorted(out.strip() for out, _ in outcomes) == ["committed", "refused"]
+    assert (current_per_key(store) == 1).all() and store.verify() == []
+
+
+def test_the_schema_itself_refuses_a_second_current_figure_for_a_key(empty_store):
+    empty_store.commit_batch(pd.DataFrame({"indicator_code": ["land_cleared"], "entity": [catalog.ZONE],
+                                           "period": ["2023-03"], "value": [5.0]}),
+                             actor=auth.Actor(ADMIN, "admin"), file_name="a.csv", sha256="a")
+    with duckdb.connect(str(empty_store.path)) as con, pytest.raises(duckdb.ConstraintException):
+        con.execute("INSERT INTO current_figure SELECT * FROM current_figure")
+
+
+def test_a_database_duplicated_by_the_old_race_is_repaired_when_migrated(tmp_path):
+    store = Store(tmp_path / "old.duckdb")
+    store.migrate(upto=3)
+    store.load_reference()
+    with duckdb.connect(str(store.path)) as con:
+        # What two unserialised commits of the same new month left: two batches, two revisions 1,
+        # two current figures for one key.
+        zone = con.execute("SELECT id FROM entity").fetchall()[0][0]
+        for batch, value in ((1, 10.0), (2, 20.0)):
+            con.execute("INSERT INTO batch VALUES (?, 'f.csv', 'h', 'u', now(), 'upload', false, 1, 0, 0, '', NULL, NULL)",
+                        [batch])
+            con.execute("INSERT INTO observation VALUES (?, 'land_cleared', ?, '2023-03', 1, ?, 1, ?, '')",
+                        [batch, zone, value, batch])
+            con.execute("INSERT INTO current_figure VALUES (?, 'land_cleared', '2023-03', ?, 1, ?, ?)",
+                        [zone, batch, value, batch])
+    assert store.migrate() == list(range(4, SCHEMA_VERSION + 1))
+    history = store.history("land_cleared", catalog.ZONE)
+    assert list(history["revision"]) == [1, 2] and list(history["is_current"]) == [False, True]
+    assert list(store.observations()["value"]) == [20.0] and store.verify() == []
