@@ -44,6 +44,7 @@ def navigation(actor):
     if actor is not None and actor.can("targets"):
         sections[t("section_admin")] = [page("targets.py", "page_targets", ":material/flag:"),
                                         page("locks.py", "page_locks", ":material/lock:"),
+                                        page("entities.py", "page_entities", ":material/domain:"),
                                         page("audit.py", "page_audit", ":material/history:")]
     return st.navigation(sections, position="top")
 

@@ -36,10 +36,12 @@ PERMISSIONS = {
     "override_lock": {"admin"},
     "accounts": {"admin"},
     "catalogue": {"admin"},
+    "entities": {"admin"},
 }
 ACTION_LABELS = {
     "upload": "上传数据", "undo_own": "撤销本人的上传", "undo_any": "撤销他人的上传", "targets": "修改目标",
     "locks": "锁定或解锁月份", "override_lock": "向已锁定月份上传", "accounts": "管理账户", "catalogue": "修改指标目录",
+    "entities": "管理主体（新建、改名、合并、别名、删除）",
 }
 
 _hasher = PasswordHasher()

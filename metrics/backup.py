@@ -5,6 +5,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from datetime import datetime
@@ -125,28 +126,32 @@ def restore(store: Store, source: Path) -> dict:
 
 
 def rebuild_from_archive(store: Store, workdir: Path) -> tuple[Store, list[str]]:
-    """Replay every batch from the upload archive into a new database and compare its current
-    figures with the live ones; returns the rebuilt store and the differences (none is good)."""
+    """Replay the uploads, undos and changes of entities into a new database in the order they
+    happened, and compare its current figures with the live ones; returns the rebuilt store and
+    the differences (none is good).
+
+    Uploads are read again from the archive and the illustrative series is loaded again; a merge
+    of two entities is merged again. Entities made before they were recorded as events (by older
+    versions, whose uploads created them) are made first.
+    """
     from . import auth, tracker
-    from .ingest import import_file, undo_upload
 
     rebuilt = Store(Path(workdir) / DB_NAME)
     tracker.init_database(rebuilt)
-    problems = []
-    for batch in store.batches().sort_values("id").itertuples():
-        if batch.source == "demo":
-            result = tracker.load_demo(rebuilt)
-            new_id = result["batch_id"]
-        else:
-            archived = next(store.archive_dir.glob(f"{batch.sha256}.*"), None)
-            if archived is None:
-                problems.append(f"批次 {batch.id}（{batch.file_name}）的原始文件不在上传存档中。")
-                continue
-            # Replayed as an administrator: months locked since must not block the rebuild.
-            result = import_file(rebuilt, archived, batch.file_name, actor=auth.Actor(batch.user_name, "admin"))
-            new_id = result.batch_id
-        if not pd.isna(batch.undone_at) and new_id is not None:
-            undo_upload(rebuilt, new_id, auth.Actor(batch.undone_by or batch.user_name, "admin"))
+    events = store.replay_events()
+    added = {e["subject"] for e in events if e["action"] == "entity_add"}
+    former_name = {e["after"]["name"]: e["subject"] for e in events if e["action"] == "entity_rename"}
+    system = auth.Actor("存档重建", "admin")
+    for entity in store.entities(include_removed=True).itertuples():
+        first_name = entity.name
+        while first_name in former_name:
+            first_name = former_name[first_name]
+        if not entity.from_batch and first_name not in added | set(rebuilt.entities()["name"]):
+            rebuilt.add_entity(first_name, entity.kind, by=system)
+    replay = _Replay(store, rebuilt)
+    for event in events:
+        replay.apply(event)
+    problems = replay.problems
     columns = ["indicator_code", "entity", "period", "months", "value"]
     live = store.observations()[columns].reset_index(drop=True)
     again = rebuilt.observations()[columns].reset_index(drop=True)
@@ -155,3 +160,55 @@ def rebuild_from_archive(store: Store, workdir: Path) -> tuple[Store, list[str]]
         differing = merged[(merged["_merge"] != "both") | (merged["value_live"] != merged["value_rebuilt"])]
         problems.append(f"由上传存档重建的数据库与现有数据库有 {len(differing)} 处不同。")
     return rebuilt, problems
+
+
+class _Replay:
+    """One event of the live store's log, done again on the rebuilt one."""
+
+    def __init__(self, live: Store, rebuilt: Store):
+        self.live, self.rebuilt = live, rebuilt
+        self.batches = live.batches().set_index("id")
+        self.replayed: dict[int, int | None] = {}  # live batch id → rebuilt batch id
+        self.problems: list[str] = []
+
+    def apply(self, event: dict) -> None:
+        from . import auth
+
+        action, subject, after = event["action"], event["subject"], event["after"] or {}
+        # Replayed as an administrator: months locked since must not block the rebuild.
+        by = auth.Actor("存档重建", "admin")
+        if action in ("upload", "undo"):
+            self._batch(action, int(re.match(r"批次(\d+)", subject).group(1)))
+        elif action == "entity_add":
+            self.rebuilt.add_entity(subject, after["kind"], by=by)
+        elif action == "entity_rename":
+            self.rebuilt.rename_entity(subject, after["name"], by=by)
+        elif action == "entity_alias":
+            self.rebuilt.set_alias(after["alias"], subject, by=by)
+        elif action == "entity_alias_remove":
+            self.rebuilt.remove_alias(event["before"]["alias"], by=by)
+        elif action == "entity_merge":
+            merged = self.rebuilt.merge_entities(event["before"]["entity"], after["into"], by=by)
+            if after.get("batch") is not None:
+                self.replayed[after["batch"]] = merged.batch_id
+        elif action == "entity_delete":
+            self.rebuilt.delete_entity(subject, by=by)
+
+    def _batch(self, action: str, batch_id: int) -> None:
+        from . import auth, tracker
+        from .ingest import import_file, undo_upload
+
+        batch = self.batches.loc[batch_id]
+        actor = auth.Actor(batch.user_name, "admin")
+        if action == "undo":
+            if self.replayed.get(batch_id) is not None:
+                undo_upload(self.rebuilt, self.replayed[batch_id], actor)
+        elif batch.source == "demo":
+            self.replayed[batch_id] = tracker.load_demo(self.rebuilt)["batch_id"]
+        elif batch.source == "upload":
+            archived = next(self.live.archive_dir.glob(f"{batch.sha256}.*"), None)
+            if archived is None:
+                self.problems.append(f"批次 {batch_id}（{batch.file_name}）的原始文件不在上传存档中。")
+                return
+            self.replayed[batch_id] = import_file(self.rebuilt, archived, batch.file_name, actor=actor).batch_id
+        # A merge's batch is written by the merge itself, replayed with its entity_merge event.

@@ -132,7 +132,7 @@ def build_scaled_store(path: Path, entities: int, indicators: int, years: int) -
         "value": values,
     })
     store.commit_batch(rows, actor=auth.Actor("基准测试", "admin"), file_name="基准测试数据", sha256="bench",
-                       source="bench")
+                       source="bench", new_entities={name: "zone" for name in names})
     return n
 
 

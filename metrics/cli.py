@@ -76,6 +76,8 @@ def cmd_init(args, store: Store) -> int:
 
 def cmd_demo(args, store: Store) -> int:
     result = tracker.load_demo(store)
+    if result["kept_reported"]:
+        print(f"有 {result['kept_reported']} 个月份已有正式上传的数据，保留正式数据，不以示例数据覆盖。")
     if result["batch_id"] is None:
         print(f"示例数据已在库中，没有变化（{result['unchanged']} 个数据相同），未新建批次。")
         return EXIT_OK
@@ -117,11 +119,19 @@ def cmd_show(args, store: Store) -> int:
         history = [{"period": r["period"], "months": int(r["months"]), "value": _clean(r["value"]),
                     "revision": int(r["revision"]), "batch": int(r["batch_id"]), "file": r["file_name"],
                     "user": r["user_name"], "at": r["created_at"], "current": bool(r["is_current"]),
-                    "undone": not pd.isna(r["undone_at"])}
+                    "undone": not pd.isna(r["undone_at"]), "restated": bool(r["restated"]),
+                    "published_yoy": _clean(r["published_yoy"])}
                    for r in h.to_dict("records")]
     if args.json:
         if args.history:
             superseded = [h for h in history if not h["current"]]
+            shown = {row["period"] for row in rows}
+            # A month whose every revision is undone has no figure now, but its history is still there.
+            for period in sorted({h["period"] for h in superseded} - shown):
+                first = next(h for h in superseded if h["period"] == period)
+                rows.append({"period": period, "months": first["months"], "value": None, "illustrative": False,
+                             **({"ytd": None} if ind.kind == "flow" else {})})
+            rows.sort(key=lambda row: row["period"])
             for row in rows:
                 row["history"] = [h for h in superseded if h["period"] == row["period"]]
         _print_json(rows)
@@ -139,6 +149,8 @@ def cmd_show(args, store: Store) -> int:
         print("修订历史：")
         for h in history:
             state = "当前" if h["current"] else ("已撤销" if h["undone"] else "已被替换")
+            if h["restated"]:
+                state += "（重报未变）"
             print(f"  {h['period']} 第{h['revision']}版 {_fmt(h['value'], ind.decimals)}  批次{h['batch']} "
                   f"{h['file']} {h['user']} {h['at']:%Y-%m-%d %H:%M} {state}")
     return EXIT_OK
@@ -372,9 +384,57 @@ def cmd_template(args, store: Store) -> int:
 def cmd_undo(args, store: Store) -> int:
     from .ingest import undo_upload
     _require_initialised(store)
-    undone = undo_upload(store, args.batch, tracker.command_line_actor(store, _acting_user(args)))
-    print(f"已撤销批次 {undone['batch_id']}（{undone['file_name']}）：其中 {undone['figures']} 个数据不再计入，"
-          "被它替换的旧值已恢复。批次及其数据仍保留在修订历史中。")
+    actor = tracker.command_line_actor(store, _acting_user(args))
+    effects = store.undo_effects(args.batch)
+    undone = undo_upload(store, args.batch, actor)
+    print(f"已撤销批次 {undone['batch_id']}（{undone['file_name']}）：{undone['figures']} 个数据恢复为此前的值，"
+          "批次及其数据仍保留在修订历史中。")
+    for line in tracker.undo_lines(effects):
+        print(f"  {line}")
+    if undone["removed_entities"]:
+        print(f"随批次新建、已不再使用的主体已移除：{'、'.join(undone['removed_entities'])}。")
+    return EXIT_OK
+
+
+def cmd_entities(args, store: Store) -> int:
+    _require_initialised(store)
+    if args.action == "list":
+        entities = store.entities()
+        if args.json:
+            _print_json([{"name": e["name"], "kind": e["kind"], "illustrative": bool(e["illustrative"]),
+                          "aliases": list(e["aliases"])} for e in entities.to_dict("records")])
+            return EXIT_OK
+        kinds = {"zone": "园区", "enterprise": "企业"}
+        for e in entities.to_dict("records"):
+            aliases = f"（别名：{'、'.join(e['aliases'])}）" if e["aliases"] else ""
+            print(f"{e['name']}\t{kinds.get(e['kind'], e['kind'])}{'，示例' if e['illustrative'] else ''}{aliases}")
+        return EXIT_OK
+    needed = {"add": 1, "rename": 2, "merge": 2, "alias": 2, "unalias": 1, "delete": 1}[args.action]
+    if len(args.names) != needed:
+        usage = {"add": "add 名称 [--kind zone|enterprise]", "rename": "rename 原名 新名", "merge": "merge 被合并的 保留的",
+                 "alias": "alias 别名 主体", "unalias": "unalias 别名", "delete": "delete 名称"}[args.action]
+        raise StoreError(f"`entities {args.action}` 需要 {needed} 个名称，例如：python -m metrics entities {usage}")
+    by = tracker.command_line_actor(store, _acting_user(args))
+    names = args.names
+    if args.action == "add":
+        store.add_entity(names[0], args.kind, by=by)
+        print(f"已新建主体“{names[0]}”。")
+    elif args.action == "rename":
+        store.rename_entity(names[0], names[1], by=by)
+        print(f"已将“{names[0]}”改名为“{names[1]}”；原名保留为别名，使用原名的文件仍能识别。")
+    elif args.action == "merge":
+        summary = store.merge_entities(names[0], names[1], by=by)
+        moved = f"（批次 {summary.batch_id}，{summary.new + summary.changed} 个数据）" if summary.batch_id else "（没有需要移动的数据）"
+        print(f"已将“{names[0]}”合并到“{names[1]}”{moved}；“{names[0]}”已设为别名。")
+    elif args.action == "alias":
+        store.set_alias(names[0], names[1], by=by)
+        print(f"已设置别名：“{names[0]}”即“{names[1]}”。")
+    elif args.action == "unalias":
+        store.remove_alias(names[0], by=by)
+        print(f"已删除别名“{names[0]}”。")
+    else:
+        store.delete_entity(names[0], by=by)
+        print(f"已删除主体“{names[0]}”（其修订历史仍保留）。")
     return EXIT_OK
 
 
@@ -462,6 +522,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-05")
     p.add_argument("--out", required=True, help="输出的 .xlsx 文件")
 
+    p = sub.add_parser("entities", help="主体（园区、企业）及其别名：list 列出、add 新建、rename 改名、merge 合并、"
+                                        "alias/unalias 设置或删除别名、delete 删除未使用的（管理员）")
+    p.add_argument("action", choices=["list", "add", "rename", "merge", "alias", "unalias", "delete"], help="操作")
+    p.add_argument("names", nargs="*", help="主体名称（rename 为原名和新名，merge 为被合并的和保留的，alias 为别名和主体）")
+    p.add_argument("--kind", choices=["zone", "enterprise"], default="zone", help="add：zone 园区（默认）或 enterprise 企业")
+    p.add_argument("--user", help="执行操作的管理员账户（默认取环境变量 METRICS_USER）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出（list）")
+
     p = sub.add_parser("undo", help="撤销一次上传（按批次编号），恢复它替换的旧值")
     p.add_argument("batch", type=_batch_argument, help="批次编号，见上传页面的“上传历史”或导入时的提示")
     p.add_argument("--user", help="撤销人的账户：本人的上传或管理员（默认取环境变量 METRICS_USER）")
@@ -471,7 +539,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": cmd_show, "ledger": cmd_ledger,
             "users": cmd_users, "backup": cmd_backup, "restore": cmd_restore, "health": cmd_health,
             "export-deck": cmd_export_deck, "export-chart": cmd_export_chart,
-            "import": cmd_import, "template": cmd_template, "undo": cmd_undo}
+            "import": cmd_import, "template": cmd_template, "undo": cmd_undo, "entities": cmd_entities}
 
 
 def main(argv: list[str] | None = None) -> int:

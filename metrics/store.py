@@ -25,9 +25,14 @@ import pandas as pd
 
 from . import catalog
 from .auth import Actor, RecentFailures, require, sign_in_wait
+from .entity_names import EntityDirectory, canonical
 
 DEFAULT_DB = Path("data") / "metrics.duckdb"
 LOCK_WAIT_SECONDS = 60.0
+ENTITY_KINDS = ("zone", "enterprise")
+# What changes figures or the entities they belong to, and so is replayed to rebuild a store.
+REPLAYED_ACTIONS = ("upload", "undo", "entity_add", "entity_rename", "entity_alias", "entity_alias_remove",
+                    "entity_merge", "entity_delete")
 GENESIS_HASH = "0" * 64  # the link before the audit log's first event
 SIGN_IN_WINDOW = dt.timedelta(minutes=15)  # failed sign-ins older than this are forgotten
 
@@ -82,8 +87,10 @@ def default_path() -> Path:
 
 
 # The latest revision from a batch that is not undone, for the keys that `keys_sql` selects.
+# Migrations name the columns of their own time; the current figure holds these now.
+CURRENT_FIGURE_COLUMNS = "entity_id, indicator_code, period, id, months, value, batch_id, published_yoy"
 _LATEST_REVISIONS = """
-    SELECT entity_id, indicator_code, period, id, months, value, batch_id FROM (
+    SELECT {columns} FROM (
         SELECT o.*, row_number() OVER (
             PARTITION BY o.entity_id, o.indicator_code, o.period ORDER BY o.revision DESC) AS rn
         FROM observation o
@@ -121,7 +128,8 @@ def _repair_racing_duplicates(con) -> None:
         FROM target) n
     WHERE target.rowid = n.target_row AND target.revision <> n.rn;
     -- Rebuilt as a new table: an index on the old one would still hold the deleted rows.
-    CREATE TABLE rebuilt_current_figure AS {_LATEST_REVISIONS.format(keys_sql=all_keys)};
+    CREATE TABLE rebuilt_current_figure AS {_LATEST_REVISIONS.format(
+        keys_sql=all_keys, columns="entity_id, indicator_code, period, id, months, value, batch_id")};
     DROP TABLE current_figure;
     CREATE TABLE current_figure (
         entity_id INTEGER NOT NULL, indicator_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
@@ -163,6 +171,29 @@ def _unique_keys_and_audit_chain(con) -> None:
         con.executemany("UPDATE audit_event SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?", links)
         con.execute("INSERT INTO audit_head VALUES (?, ?)", [links[-1][0], links[-1][2]])
     con.execute("CREATE UNIQUE INDEX audit_seq ON audit_event (seq)")
+
+
+def _entity_names_and_restatements(con) -> None:
+    """Migration 6. Entities keep their canonical form (the one uploads are matched on), may have
+    aliases, remember the batch that created them (so undoing it removes them if unused), and are
+    removed by marking, since revisions in the history still name them. A figure may carry the
+    同比 its file published, and a revision may restate the figure before it unchanged (so undoing
+    an earlier batch keeps what a later one confirmed)."""
+    con.execute("""
+    ALTER TABLE entity ADD COLUMN canonical VARCHAR;
+    ALTER TABLE entity ADD COLUMN created_by_batch INTEGER;
+    ALTER TABLE entity ADD COLUMN removed_at TIMESTAMP;
+    CREATE TABLE entity_alias (
+        canonical VARCHAR PRIMARY KEY, alias VARCHAR NOT NULL, entity_id INTEGER NOT NULL,
+        set_by VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL
+    );
+    ALTER TABLE observation ADD COLUMN published_yoy DOUBLE;
+    ALTER TABLE observation ADD COLUMN restated BOOLEAN DEFAULT false;
+    ALTER TABLE current_figure ADD COLUMN published_yoy DOUBLE;
+    """)
+    names = con.execute("SELECT id, name FROM entity").fetchall()
+    if names:
+        con.executemany("UPDATE entity SET canonical = ? WHERE id = ?", [[canonical(n), i] for i, n in names])
 
 
 # Ordered migrations: a database at version N gets every script after N, in one transaction each.
@@ -259,6 +290,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     """),
     (4, _repair_racing_duplicates),
     (5, _unique_keys_and_audit_chain),
+    (6, _entity_names_and_restatements),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -428,9 +460,9 @@ class Store:
             pairs = [[i.code, p] for i in inds.values() for p in i.problems]
             if pairs:
                 con.executemany("INSERT INTO indicator_problem VALUES (?, ?)", pairs)
-            zone_id = _ensure_entity(con, catalog.ZONE, "zone", illustrative=False)
+            _reference_entity(con, catalog.ZONE)
             for t in catalog.targets():
-                entity_id = _ensure_entity(con, t.entity, "zone", illustrative=False) if t.entity != catalog.ZONE else zone_id
+                entity_id = _reference_entity(con, t.entity)
                 _put_target(con, t.indicator, entity_id, t.year, t.kind, t.value, t.value_max,
                             t.phasing, t.illustrative, t.source, user, only_if_absent=True)
             con.execute("DELETE FROM report_figure")
@@ -463,69 +495,124 @@ class Store:
 
     def commit_batch(self, rows: pd.DataFrame, *, actor: Actor, file_name: str, sha256: str,
                      source: str = "upload", illustrative: bool = False, lock_reason: str = "",
-                     entity_kinds: dict[str, str] | None = None, before_commit=None) -> BatchSummary:
-        """Write one batch in one transaction: new entities, new revisions, the batch record.
+                     new_entities: dict[str, str] | None = None, before_commit=None) -> BatchSummary:
+        """Write one batch in one transaction: new revisions, the batch record, and its audit event.
 
-        The actor must be allowed to upload; figures for a locked month need an administrator and
-        a reason, which is kept with the batch. Unchanged figures create no revision, and a batch
-        that changes nothing is not recorded. `before_commit(con, diff)` may raise to abort (the
-        caller's last checks run inside the same transaction).
+        rows: indicator_code, entity (a stored name), period, value, and optionally months, note and
+        published_yoy (the 同比 the file published). Every entity must be held already, except those
+        `new_entities` names (name → kind) for data the system itself brings (the illustrative
+        series): an upload never creates one. The actor must be allowed to upload; figures for a
+        locked month need an administrator and a reason, kept with the batch. A figure restated
+        unchanged is written as a restating revision, so that undoing the batch that first brought
+        it keeps what this one confirmed; a batch that changes nothing is not recorded.
+        `before_commit(con, diff)` may raise to abort (the caller's last checks, in the transaction).
         """
         require(actor, "upload")
         rows = _normalise_rows(rows)
         with self.transaction() as con:
-            _ensure_entities(con, {name: (entity_kinds or {}).get(name, "zone") for name in rows["entity"].unique()},
-                             illustrative=illustrative)
+            names = rows["entity"].unique().tolist()
+            held = _entities_in(con, names)
+            unknown = sorted(set(names) - set(held) - set(new_entities or {}))
+            if unknown:
+                raise StoreError(f"没有这些主体：{'、'.join(unknown)}，本次没有写入任何数据。"
+                                 "上传不会新建主体：请改为已有的主体名称，或请管理员先在“主体管理”中新建或设置别名。")
             diff = _diff(con, rows)
             note = _locked_month_note(con, diff, actor, lock_reason)
             if before_commit is not None:
                 before_commit(con, diff)
-            counts = diff["change"].value_counts()
-            if counts.get("new", 0) + counts.get("changed", 0) == 0:
-                return BatchSummary(None, 0, 0, int(counts.get("unchanged", 0)))
-            user = actor.name
+            counts = {k: int(v) for k, v in diff["change"].value_counts().items()}
+            new, changed, unchanged = (counts.get(k, 0) for k in ("new", "changed", "unchanged"))
+            if new + changed == 0:
+                return BatchSummary(None, 0, 0, unchanged)
             batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0]
             con.execute(
-                "INSERT INTO batch VALUES (?,?,?,?,now(),?,?,?,?,?,?,NULL,NULL)",
-                [batch_id, file_name, sha256, user, source, illustrative,
-                 int(counts.get("new", 0)), int(counts.get("changed", 0)),
-                 int(counts.get("unchanged", 0)), note])
+                """INSERT INTO batch (id, file_name, sha256, user_name, created_at, source, illustrative, n_new,
+                                      n_changed, n_unchanged, note)
+                   VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?)""",
+                [batch_id, file_name, sha256, actor.name, source, illustrative, new, changed, unchanged, note])
+            for name in sorted(set(new_entities or {}) - set(held)):
+                _insert_entity(con, name, new_entities[name], illustrative=illustrative, batch_id=batch_id)
             _audit(con, actor, "upload", f"批次{batch_id} {file_name}", None,
-                   {"new": int(counts.get("new", 0)), "changed": int(counts.get("changed", 0)),
-                    "unchanged": int(counts.get("unchanged", 0)), "sha256": sha256, "source": source,
+                   {"new": new, "changed": changed, "unchanged": unchanged, "sha256": sha256, "source": source,
                     "note": note})
-            writes = diff[diff["change"] != "unchanged"]
-            if len(writes):
-                con.register("incoming_writes", writes[["indicator_code", "entity", "period", "months",
-                                                        "value", "note"]])
-                # The next revision of each key written: the keys first, then only their rows of the
-                # history, rather than the latest revision of every key the store holds.
-                con.execute(
-                    """
-                    INSERT INTO observation
-                    SELECT nextval('observation_id_seq'), w.indicator_code, n.entity_id, w.period, w.months,
-                           w.value, n.revision, ?, w.note
-                    FROM incoming_writes w
-                    JOIN (
-                        SELECT k.entity_id, k.name, k.indicator_code, k.period,
-                               coalesce(max(o.revision), 0) + 1 AS revision
-                        FROM (SELECT DISTINCT e.id AS entity_id, e.name, i.indicator_code, i.period
-                              FROM incoming_writes i JOIN entity e ON e.name = i.entity) k
-                        LEFT JOIN observation o ON o.entity_id = k.entity_id
-                             AND o.indicator_code = k.indicator_code AND o.period = k.period
-                        GROUP BY ALL
-                    ) n ON n.name = w.entity AND n.indicator_code = w.indicator_code AND n.period = w.period
-                    """, [batch_id])
-                con.unregister("incoming_writes")
-                _refresh_current(con, batch_id)
-            return BatchSummary(batch_id, int(counts.get("new", 0)), int(counts.get("changed", 0)),
-                                int(counts.get("unchanged", 0)))
+            writes = diff.assign(restated=diff["change"] == "unchanged")
+            con.register("incoming_writes", writes[["indicator_code", "entity", "period", "months", "value", "note",
+                                                    "published_yoy", "restated"]])
+            # The next revision of each key written: the keys first, then only their rows of the
+            # history, rather than the latest revision of every key the store holds.
+            con.execute(
+                """
+                INSERT INTO observation (id, indicator_code, entity_id, period, months, value, revision, batch_id,
+                                         note, published_yoy, restated)
+                SELECT nextval('observation_id_seq'), w.indicator_code, n.entity_id, w.period, w.months,
+                       w.value, n.revision, ?, w.note, w.published_yoy, w.restated
+                FROM incoming_writes w
+                JOIN (
+                    SELECT k.entity_id, k.name, k.indicator_code, k.period,
+                           coalesce(max(o.revision), 0) + 1 AS revision
+                    FROM (SELECT DISTINCT e.id AS entity_id, e.name, i.indicator_code, i.period
+                          FROM incoming_writes i JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL) k
+                    LEFT JOIN observation o ON o.entity_id = k.entity_id
+                         AND o.indicator_code = k.indicator_code AND o.period = k.period
+                    GROUP BY ALL
+                ) n ON n.name = w.entity AND n.indicator_code = w.indicator_code AND n.period = w.period
+                """, [batch_id])
+            con.unregister("incoming_writes")
+            _refresh_current(con, batch_id)
+            return BatchSummary(batch_id, new, changed, unchanged)
+
+    def replay_events(self) -> list[dict]:
+        """Every upload, undo and change of entities, in the order it happened (for `health --archive`):
+        action, subject, and the before and after the audit log recorded."""
+        with self.connect() as con:
+            events = con.execute(
+                f"""SELECT action, subject, before, after FROM audit_event
+                    WHERE action IN ({', '.join("'" + a + "'" for a in REPLAYED_ACTIONS)}) ORDER BY seq""").fetchall()
+        return [{"action": action, "subject": subject, "before": json.loads(before) if before else None,
+                 "after": json.loads(after) if after else None} for action, subject, before, after in events]
+
+    def batch_rows(self, batch_id: int) -> pd.DataFrame:
+        """The figures one batch wrote, as `commit_batch` takes them."""
+        with self.connect() as con:
+            return con.execute(
+                """SELECT o.indicator_code, e.name AS entity, o.period, o.months, o.value, o.note, o.published_yoy
+                   FROM observation o JOIN entity e ON e.id = o.entity_id WHERE o.batch_id = ? ORDER BY o.id""",
+                [batch_id]).df()
+
+    def undo_effects(self, batch_id: int) -> pd.DataFrame:
+        """What undoing a batch would do to the current figures, before anyone confirms it: for each
+        figure it holds, the value shown now and the value shown after (None: no figure any more).
+        Figures a later batch restated or changed do not move."""
+        with self.connect() as con:
+            return con.execute(
+                """
+                WITH keys AS (""" + _BATCH_KEYS + """),
+                after AS (
+                    SELECT entity_id, indicator_code, period, value, months FROM (
+                        SELECT o.*, row_number() OVER (
+                            PARTITION BY o.entity_id, o.indicator_code, o.period ORDER BY o.revision DESC) AS rn
+                        FROM observation o JOIN batch b ON b.id = o.batch_id
+                        JOIN keys k ON k.entity_id = o.entity_id AND k.indicator_code = o.indicator_code
+                                   AND k.period = o.period
+                        WHERE b.undone_at IS NULL AND o.batch_id <> ?) ranked
+                    WHERE rn = 1)
+                SELECT k.indicator_code, e.name AS entity, k.period, c.value AS value_now, c.months AS months_now,
+                       a.value AS value_after, a.months AS months_after
+                FROM keys k JOIN entity e ON e.id = k.entity_id
+                LEFT JOIN current_figure c ON c.entity_id = k.entity_id AND c.indicator_code = k.indicator_code
+                                          AND c.period = k.period
+                LEFT JOIN after a ON a.entity_id = k.entity_id AND a.indicator_code = k.indicator_code
+                                 AND a.period = k.period
+                WHERE c.batch_id = ?
+                ORDER BY k.indicator_code, e.name, k.period
+                """, [batch_id, batch_id, batch_id]).df()
 
     def undo_batch(self, batch_id: int, actor: Actor) -> dict:
         """Undo one batch: its figures leave the current view and what they superseded returns.
 
         Editors undo their own uploads, administrators any. Nothing is deleted: the batch and its
-        rows stay in the history, marked undone.
+        rows stay in the history, marked undone. Entities the batch brought (the illustrative
+        series') are removed with it when nothing else uses them.
         """
         with self.transaction() as con:
             rows = con.execute("SELECT id, user_name, undone_at, file_name FROM batch WHERE id = ?",
@@ -536,11 +623,13 @@ class Store:
             if row[2] is not None:
                 raise StoreError(f"批次 {batch_id}（{row[3]}）已于 {row[2]:%Y-%m-%d %H:%M} 撤销过，无需再次撤销。")
             require(actor, "undo_own" if row[1] == actor.name else "undo_any")
-            n = con.execute("SELECT count(*) FROM observation WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+            moved = con.execute("SELECT count(*) FROM current_figure WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
             con.execute("UPDATE batch SET undone_at = now(), undone_by = ? WHERE id = ?", [actor.name, batch_id])
             _refresh_current(con, batch_id)
-            _audit(con, actor, "undo", f"批次{batch_id} {row[3]}", {"undone": False, "figures": n}, {"undone": True})
-            return {"batch_id": batch_id, "file_name": row[3], "figures": n}
+            removed = _remove_unused_entities(con, batch_id)
+            _audit(con, actor, "undo", f"批次{batch_id} {row[3]}", {"undone": False, "figures": moved},
+                   {"undone": True, "removed_entities": removed})
+            return {"batch_id": batch_id, "file_name": row[3], "figures": moved, "removed_entities": removed}
 
     def observations(self, entity: str | None = None, codes: list[str] | None = None, *,
                      entities: list[str] | None = None, since: str | None = None) -> pd.DataFrame:
@@ -551,11 +640,11 @@ class Store:
         """
         sql = """
             SELECT o.indicator_code, e.name AS entity, o.period, o.months, o.value,
-                   b.illustrative, o.batch_id
+                   b.illustrative, o.batch_id, o.published_yoy
             FROM current_figure o
             JOIN entity e ON e.id = o.entity_id
             JOIN batch b ON b.id = o.batch_id
-            WHERE 1=1
+            WHERE e.removed_at IS NULL
         """
         params: list = []
         if entity is not None:
@@ -580,13 +669,13 @@ class Store:
             return con.execute(
                 """
                 SELECT o.period, o.months, o.value, o.revision, o.batch_id, b.file_name,
-                       b.user_name, b.created_at, b.undone_at, b.illustrative, o.note,
+                       b.user_name, b.created_at, b.undone_at, b.illustrative, o.note, o.restated, o.published_yoy,
                        (c.observation_id IS NOT NULL) AS is_current
                 FROM observation o
                 JOIN entity e ON e.id = o.entity_id
                 JOIN batch b ON b.id = o.batch_id
                 LEFT JOIN current_figure c ON c.observation_id = o.id
-                WHERE o.indicator_code = ? AND e.name = ?
+                WHERE o.indicator_code = ? AND e.name = ? AND e.removed_at IS NULL
                 ORDER BY o.period, o.revision
                 """, [code, entity]).df()
 
@@ -727,10 +816,12 @@ class Store:
                                          HAVING count(*) > 1) d""").fetchall()[0][0]
             if duplicated:
                 problems.append(f"有 {duplicated} 个指标-主体-月份同时有不止一个当前值（每个只应有一个）。")
+            # A batch's restating revisions (figures it repeated unchanged) are not among those it counted.
             for batch_id, expected, held in con.execute(
-                    """SELECT b.id, b.n_new + b.n_changed, count(o.id)
+                    """SELECT b.id, b.n_new + b.n_changed, count(CASE WHEN NOT o.restated THEN 1 END)
                        FROM batch b LEFT JOIN observation o ON o.batch_id = b.id
-                       GROUP BY b.id, b.n_new, b.n_changed HAVING count(o.id) <> b.n_new + b.n_changed""").fetchall():
+                       GROUP BY b.id, b.n_new, b.n_changed
+                       HAVING count(CASE WHEN NOT o.restated THEN 1 END) <> b.n_new + b.n_changed""").fetchall():
                 problems.append(f"批次 {batch_id} 应有 {expected} 个数据，实际 {held} 个。")
             orphans = con.execute(
                 "SELECT count(*) FROM observation o WHERE NOT EXISTS (SELECT 1 FROM batch b WHERE b.id = o.batch_id)"
@@ -740,14 +831,19 @@ class Store:
             all_keys = "SELECT DISTINCT entity_id, indicator_code, period FROM observation"
             mismatched = con.execute(
                 f"""SELECT count(*) FROM (
-                        (SELECT entity_id, indicator_code, period, id, value FROM ({_LATEST_REVISIONS.format(keys_sql=all_keys)}) l
+                        (SELECT entity_id, indicator_code, period, id, value FROM ({_LATEST_REVISIONS.format(keys_sql=all_keys, columns=CURRENT_FIGURE_COLUMNS)}) l
                          EXCEPT SELECT entity_id, indicator_code, period, observation_id, value FROM current_figure)
                         UNION ALL
                         (SELECT entity_id, indicator_code, period, observation_id, value FROM current_figure
-                         EXCEPT SELECT entity_id, indicator_code, period, id, value FROM ({_LATEST_REVISIONS.format(keys_sql=all_keys)}) l2)
+                         EXCEPT SELECT entity_id, indicator_code, period, id, value FROM ({_LATEST_REVISIONS.format(keys_sql=all_keys, columns=CURRENT_FIGURE_COLUMNS)}) l2)
                     ) d""").fetchall()[0][0]
             if mismatched:
                 problems.append(f"当前值表与修订历史不一致（{mismatched} 处）。")
+            for _, names in con.execute(
+                    """SELECT canonical, string_agg(name, '、') FROM entity WHERE removed_at IS NULL
+                       GROUP BY canonical HAVING count(*) > 1""").fetchall():
+                problems.append(f"主体 {names} 写法只差全角半角或空格，上传时无法区分。"
+                                "请用 `python -m metrics entities merge` 合并为一个。")
             problems.extend(_audit_chain_problems(con))
         return problems
 
@@ -759,10 +855,130 @@ class Store:
 
     # ---- entities, batches, targets, report, ledger -------------------------------------
 
-    def entities(self) -> pd.DataFrame:
+    def entities(self, include_removed: bool = False) -> pd.DataFrame:
+        """The entities held (and, asked for, those removed), with their aliases; `from_batch` says
+        whether a batch brought the entity (the illustrative series) rather than an administrator."""
         with self.connect() as con:
-            return con.execute(
-                "SELECT id, name, kind, illustrative FROM entity ORDER BY id").df()
+            entities = con.execute(
+                f"""SELECT id, name, kind, illustrative, created_by_batch IS NOT NULL AS from_batch,
+                           removed_at IS NOT NULL AS removed
+                    FROM entity {'' if include_removed else 'WHERE removed_at IS NULL'} ORDER BY id""").df()
+            aliases: dict[int, list[str]] = {}
+            for entity_id, alias in con.execute("SELECT entity_id, alias FROM entity_alias ORDER BY alias").fetchall():
+                aliases.setdefault(entity_id, []).append(alias)
+        entities["aliases"] = [aliases.get(i, []) for i in entities["id"].tolist()]
+        return entities
+
+    def entity_directory(self) -> EntityDirectory:
+        """What an upload's names are matched against: every entity held, and every alias."""
+        entities = self.entities()
+        aliases = {alias: name for name, names in zip(entities["name"], entities["aliases"]) for alias in names}
+        return EntityDirectory.of(entities["name"].tolist(), aliases)
+
+    def add_entity(self, name: str, kind: str, *, by: Actor) -> None:
+        """A new zone or enterprise: only an administrator creates one, never an upload."""
+        require(by, "entities")
+        _check_entity_name(name)
+        if kind not in ENTITY_KINDS:
+            raise StoreError(f"主体类型“{kind}”无效，应为 {'、'.join(ENTITY_KINDS)} 之一（zone 园区，enterprise 企业）。")
+        with self.transaction() as con:
+            taken = _name_taken(con, name)
+            if taken:
+                raise StoreError(f"已有主体“{taken}”，与“{name}”只差全角半角或空格，视为同一个，没有新建。")
+            _insert_entity(con, name.strip(), kind, illustrative=False, batch_id=None)
+            _audit(con, by, "entity_add", name.strip(), None, {"kind": kind})
+
+    def rename_entity(self, name: str, new_name: str, *, by: Actor) -> None:
+        """A new name for an entity; the old one stays as an alias, so files that use it still match."""
+        require(by, "entities")
+        _check_entity_name(new_name)
+        with self.transaction() as con:
+            entity_id = _existing_entity(con, name)
+            taken = _name_taken(con, new_name, except_id=entity_id)
+            if taken:
+                raise StoreError(f"“{new_name}”已是{taken}，不能重名。如果两者是同一个主体，请用合并。")
+            con.execute("UPDATE entity SET name = ?, canonical = ? WHERE id = ?",
+                        [new_name.strip(), canonical(new_name), entity_id])
+            con.execute("DELETE FROM entity_alias WHERE canonical = ?", [canonical(new_name)])
+            if canonical(name) != canonical(new_name):
+                _put_alias(con, name, entity_id, by)
+            _audit(con, by, "entity_rename", name, {"name": name}, {"name": new_name.strip()})
+
+    def set_alias(self, alias: str, entity: str, *, by: Actor) -> None:
+        """Another way files write an entity's name (XX经开区 for XX经济开发区)."""
+        require(by, "entities")
+        _check_entity_name(alias)
+        with self.transaction() as con:
+            entity_id = _existing_entity(con, entity)
+            taken = _name_taken(con, alias)
+            if taken:
+                raise StoreError(f"“{alias}”已是{taken}，不能再作为“{entity}”的别名。")
+            _put_alias(con, alias, entity_id, by)
+            _audit(con, by, "entity_alias", entity, None, {"alias": alias.strip()})
+
+    def remove_alias(self, alias: str, *, by: Actor) -> None:
+        require(by, "entities")
+        with self.transaction() as con:
+            rows = con.execute("SELECT a.alias, e.name FROM entity_alias a JOIN entity e ON e.id = a.entity_id "
+                               "WHERE a.canonical = ?", [canonical(alias)]).fetchall()
+            if not rows:
+                raise StoreError(f"没有别名“{alias}”。用 `python -m metrics entities list` 查看全部主体和别名。")
+            con.execute("DELETE FROM entity_alias WHERE canonical = ?", [canonical(alias)])
+            _audit(con, by, "entity_alias_remove", rows[0][1], {"alias": rows[0][0]}, None)
+
+    def merge_entities(self, source: str, target: str, *, by: Actor) -> BatchSummary:
+        """Move `source`'s figures to `target` as one batch (with its audit event), then make
+        `source` an alias of `target` and remove it. A month both hold with different figures is
+        refused: someone must say which is right first."""
+        require(by, "entities")
+        with self.transaction() as con:
+            source_id, target_id = _existing_entity(con, source), _existing_entity(con, target)
+            if source_id == target_id:
+                raise StoreError("合并的两个主体是同一个。")
+            moving = con.execute(
+                """SELECT c.indicator_code, c.period, c.months, c.value, t.value AS target_value
+                   FROM current_figure c
+                   LEFT JOIN current_figure t ON t.entity_id = ? AND t.indicator_code = c.indicator_code
+                                             AND t.period = c.period
+                   WHERE c.entity_id = ?""", [target_id, source_id]).df()
+            clash = moving[moving["target_value"].notna() & (moving["target_value"] != moving["value"])]
+            if len(clash):
+                listed = "、".join(f"{r.indicator_code} {r.period}（{r.value:g} 对 {r.target_value:g}）"
+                                   for r in clash.head(5).itertuples())
+                raise StoreError(f"“{source}”和“{target}”有 {len(clash)} 个月份的数据不同：{listed}。"
+                                 "请先更正其中一方，再合并。没有做任何改动。")
+            rows = moving.assign(entity=target)[["indicator_code", "entity", "period", "months", "value"]]
+            source_events = con.execute("SELECT count(*) FROM target WHERE entity_id = ?", [source_id]).fetchall()
+            if source_events[0][0]:
+                raise StoreError(f"“{source}”设有目标，合并会丢失它们：请先在目标管理中把目标设到“{target}”。")
+        # The figures move as an ordinary batch, so history, undo and audit work as for any upload.
+        summary = BatchSummary(None, 0, 0, 0)
+        if len(rows):
+            summary = self.commit_batch(rows, actor=by, file_name=f"合并主体：{source} → {target}",
+                                        sha256=f"merge:{source_id}:{target_id}", source="merge")
+        with self.transaction() as con:
+            con.execute("UPDATE entity SET removed_at = now() WHERE id = ?", [source_id])
+            con.execute("UPDATE entity_alias SET entity_id = ? WHERE entity_id = ?", [target_id, source_id])
+            _put_alias(con, source, target_id, by)
+            _audit(con, by, "entity_merge", f"{source} → {target}", {"entity": source},
+                   {"into": target, "figures": len(rows), "batch": summary.batch_id})
+        return summary
+
+    def delete_entity(self, name: str, *, by: Actor) -> None:
+        """Remove an entity nothing uses (no current figure, no target). Its history stays."""
+        require(by, "entities")
+        with self.transaction() as con:
+            entity_id = _existing_entity(con, name)
+            if name == catalog.ZONE:
+                raise StoreError(f"“{catalog.ZONE}”是本区自身，不能删除。")
+            figures = con.execute("SELECT count(*) FROM current_figure WHERE entity_id = ?", [entity_id]).fetchall()[0][0]
+            targets = con.execute("SELECT count(*) FROM target WHERE entity_id = ?", [entity_id]).fetchall()[0][0]
+            if figures or targets:
+                raise StoreError(f"“{name}”还有 {figures} 个数据、{targets} 条目标，不能删除。"
+                                 "如果它与另一个主体是同一个，请用合并；否则请先撤销或更正这些数据。")
+            con.execute("UPDATE entity SET removed_at = now() WHERE id = ?", [entity_id])
+            con.execute("DELETE FROM entity_alias WHERE entity_id = ?", [entity_id])
+            _audit(con, by, "entity_delete", name, {"entity": name}, None)
 
     def batches(self) -> pd.DataFrame:
         with self.connect() as con:
@@ -817,7 +1033,9 @@ class Store:
         if not source.strip():
             raise StoreError("请填写目标来源（例如文件名或会议纪要），以便日后核对。")
         with self.transaction() as con:
-            entity_id = _ensure_entity(con, entity, "zone", illustrative=False)
+            entity_id = _entity_id(con, entity)
+            if entity_id is None:
+                raise StoreError(f"没有主体“{entity}”。请先在“主体管理”中新建，或用已有的主体名称。")
             before = con.execute(
                 """SELECT kind, value, value_max, source, revision, set_by, set_at FROM target
                    WHERE indicator_code = ? AND entity_id = ? AND year = ? ORDER BY revision DESC LIMIT 1""",
@@ -863,10 +1081,10 @@ class Store:
 
     def periods(self, entity: str | None = None) -> list[str]:
         """Months that hold at least one current figure, latest first (the export page's choices)."""
-        sql = "SELECT DISTINCT o.period FROM current_figure o"
+        sql = "SELECT DISTINCT o.period FROM current_figure o JOIN entity e ON e.id = o.entity_id WHERE e.removed_at IS NULL"
         params = []
         if entity:
-            sql += " JOIN entity e ON e.id = o.entity_id WHERE e.name = ?"
+            sql += " AND e.name = ?"
             params.append(entity)
         with self.connect() as con:
             return [row[0] for row in con.execute(sql + " ORDER BY o.period DESC", params).fetchall()]
@@ -955,13 +1173,27 @@ def _locked_periods(con) -> set[str]:
     return {r[0] for r in rows}
 
 
+def _remove_unused_entities(con, batch_id: int) -> list[str]:
+    """Entities a batch created that no current figure, target or alias uses any more: marked removed."""
+    unused = con.execute(
+        """SELECT e.id, e.name FROM entity e
+           WHERE e.created_by_batch = ? AND e.removed_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM current_figure c WHERE c.entity_id = e.id)
+             AND NOT EXISTS (SELECT 1 FROM target t WHERE t.entity_id = e.id)
+             AND NOT EXISTS (SELECT 1 FROM entity_alias a WHERE a.entity_id = e.id)""", [batch_id]).fetchall()
+    for entity_id, _ in unused:
+        con.execute("UPDATE entity SET removed_at = now() WHERE id = ?", [entity_id])
+    return [name for _, name in unused]
+
+
 def _refresh_current(con, batch_id: int) -> None:
     """Recompute the current figure for every key the batch touched (after a write or an undo)."""
     con.execute(
         """DELETE FROM current_figure c USING (""" + _BATCH_KEYS + """) k
            WHERE c.entity_id = k.entity_id AND c.indicator_code = k.indicator_code AND c.period = k.period""",
         [batch_id])
-    con.execute("INSERT INTO current_figure " + _LATEST_REVISIONS.format(keys_sql=_BATCH_KEYS), [batch_id])
+    con.execute("INSERT INTO current_figure " + _LATEST_REVISIONS.format(keys_sql=_BATCH_KEYS,
+                                                                          columns=CURRENT_FIGURE_COLUMNS), [batch_id])
 
 
 def _schema_version(con) -> int:
@@ -975,28 +1207,66 @@ def _corrupt_message(path: Path, exc: Exception) -> str:
             f"或用 `python -m metrics init` 新建数据库后重新导入上传存档。")
 
 
-def _ensure_entity(con, name: str, kind: str, illustrative: bool) -> int:
-    rows = con.execute("SELECT id FROM entity WHERE name = ?", [name]).fetchall()
+def _entity_id(con, name: str) -> int | None:
+    rows = con.execute("SELECT id FROM entity WHERE name = ? AND removed_at IS NULL", [name]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _reference_entity(con, name: str) -> int:
+    """A zone the reference data (targets.toml) names: created with it, as data, not by an upload."""
+    existing = _entity_id(con, name)
+    if existing is not None:
+        return existing
+    return _insert_entity(con, name, "zone", illustrative=False, batch_id=None)
+
+
+def _insert_entity(con, name: str, kind: str, *, illustrative: bool, batch_id: int | None) -> int:
+    """A new entity, or a removed one of the same canonical form brought back (its history is its own)."""
+    removed = con.execute("SELECT id FROM entity WHERE canonical = ? AND removed_at IS NOT NULL",
+                          [canonical(name)]).fetchall()
+    if removed:
+        con.execute("UPDATE entity SET name = ?, kind = ?, removed_at = NULL, created_by_batch = ? WHERE id = ?",
+                    [name, kind, batch_id, removed[0][0]])
+        return removed[0][0]
+    return con.execute(
+        """INSERT INTO entity (id, name, kind, illustrative, created_at, canonical, created_by_batch)
+           VALUES (nextval('entity_id_seq'), ?, ?, ?, now(), ?, ?) RETURNING id""",
+        [name, kind, illustrative, canonical(name), batch_id]).fetchall()[0][0]
+
+
+def _existing_entity(con, name: str) -> int:
+    entity_id = _entity_id(con, name)
+    if entity_id is None:
+        raise StoreError(f"没有主体“{name}”。用 `python -m metrics entities list` 查看全部主体。")
+    return entity_id
+
+
+def _check_entity_name(name: str) -> None:
+    if not name or not name.strip() or len(name.strip()) > 60 or any(c in name for c in "\n\r\t"):
+        raise StoreError("主体名称需为 1–60 个字符，且不能包含换行或制表符。")
+
+
+def _put_alias(con, alias: str, entity_id: int, by: Actor) -> None:
+    con.execute("DELETE FROM entity_alias WHERE canonical = ?", [canonical(alias)])
+    con.execute("INSERT INTO entity_alias VALUES (?, ?, ?, ?, now())", [canonical(alias), alias.strip(), entity_id,
+                                                                        by.name])
+
+
+def _entities_in(con, names: list[str]) -> dict[str, int]:
+    return {name: entity_id for entity_id, name in con.execute(
+        "SELECT id, name FROM entity WHERE removed_at IS NULL AND name IN (SELECT unnest(?))", [names]).fetchall()}
+
+
+def _name_taken(con, name: str, except_id: int | None = None) -> str | None:
+    """The live entity or alias already written `name` in canonical form, if any."""
+    key = canonical(name)
+    rows = con.execute("SELECT name FROM entity WHERE canonical = ? AND removed_at IS NULL AND id <> ?",
+                       [key, -1 if except_id is None else except_id]).fetchall()
     if rows:
         return rows[0][0]
-    return con.execute(
-        "INSERT INTO entity VALUES (nextval('entity_id_seq'), ?, ?, ?, now()) RETURNING id",
-        [name, kind, illustrative]).fetchall()[0][0]
-
-
-def _ensure_entities(con, kinds: dict[str, str], illustrative: bool) -> None:
-    """Create the entities not yet held, numbered in the order given, in a fixed number of statements
-    however many there are (a province's first upload names a hundred zones)."""
-    names = list(kinds)
-    known = {row[0] for row in con.execute("SELECT name FROM entity WHERE name IN (SELECT unnest(?))",
-                                            [names]).fetchall()}
-    missing = [name for name in names if name not in known]
-    if not missing:
-        return
-    ids = sorted(row[0] for row in con.execute(
-        "SELECT nextval('entity_id_seq') FROM generate_series(1, ?)", [len(missing)]).fetchall())
-    con.execute("INSERT INTO entity SELECT unnest(?), unnest(?), unnest(?), ?, now()",
-                [ids, missing, [kinds[name] for name in missing], illustrative])
+    rows = con.execute("SELECT a.alias, e.name FROM entity_alias a JOIN entity e ON e.id = a.entity_id "
+                       "WHERE a.canonical = ? AND a.entity_id <> ?", [key, -1 if except_id is None else except_id]).fetchall()
+    return f"{rows[0][1]}的别名“{rows[0][0]}”" if rows else None
 
 
 def _put_target(con, code, entity_id, year, kind, value, value_max, phasing, illustrative, source,
@@ -1020,9 +1290,12 @@ def _normalise_rows(rows: pd.DataFrame) -> pd.DataFrame:
     if "note" not in out:
         out["note"] = ""
     out["note"] = out["note"].fillna("").astype(str)
+    if "published_yoy" not in out:
+        out["published_yoy"] = float("nan")
     out["months"] = out["months"].astype("int64")
     out["value"] = out["value"].astype("float64")
-    return out[["indicator_code", "entity", "period", "months", "value", "note"]].reset_index(drop=True)
+    out["published_yoy"] = out["published_yoy"].astype("float64")
+    return out[["indicator_code", "entity", "period", "months", "value", "note", "published_yoy"]].reset_index(drop=True)
 
 
 def _diff(con, rows: pd.DataFrame) -> pd.DataFrame:
@@ -1035,7 +1308,7 @@ def _diff(con, rows: pd.DataFrame) -> pd.DataFrame:
                         WHEN c.value = i.value AND c.months = i.months THEN 'unchanged'
                         ELSE 'changed' END AS change
             FROM incoming_rows i
-            LEFT JOIN entity e ON e.name = i.entity
+            LEFT JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL
             LEFT JOIN current_figure c
               ON c.entity_id = e.id AND c.indicator_code = i.indicator_code AND c.period = i.period
             ORDER BY i.indicator_code, i.entity, i.period

@@ -24,15 +24,23 @@ SYSTEM = auth.Actor("系统示例", "admin")
 
 
 def load_demo(store: Store, actor: auth.Actor = SYSTEM) -> dict:
-    """Load the illustrative series as one batch marked illustrative; a second run changes nothing."""
+    """Load the illustrative series as one batch marked illustrative; a second run changes nothing.
+
+    A month that holds a figure from a real upload keeps it: illustrative data never overwrites
+    what staff reported.
+    """
     if not store.is_initialised():
         init_database(store)
     rows = demo.illustrative_rows()
     digest = hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
-    summary = store.commit_batch(rows, actor=actor, file_name=DEMO_FILE_NAME, sha256=digest,
-                                 source="demo", illustrative=True, entity_kinds=demo.entity_kinds())
+    held = store.observations()
+    reported = held.loc[~held["illustrative"].astype(bool), ["indicator_code", "entity", "period"]]
+    keyed = rows.merge(reported, on=["indicator_code", "entity", "period"], how="left", indicator=True)
+    kept = rows[(keyed["_merge"] == "left_only").to_numpy()]
+    summary = store.commit_batch(kept, actor=actor, file_name=DEMO_FILE_NAME, sha256=digest,
+                                 source="demo", illustrative=True, new_entities=demo.entity_kinds())
     return {"batch_id": summary.batch_id, "new": summary.new, "changed": summary.changed,
-            "unchanged": summary.unchanged}
+            "unchanged": summary.unchanged, "kept_reported": len(rows) - len(kept)}
 
 
 def ensure_ready(store: Store, with_demo: bool = True) -> None:
@@ -56,8 +64,13 @@ def indicator_table(store: Store, code: str, entity: str = catalog.ZONE) -> pd.D
     ind = catalog.indicators().get(code)
     if ind is None:
         raise StoreError(unknown_indicator_message(code))
-    if entity not in set(store.entities()["name"]):
-        raise StoreError(f"没有名为“{entity}”的主体。可用的主体：{'、'.join(store.entities()['name'])}。")
+    directory = store.entity_directory()
+    named = directory.match(entity)
+    if named is None:
+        near = directory.suggestions(entity)
+        hint = f"您是否要找“{'”“'.join(near)}”？" if near else ""
+        raise StoreError(f"没有名为“{entity}”的主体。{hint}用 `python -m metrics entities list` 查看全部主体。")
+    entity = named
     codes = [code, *ind.inputs]
     obs = store.observations(entity=entity, codes=codes)
     series = calc.all_series({c: catalog.indicators()[c] for c in codes}, obs)[code]
@@ -111,6 +124,17 @@ def sign_in(store: Store, name: str, password: str, *, client: str = "", origin:
     if not succeeded:
         raise auth.PermissionDenied("用户名或密码不正确（或账户已停用）。连续输错后每次需等待更久才能再试。")
     return actor
+
+
+def undo_lines(effects: pd.DataFrame) -> list[str]:
+    """What an undo reverts, a line per figure: "低效用地清理面积 XX经济开发区 2023年5月：120 → 110"."""
+    inds = catalog.indicators()
+    lines = []
+    for e in effects.itertuples(index=False):
+        after = "无数据" if pd.isna(e.value_after) else f"{e.value_after:,.10g}"
+        lines.append(f"{inds[e.indicator_code].name} {e.entity} {calc.period_label(e.period, int(e.months_now))}："
+                     f"{e.value_now:,.10g} → {after}")
+    return lines
 
 
 def command_line_actor(store: Store, name: str | None) -> auth.Actor:

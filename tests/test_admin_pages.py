@@ -21,7 +21,7 @@ def page(name: str, role: str | None) -> AppTest:
     return at.run()
 
 
-@pytest.mark.parametrize("name", ["targets", "locks", "audit"])
+@pytest.mark.parametrize("name", ["targets", "locks", "audit", "entities"])
 @pytest.mark.parametrize("role", [None, "viewer", "editor"])
 def test_admin_pages_show_no_controls_to_others(db, name, role):
     at = page(name, role)
@@ -69,3 +69,16 @@ def test_the_audit_log_lists_events_for_an_admin(db):
     assert not at.exception
     table = at.dataframe[0].value
     assert "锁定" in set(table["操作"]) and "管理员" in set(table["操作人"])
+
+
+def test_an_admin_adds_an_entity_and_a_twin_by_width_is_refused_in_chinese(db):
+    at = page("entities", "admin")
+    at.text_input[0].set_value("测试园区（东区）")
+    at.button(key="FormSubmitter:entity_add-新建主体").click()
+    at.run()
+    assert not at.exception and "已新建主体" in at.success[0].value
+    at.text_input[0].set_value("测试园区(东区)")
+    at.button(key="FormSubmitter:entity_add-新建主体").click()
+    at.run()
+    assert at.error and "只差全角半角" in at.error[0].value
+    assert list(Store(db).entities().name).count("测试园区（东区）") == 1

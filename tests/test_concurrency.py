@@ -143,11 +143,11 @@ def test_the_schema_itself_refuses_a_second_current_figure_for_a_key(empty_store
 def test_a_database_duplicated_by_the_old_race_is_repaired_when_migrated(tmp_path):
     store = Store(tmp_path / "old.duckdb")
     store.migrate(upto=3)
-    store.load_reference()
     with duckdb.connect(str(store.path)) as con:
         # What two unserialised commits of the same new month left: two batches, two revisions 1,
         # two current figures for one key.
-        zone = con.execute("SELECT id FROM entity").fetchall()[0][0]
+        zone = 1
+        con.execute("INSERT INTO entity VALUES (1, ?, 'zone', false, now())", [catalog.ZONE])
         for batch, value in ((1, 10.0), (2, 20.0)):
             con.execute("INSERT INTO batch VALUES (?, 'f.csv', 'h', 'u', now(), 'upload', false, 1, 0, 0, '', NULL, NULL)",
                         [batch])
@@ -156,6 +156,7 @@ def test_a_database_duplicated_by_the_old_race_is_repaired_when_migrated(tmp_pat
             con.execute("INSERT INTO current_figure VALUES (?, 'land_cleared', '2023-03', ?, 1, ?, ?)",
                         [zone, batch, value, batch])
     assert store.migrate() == list(range(4, SCHEMA_VERSION + 1))
+    store.load_reference()
     history = store.history("land_cleared", catalog.ZONE)
     assert list(history["revision"]) == [1, 2] and list(history["is_current"]) == [False, True]
     assert list(store.observations()["value"]) == [20.0] and store.verify() == []

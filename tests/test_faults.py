@@ -25,7 +25,7 @@ def write_upload(path: Path, periods: list[str], entities: int, base: float) -> 
     ws = wb.create_sheet("数据")
     ws.append(["指标编码", "期间", "数值", "主体"])
     for e in range(entities):
-        entity = catalog.ZONE if e == 0 else f"测试开发区{e:02d}"
+        entity = zone_name(e)
         for period in periods:
             for i, code in enumerate(CODES):
                 ws.append([code, period, base + e + i, entity])
@@ -40,10 +40,22 @@ def python_cli(*args: str, db: Path) -> subprocess.Popen:
                             stderr=subprocess.PIPE, env={**os.environ, "METRICS_DB": str(db), "METRICS_USER": ADMIN})
 
 
+def zone_name(e: int) -> str:
+    return catalog.ZONE if e == 0 else f"测试开发区{e:02d}"
+
+
+def initialised_with_zones(path: Path, zones: int = 8) -> Store:
+    """The test database with the zones the uploads name (an upload never creates one)."""
+    store = initialised_store(path)
+    for e in range(1, zones):
+        store.add_entity(zone_name(e), "zone", by=auth.Actor(ADMIN, "admin"))
+    return store
+
+
 @pytest.fixture
 def db(tmp_path) -> Path:
     path = tmp_path / "m.duckdb"
-    initialised_store(path)
+    initialised_with_zones(path)
     return path
 
 
@@ -114,7 +126,7 @@ def test_twenty_uploads_of_different_months_at_once_all_land(db, tmp_path):
 
 def test_a_full_disk_during_an_import_gives_a_clear_error_and_keeps_the_earlier_data(small_disk, tmp_path):
     db = small_disk / "m.duckdb"
-    initialised_store(db)
+    initialised_with_zones(db)
     first = write_upload(tmp_path / "first.xlsx", ["2023-01"], entities=1, base=10)
     run_cli("import", str(first), db=db, check=True)
     second = write_upload(tmp_path / "second.xlsx", ["2023-01", "2023-02"], entities=6, base=50)
@@ -134,7 +146,7 @@ def test_a_full_disk_during_an_import_gives_a_clear_error_and_keeps_the_earlier_
 
 def test_a_full_disk_before_the_archive_copy_is_refused_the_same_way(small_disk, tmp_path):
     db = small_disk / "m.duckdb"
-    initialised_store(db)
+    initialised_with_zones(db)
     upload = write_upload(tmp_path / "u.xlsx", ["2023-01"], entities=1, base=10)
     fill(small_disk)
     result = run_cli("import", str(upload), db=db)

@@ -27,7 +27,9 @@ def test_a_changed_figure_becomes_a_new_revision_recording_who_when_and_which_ba
     assert list(history.batch_id) == [first.batch_id, second.batch_id]
     assert list(history.user_name) == ["统计员甲", "统计员乙"] and list(history.is_current) == [False, True]
     assert history.created_at.notna().all()
-    assert len(empty_store.history("hightech_new", ZONE)) == 1
+    # The figure the correction repeated unchanged is confirmed by it: a restating revision.
+    confirmed = empty_store.history("hightech_new", ZONE)
+    assert list(confirmed.restated) == [False, True] and confirmed.value.nunique() == 1
 
 
 def test_uploading_identical_figures_again_changes_nothing_and_records_no_batch(empty_store):

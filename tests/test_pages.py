@@ -270,6 +270,7 @@ def test_english_pages_use_english_words_around_the_chinese_report_sentences(app
 
 def test_names_from_uploads_render_as_plain_text(app_db):
     name = "<img src=x onerror=alert(1)>**粗体**[链接](javascript:alert(1))"
+    Store(app_db).add_entity(name, "zone", by=Actor("管理员", "admin"))
     Store(app_db).commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": name,
                                               "period": "2023-04", "value": 1.0}]),
                                actor=Actor("t", "editor"), file_name="t.xlsx", sha256="y")

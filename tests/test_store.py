@@ -73,7 +73,7 @@ def test_a_failure_inside_a_write_leaves_nothing_behind(empty_store):
         empty_store.commit_batch(figures(("land_cleared", "2023-04", 120), ("hightech_new", "2023-04", 3),
                                          entity="新主体"),
                                  actor=Actor("u", "editor"), file_name="x.xlsx", sha256="1" * 64,
-                                 before_commit=refuse)
+                                 new_entities={"新主体": "zone"}, before_commit=refuse)
     assert empty_store.observations().empty
     assert empty_store.batches().empty
     assert "新主体" not in set(empty_store.entities().name)

@@ -12,7 +12,6 @@ import datetime as dt
 import gc
 import hashlib
 import os
-import re
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -28,7 +27,6 @@ from .parsing import ParsedFile
 from .problems import Problem, Problems, UnreadableFile
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
-ZONE_LIKE = re.compile(r"开发区|园区|高新区|经开区|工业区")
 
 
 class PreviewOutdated(StoreError):
@@ -149,7 +147,6 @@ def commit_preview(store: Store, result: ImportResult, *, actor: auth.Actor, exp
     serialised, so of two confirmations made at the same moment exactly one commits.
     """
     rows = result.preview[["indicator_code", "entity", "period", "months", "value", "note"]]
-    new_entities = set(rows["entity"].unique()) - set(store.entities()["name"])
     expected = expected_fingerprint or result.fingerprint
 
     def confirm_unchanged(con, diff: pd.DataFrame) -> None:
@@ -161,9 +158,7 @@ def commit_preview(store: Store, result: ImportResult, *, actor: auth.Actor, exp
     with collector_paused():
         summary = store.commit_batch(
             rows, actor=actor, file_name=result.file_name, sha256=result.sha256, source="upload",
-            lock_reason=lock_reason,
-            entity_kinds={name: "zone" if ZONE_LIKE.search(name) else "enterprise" for name in new_entities},
-            before_commit=confirm_unchanged)
+            lock_reason=lock_reason, before_commit=confirm_unchanged)
     result.batch_id = summary.batch_id
     result.committed = summary.batch_id is not None
     return result

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics import auth, calc, i18n
+from metrics import auth, calc, i18n, tracker
 from metrics.ingest import (PreviewOutdated, commit_preview, errors_workbook, parse_period, preview_file, undo_upload,
                             write_template)
 from metrics.store import StoreError
@@ -172,9 +172,17 @@ with history_tab:
         info.write(t("upload_history_line", batch=batch.id, file=common.inert(batch.file_name), label=label,
                      user=common.inert(batch.user_name), when=f"{batch.created_at:%Y-%m-%d %H:%M}",
                      new=batch.n_new, changed=batch.n_changed, unchanged=batch.n_unchanged))
+        # Undo is offered where it would be allowed: an editor's own uploads, or any for an administrator.
+        may_undo = actor.can("undo_any") or (actor.can("undo_own") and batch.user_name == actor.name)
         if undone:
             action.caption(t("upload_undone", by=common.inert(batch.undone_by)))
+        elif not may_undo:
+            continue
         elif pending == batch.id:
+            effects = store.undo_effects(int(batch.id))
+            info.warning(t("upload_undo_will_revert", count=len(effects)) if len(effects) else t("upload_undo_nothing"))
+            if len(effects):
+                info.code("\n".join(tracker.undo_lines(effects)), language=None, wrap_lines=True)
             if action.button(t("upload_undo_confirm"), key=f"undo_confirm_{batch.id}", type="primary"):
                 st.session_state.pop("undo_pending", None)
                 try:
@@ -183,6 +191,9 @@ with history_tab:
                                                                   file=common.inert(result["file_name"])))
                 except (StoreError, auth.PermissionDenied) as exc:
                     st.session_state["undo_done"] = ("error", t("upload_undo_failed", problem=common.inert(str(exc))))
+                st.rerun()
+            if action.button(t("upload_undo_cancel"), key=f"undo_cancel_{batch.id}"):
+                st.session_state.pop("undo_pending", None)
                 st.rerun()
         elif action.button(t("upload_undo"), key=f"undo_{batch.id}"):
             st.session_state["undo_pending"] = int(batch.id)
