@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .store import Store, StoreError
+from .store.copying import copy_store
 
 MANIFEST = "manifest.json"
 DB_NAME = "metrics.duckdb"
@@ -53,16 +55,21 @@ def backup(store: Store, destination: Path) -> dict:
 
 
 def _write_backup(store: Store, folder: Path) -> dict:
-    store.copy_to(folder / DB_NAME)
+    """The database as a DuckDB file (the engine-neutral form: a PostgreSQL store is copied into one),
+    and every uploaded file."""
+    if store.path is not None:
+        with store.connect() as con:
+            store.backend.copy_file(con, folder / DB_NAME)
+    else:
+        copy_store(store, Store(folder / DB_NAME))
     files = {DB_NAME: _sha256(folder / DB_NAME)}
-    source_archive = store.archive_dir
-    if source_archive.exists():
+    names = store.archive_names()
+    if names:
         (folder / "uploads").mkdir()
-        for f in sorted(source_archive.iterdir()):
-            if f.is_file():
-                shutil.copy2(f, folder / "uploads" / f.name)
-                files[f"uploads/{f.name}"] = _sha256(folder / "uploads" / f.name)
-    manifest = {"created_at": datetime.now().isoformat(timespec="seconds"),
+        for name in names:
+            (folder / "uploads" / name).write_bytes(store.archive_read(name))
+            files[f"uploads/{name}"] = _sha256(folder / "uploads" / name)
+    manifest = {"created_at": datetime.now().isoformat(timespec="seconds"), "engine": store.backend.dialect,
                 "schema_version": Store(folder / DB_NAME).schema_version(), "files": files}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
@@ -95,34 +102,49 @@ def restore(store: Store, source: Path) -> dict:
         path = source / name
         if not path.exists() or _sha256(path) != digest:
             raise StoreError(f"备份文件 {path} 缺失或已损坏（校验值不符），未做任何恢复。请换一份备份。")
-    staged = store.path.with_name(store.path.name + ".restoring")
+    kept = _restore_database(store, source / DB_NAME)
+    restored_uploads = 0
+    held = set(store.archive_names())
+    uploads = source / "uploads"
+    for f in sorted(uploads.iterdir()) if uploads.exists() else []:
+        if f.name not in held:
+            store.backend.archive_put(f.name, f.read_bytes())
+            restored_uploads += 1
+    return {"kept": kept, "uploads": restored_uploads, "created_at": manifest["created_at"]}
+
+
+def _restore_database(store: Store, backup_file: Path) -> str | None:
+    """Put the backup's database in place of the live one; returns where the replaced one was kept."""
+    staging_folder = store.path.parent if store.path is not None else Path(tempfile.mkdtemp(prefix="metrics-restore-"))
+    staged = staging_folder / (store.path.name + ".restoring" if store.path is not None else DB_NAME)
     try:
-        shutil.copy2(source / DB_NAME, staged)
-        Store(staged).health()  # refuse a copy that will not open before touching the live file
+        shutil.copy2(backup_file, staged)
+        Store(staged).health()  # refuse a copy that will not open before touching the live database
     except (OSError, StoreError) as exc:
         staged.unlink(missing_ok=True)
-        problem = _write_failure(store.path.parent, exc, "恢复") if isinstance(exc, OSError) else str(exc)
+        problem = _write_failure(staging_folder, exc, "恢复") if isinstance(exc, OSError) else str(exc)
         raise StoreError(f"{problem}现有数据库未被改动。") from exc
-    kept = None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    if store.path is None:
+        # A database server: the replaced data is first exported beside the backup, then the backup
+        # copied in, in one transaction.
+        kept = backup_file.parent.with_name(f"{backup_file.parent.name}.before-restore-{stamp}.duckdb")
+        if store.is_initialised():
+            copy_store(store, Store(kept))
+        copy_store(Store(staged), store)
+        shutil.rmtree(staging_folder, ignore_errors=True)
+        return str(kept) if kept.exists() else None
+    kept_path = None
     with store.connect():
         pass  # wait until no other process holds the live file
     if store.path.exists():
-        kept = store.path.with_name(f"{store.path.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}")
-        os.replace(store.path, kept)
+        kept_path = store.path.with_name(f"{store.path.name}.before-restore-{stamp}")
+        os.replace(store.path, kept_path)
     wal = store.path.with_name(store.path.name + ".wal")
     if wal.exists():
-        os.replace(wal, Path(str(kept) + ".wal") if kept else wal.with_suffix(".wal.old"))
+        os.replace(wal, Path(str(kept_path) + ".wal") if kept_path else wal.with_suffix(".wal.old"))
     os.replace(staged, store.path)
-    restored_uploads = 0
-    if (source / "uploads").exists():
-        target = store.archive_dir
-        target.mkdir(parents=True, exist_ok=True)
-        for f in (source / "uploads").iterdir():
-            if not (target / f.name).exists():
-                shutil.copy2(f, target / f.name)
-                restored_uploads += 1
-    return {"kept": str(kept) if kept else None, "uploads": restored_uploads,
-            "created_at": manifest["created_at"]}
+    return str(kept_path) if kept_path else None
 
 
 def rebuild_from_archive(store: Store, workdir: Path) -> tuple[Store, list[str]]:
@@ -206,7 +228,7 @@ class _Replay:
         elif batch.source == "demo":
             self.replayed[batch_id] = tracker.load_demo(self.rebuilt)["batch_id"]
         elif batch.source == "upload":
-            archived = next(self.live.archive_dir.glob(f"{batch.sha256}.*"), None)
+            archived = self.live.archived(batch.sha256)
             if archived is None:
                 self.problems.append(f"批次 {batch_id}（{batch.file_name}）的原始文件不在上传存档中。")
                 return

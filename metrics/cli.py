@@ -70,7 +70,7 @@ def cmd_init(args, store: Store) -> int:
     applied = tracker.init_database(store)
     schema = f"已升级数据库结构到第 {applied[-1]} 版" if applied else "数据库结构已是最新"
     print(f"{schema}；已载入指标目录 {len(catalog.indicators())} 项、目标 {len(catalog.targets())} 条、"
-          f"报告数据 {len(catalog.report_figures())} 条、整改问题 {len(catalog.ledger().problems)} 个。数据库：{store.path}")
+          f"报告数据 {len(catalog.report_figures())} 条、整改问题 {len(catalog.ledger().problems)} 个。数据库：{store.location}")
     return EXIT_OK
 
 
@@ -282,8 +282,10 @@ def cmd_health(args, store: Store) -> int:
         if differences:
             return EXIT_REJECTED
         print("存档核对：由上传存档重建的数据库与现有数据库完全一致。")
-    free = shutil.disk_usage(store.path.parent).free
-    print(f"数据库可读可写（结构第 {result['schema_version']} 版，数据 {result['figures']} 条），"
+    # The disk that fills is the one holding the database file, or this server's (its parse worker and
+    # the archive's local copies) beside a database server, whose own disk its administrator watches.
+    free = shutil.disk_usage(store.path.parent if store.path is not None else tempfile.gettempdir()).free
+    print(f"数据库可读可写（{store.backend.dialect}，结构第 {result['schema_version']} 版，数据 {result['figures']} 条），"
           f"磁盘剩余 {free / 2**30:.1f} GB。")
     if free < LOW_DISK_BYTES:
         print(f"警告：磁盘剩余空间不足 {LOW_DISK_BYTES // 2**20} MB，上传可能失败。请清理磁盘或扩容。", file=sys.stderr)
@@ -396,6 +398,25 @@ def cmd_undo(args, store: Store) -> int:
     return EXIT_OK
 
 
+def cmd_copy_store(args, store: Store) -> int:
+    from .store.copying import copy_store, differences
+    _require_initialised(store)
+    destination = Store(args.to)
+    if destination.location == store.location:
+        raise StoreError("源数据库和目标相同，无需复制。")
+    counts = copy_store(store, destination)
+    problems = differences(store, destination)
+    for problem in problems:
+        print(f"核对不一致：{problem}", file=sys.stderr)
+    if problems:
+        print(f"复制后核对发现 {len(problems)} 处不一致，请勿切换到目标库，并把以上信息发给维护人员。", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"已把 {store.location} 复制到 {destination.location}：数据 {counts['observation']} 条修订、"
+          f"批次 {counts['batch']} 个、操作日志 {counts['audit_event']} 条、上传文件 {counts['uploads']} 个；"
+          "逐表逐行核对一致，操作日志校验链完整。")
+    return EXIT_OK
+
+
 def cmd_entities(args, store: Store) -> int:
     _require_initialised(store)
     if args.action == "list":
@@ -459,13 +480,14 @@ def _cannot_write(path: str, exc: OSError) -> int:
 
 def _require_initialised(store: Store) -> None:
     if not store.is_initialised():
-        raise StoreError(f"数据库 {store.path} 尚未初始化。请先运行 `python -m metrics init`（需要示例数据再运行 `python -m metrics demo`）。")
+        raise StoreError(f"数据库 {store.location} 尚未初始化。请先运行 `python -m metrics init`（需要示例数据再运行 `python -m metrics demo`）。")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(
         prog="python -m metrics",
-        description="开发区指标跟踪：命令行。数据库位置由环境变量 METRICS_DB 指定（默认 data/metrics.duckdb）。")
+        description="开发区指标跟踪：命令行。数据库：环境变量 METRICS_DATABASE_URL（postgresql://…），"
+                    "否则 METRICS_DB 指定的 DuckDB 文件（默认 data/metrics.duckdb）。")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令", parser_class=ChineseArgumentParser)
 
     sub.add_parser("init", help="创建或升级数据库，载入指标目录、目标、报告数据和整改台账（可重复运行，不含示例数据）")
@@ -522,6 +544,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-05")
     p.add_argument("--out", required=True, help="输出的 .xlsx 文件")
 
+    p = sub.add_parser("copy-store", help="把整个数据库复制到另一个引擎或文件（例如 postgresql://…），再逐表核对两者一致")
+    p.add_argument("--to", required=True, help="目标：postgresql:// 开头的连接地址，或 DuckDB 文件路径")
+
     p = sub.add_parser("entities", help="主体（园区、企业）及其别名：list 列出、add 新建、rename 改名、merge 合并、"
                                         "alias/unalias 设置或删除别名、delete 删除未使用的（管理员）")
     p.add_argument("action", choices=["list", "add", "rename", "merge", "alias", "unalias", "delete"], help="操作")
@@ -539,7 +564,8 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": cmd_show, "ledger": cmd_ledger,
             "users": cmd_users, "backup": cmd_backup, "restore": cmd_restore, "health": cmd_health,
             "export-deck": cmd_export_deck, "export-chart": cmd_export_chart,
-            "import": cmd_import, "template": cmd_template, "undo": cmd_undo, "entities": cmd_entities}
+            "import": cmd_import, "template": cmd_template, "undo": cmd_undo, "entities": cmd_entities,
+            "copy-store": cmd_copy_store}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 
 from . import auth, calc, catalog, demo
-from .store import SCHEMA_VERSION, Store, StoreError
+from .store import Store, StoreError
 
 DEMO_FILE_NAME = "示例数据（系统生成）"
 
@@ -47,7 +47,7 @@ def ensure_ready(store: Store, with_demo: bool = True) -> None:
     """First start of the app: create the database and, on an empty one, the illustrative data."""
     with store.session():
         if store.is_initialised():
-            if store.schema_version() < SCHEMA_VERSION:
+            if store.schema_version() < store.schema_latest:
                 store.migrate()
             return
         init_database(store)

@@ -19,7 +19,7 @@ def correct_april(store, value):
 
 
 def test_backup_then_restore_brings_back_the_figures_and_keeps_the_replaced_file(demo_store, tmp_path):
-    archive = demo_store.archive_dir
+    archive = demo_store.backend.archive_dir
     archive.mkdir()
     (archive / ("a" * 64 + ".xlsx")).write_bytes(b"uploaded bytes")
     before = land_april(demo_store)

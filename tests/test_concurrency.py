@@ -13,7 +13,7 @@ import pytest
 from conftest import ADMIN, REPO, initialised_store
 from metrics import auth, catalog
 from metrics.ingest import PreviewOutdated, commit_preview, preview_file
-from metrics.store import SCHEMA_VERSION, StaleEdit, Store
+from metrics.store import StaleEdit, Store
 
 EDITOR = auth.Actor("统计员", "editor")
 ROUNDS = 100
@@ -155,7 +155,7 @@ def test_a_database_duplicated_by_the_old_race_is_repaired_when_migrated(tmp_pat
                         [batch, zone, value, batch])
             con.execute("INSERT INTO current_figure VALUES (?, 'land_cleared', '2023-03', ?, 1, ?, ?)",
                         [zone, batch, value, batch])
-    assert store.migrate() == list(range(4, SCHEMA_VERSION + 1))
+    assert store.migrate() == list(range(4, store.schema_latest + 1))
     store.load_reference()
     history = store.history("land_cleared", catalog.ZONE)
     assert list(history["revision"]) == [1, 2] and list(history["is_current"]) == [False, True]

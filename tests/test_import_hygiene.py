@@ -1,5 +1,6 @@
 """The core never imports the UI: everything in metrics/ outside metrics.ui runs without streamlit."""
 import pkgutil
+import re
 import subprocess
 import sys
 
@@ -22,12 +23,20 @@ def test_core_modules_import_without_streamlit():
     assert result.stdout.strip() == "[]"
 
 
+def outside_the_store():
+    store = REPO / "metrics" / "store"
+    return [path for path in (REPO / "metrics").rglob("*.py") if store not in path.parents and "bench" not in path.name]
+
+
 def test_only_the_store_holds_sql():
-    offenders = []
-    for path in (REPO / "metrics").rglob("*.py"):
-        if path.name == "store.py" or "bench" in path.name:
-            continue
-        text = path.read_text(encoding="utf-8")
-        if any(word in text for word in ("SELECT ", "INSERT INTO", "CREATE TABLE", "DELETE FROM")):
-            offenders.append(str(path.relative_to(REPO)))
+    offenders = [str(path.relative_to(REPO)) for path in outside_the_store()
+                 if any(word in path.read_text(encoding="utf-8")
+                        for word in ("SELECT ", "INSERT INTO", "CREATE TABLE", "DELETE FROM"))]
+    assert offenders == []
+
+
+def test_only_the_store_knows_the_database_engine():
+    engine = re.compile(r"^\s*(import|from)\s+(duckdb|psycopg|gaussdb|ksycopg2)\b", re.MULTILINE)
+    offenders = [str(path.relative_to(REPO)) for path in outside_the_store()
+                 if engine.search(path.read_text(encoding="utf-8"))]
     assert offenders == []

@@ -8,7 +8,8 @@ import pytest
 
 from metrics import catalog, tracker
 from metrics.auth import Actor, PermissionDenied
-from metrics.store import SCHEMA_VERSION, Store, StoreBusy, StoreCorrupt
+from metrics.store import Store, StoreBusy, StoreCorrupt
+from metrics.store.duckdb_backend import DuckDBBackend
 
 ZONE = catalog.ZONE
 
@@ -87,8 +88,8 @@ def test_an_older_database_is_migrated_on_open_and_keeps_its_figures(tmp_path):
         con.execute("INSERT INTO batch VALUES (1, 'old.xlsx', '', 'u', now(), 'upload', false, 1, 0, 0, '', NULL, NULL)")
         con.execute("INSERT INTO observation VALUES (1, 'land_cleared', 1, '2023-04', 1, 120, 1, 1, '')")
     assert store.schema_version() == 1
-    assert tracker.init_database(store) == list(range(2, SCHEMA_VERSION + 1))
-    assert store.schema_version() == SCHEMA_VERSION
+    assert tracker.init_database(store) == list(range(2, store.schema_latest + 1))
+    assert store.schema_version() == store.schema_latest
     assert current(store) == 120
     with store.connect() as con:
         assert con.execute("SELECT count(*) FROM app_user").fetchall() == [(0,)]
@@ -126,7 +127,7 @@ def test_a_file_held_too_long_gives_a_chinese_busy_message(empty_store):
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(StoreBusy, match="正被另一个程序占用"):
-            with Store(empty_store.path, lock_wait=0.3).connect():
+            with Store(backend=DuckDBBackend(empty_store.path, lock_wait=0.3)).connect():
                 pass
     finally:
         holder.kill()

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import os
-import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import auth, calc, catalog
-from ..store import Store, StoreError, storage_failure
+from ..store import Store, StoreError
 from . import normalise, read, validate, worker
 from .parsing import ParsedFile
 from .problems import Problem, Problems, UnreadableFile
@@ -210,31 +208,12 @@ def preview_fingerprint(diff: pd.DataFrame) -> str:
 
 
 def archive_upload(store: Store, source: Path | bytes, file_name: str) -> tuple[str, Path]:
-    """Keep the uploaded bytes as data/uploads/<sha256><ext>; returns (sha256, archived path).
-
-    Files over the size limit are refused before they are copied, so the archive cannot be
-    used to fill the disk.
-    """
+    """Keep the uploaded bytes in the store's archive under their SHA-256; returns (sha256, a path
+    to read them at). Files over the size limit are refused before they are copied, so the archive
+    cannot be used to fill the disk."""
     size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
     read.check_size(size, file_name)
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    sha256 = hashlib.sha256(data).hexdigest()
-    folder = store.archive_dir
-    target = folder / f"{sha256}{Path(file_name).suffix.lower()}"
-    if not target.exists():
-        # Written under a temporary name and renamed, so a half-written copy never carries the hash.
-        temporary = None
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, target)
-        except OSError as exc:
-            if temporary is not None and os.path.exists(temporary):
-                os.remove(temporary)
-            raise storage_failure(exc) from exc
-    return sha256, target
+    return store.archive(source if isinstance(source, bytes) else Path(source).read_bytes(), file_name)
 
 
 def _figures(store: Store, parsed: ParsedFile, problems: Problems) -> list[normalise.MonthFigure]:

@@ -91,7 +91,7 @@ def report_figures(data_version: int, code: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=4)
-def _health(path: str, data_version: int) -> tuple[bool, str]:
+def _health(location: str, data_version: int) -> tuple[bool, str]:
     try:
         result = get_store().health()
         return True, t("health_ok", figures=f"{result['figures']:,}")
@@ -103,7 +103,7 @@ def health_line() -> None:
     """A status line that the database can be read and written: checked after every write, and
     at least once a minute."""
     store = get_store()
-    ok, text = _health(str(store.path), store.data_version())
+    ok, text = _health(store.location, store.data_version())
     (st.sidebar.caption if ok else st.sidebar.error)(text)
 
 

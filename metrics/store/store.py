@@ -1,89 +1,67 @@
-"""The store: the only module that holds SQL.
+"""The store's rules, the same on every engine: figures as append-only revisions in batches, undo,
+targets, locked months, accounts, entities and the hash-chained audit log, each write one
+transaction. What differs between engines (DuckDB, PostgreSQL) is behind `Backend`.
 
-One DuckDB file, opened only for the duration of a unit of work so that another process
-(the command line while the app runs) can get in. Every write runs in one transaction.
 Observations are append-only: a correction is a new revision, an undo marks its batch undone,
 and the current figure is the latest revision from a batch that is not undone.
 """
 from __future__ import annotations
 
 import datetime as dt
-import errno
+import functools
 import hashlib
 import json
 import os
-import shutil
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-import duckdb
 import pandas as pd
 
-from . import catalog
-from .auth import Actor, RecentFailures, require, sign_in_wait
-from .entity_names import EntityDirectory, canonical
+from .. import catalog
+from ..auth import Actor, RecentFailures, require, sign_in_wait
+from ..entity_names import EntityDirectory, canonical
+from .audit_chain import GENESIS_HASH, event_hash
+from .backend import Backend, Connection
+from .errors import (PeriodLocked, StaleEdit, StoreBusy, StoreError, WriteConflict, storage_failure)
 
 DEFAULT_DB = Path("data") / "metrics.duckdb"
-LOCK_WAIT_SECONDS = 60.0
 ENTITY_KINDS = ("zone", "enterprise")
 # What changes figures or the entities they belong to, and so is replayed to rebuild a store.
 REPLAYED_ACTIONS = ("upload", "undo", "entity_add", "entity_rename", "entity_alias", "entity_alias_remove",
                     "entity_merge", "entity_delete")
-GENESIS_HASH = "0" * 64  # the link before the audit log's first event
 SIGN_IN_WINDOW = dt.timedelta(minutes=15)  # failed sign-ins older than this are forgotten
-
-# One lock per database file for every write of this process. The app's sessions are threads
-# sharing one DuckDB instance, whose transactions see a snapshot: two confirmations checked in
-# parallel would both pass their check against the figures they replace. Serialised, the second
-# sees the first's commit. (Other processes are kept out by DuckDB's own file lock.)
-_write_locks: dict[str, threading.RLock] = {}
-_write_locks_guard = threading.Lock()
+WRITE_ATTEMPTS = 5  # a write another writer beat to the same rows is tried again, this many times in all
 
 
-def _write_lock(path: Path) -> threading.RLock:
-    key = str(path.resolve())
-    with _write_locks_guard:
-        return _write_locks.setdefault(key, threading.RLock())
+def backend_for(location: str | os.PathLike | None = None) -> Backend:
+    """The engine a location names: a postgresql:// URL, else a DuckDB file. With none given,
+    METRICS_DATABASE_URL, else METRICS_DB, else data/metrics.duckdb."""
+    location = location if location is not None else (os.environ.get("METRICS_DATABASE_URL")
+                                                      or os.environ.get("METRICS_DB") or DEFAULT_DB)
+    text = str(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        from .postgres_backend import PostgresBackend
+        return PostgresBackend(text)
+    from .duckdb_backend import DuckDBBackend
+    return DuckDBBackend(Path(text))
 
 
-class StoreError(Exception):
-    """A problem a user can act on; the message is in Chinese."""
-
-
-class StoreBusy(StoreError):
-    pass
-
-
-class StoreCorrupt(StoreError):
-    pass
-
-
-class StaleEdit(StoreError):
-    """Someone else changed the thing being edited since it was shown; nothing was written."""
-
-
-def storage_failure(exc: BaseException) -> StoreError:
-    """A failed write in words a user can act on; the transaction has been rolled back."""
-    if getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in str(exc):
-        return StoreError("服务器磁盘空间已满，本次没有写入任何数据，已有数据不受影响。"
-                          "请清理服务器磁盘或联系维护人员扩容后重试。")
-    return StoreError(f"写入失败（{exc}），本次没有写入任何数据，已有数据不受影响。"
-                      "请稍后重试；如反复出现，请运行 `python -m metrics health` 检查。")
-
-
-def _rollback_quietly(con) -> None:
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.Error:
-        pass  # a failed COMMIT has already ended the transaction
-
-
-def default_path() -> Path:
-    return Path(os.environ.get("METRICS_DB") or DEFAULT_DB)
+def writes(method):
+    """A write method, tried again when another writer committed to the same rows first: it reads
+    the store afresh each time, so what it checks (a preview's figures, a target's revision) is
+    checked against what the other writer left."""
+    @functools.wraps(method)
+    def retried(self, *args, **kwargs):
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                return method(self, *args, **kwargs)
+            except WriteConflict:
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise StoreBusy("同时修改同一批数据的人太多，本次没有写入任何数据。请稍后重试。") from None
+    return retried
 
 
 # The latest revision from a batch that is not undone, for the keys that `keys_sql` selects.
@@ -102,199 +80,38 @@ _LATEST_REVISIONS = """
 """
 
 
-def _event_hash(prev_hash: str, seq: int, occurred_at: dt.datetime, user: str, action: str, subject: str,
-                before: str | None, after: str | None, origin: str) -> str:
-    """One link of the audit log's chain: each event's hash covers its content and the previous hash,
-    so deleting or editing any event breaks every link after it."""
-    content = json.dumps([seq, occurred_at.isoformat(timespec="microseconds"), user, action, subject, before, after,
-                          origin], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
-
-
-def _repair_racing_duplicates(con) -> None:
-    """Migration 4. Racing commits (before writes were serialised) could leave a key with two current
-    figures and two revisions numbered alike: revisions are renumbered in the order they were
-    written and the current figures rebuilt from the history. (Migration 5 then makes the schema
-    refuse duplicates; DuckDB builds no index on a table updated in the same transaction.)"""
-    all_keys = "SELECT DISTINCT entity_id, indicator_code, period FROM observation"
-    con.execute(f"""
-    UPDATE observation SET revision = n.rn FROM (
-        SELECT id, row_number() OVER (PARTITION BY entity_id, indicator_code, period ORDER BY revision, id) AS rn
-        FROM observation) n
-    WHERE observation.id = n.id AND observation.revision <> n.rn;
-    UPDATE target SET revision = n.rn FROM (
-        SELECT rowid AS target_row, row_number() OVER (
-            PARTITION BY indicator_code, entity_id, year ORDER BY revision, set_at, rowid) AS rn
-        FROM target) n
-    WHERE target.rowid = n.target_row AND target.revision <> n.rn;
-    -- Rebuilt as a new table: an index on the old one would still hold the deleted rows.
-    CREATE TABLE rebuilt_current_figure AS {_LATEST_REVISIONS.format(
-        keys_sql=all_keys, columns="entity_id, indicator_code, period, id, months, value, batch_id")};
-    DROP TABLE current_figure;
-    CREATE TABLE current_figure (
-        entity_id INTEGER NOT NULL, indicator_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
-        observation_id BIGINT NOT NULL, months INTEGER NOT NULL, value DOUBLE NOT NULL,
-        batch_id INTEGER NOT NULL
-    );
-    INSERT INTO current_figure SELECT * FROM rebuilt_current_figure;
-    DROP TABLE rebuilt_current_figure;
-    """)
-
-
-def _unique_keys_and_audit_chain(con) -> None:
-    """Migration 5: unique keys in the schema itself, the audit log's hash chain (computed over the
-    events already held), and the table of failed sign-ins."""
-    con.execute("""
-    CREATE UNIQUE INDEX current_figure_key ON current_figure (entity_id, indicator_code, period);
-    CREATE UNIQUE INDEX observation_revision ON observation (entity_id, indicator_code, period, revision);
-    CREATE UNIQUE INDEX target_revision ON target (indicator_code, entity_id, year, revision);
-    ALTER TABLE audit_event ADD COLUMN origin VARCHAR DEFAULT '';
-    ALTER TABLE audit_event ADD COLUMN seq BIGINT;
-    ALTER TABLE audit_event ADD COLUMN prev_hash VARCHAR;
-    ALTER TABLE audit_event ADD COLUMN hash VARCHAR;
-    -- The chain's last link, kept beside it so that deleting the newest events shows too.
-    CREATE TABLE audit_head (seq BIGINT NOT NULL, hash VARCHAR NOT NULL);
-    -- Failed sign-ins per account and per client and account, for growing delays.
-    CREATE TABLE sign_in_throttle (
-        scope VARCHAR NOT NULL, key VARCHAR NOT NULL, failures INTEGER NOT NULL,
-        last_failure_at TIMESTAMP NOT NULL, PRIMARY KEY (scope, key)
-    );
-    """)
-    events = con.execute("SELECT id, occurred_at, user_name, action, subject, before, after FROM audit_event "
-                         "ORDER BY id").fetchall()
-    prev_hash, links = GENESIS_HASH, []
-    for seq, (event_id, occurred_at, user, action, subject, before, after) in enumerate(events, start=1):
-        digest = _event_hash(prev_hash, seq, occurred_at, user, action, subject, before, after, "")
-        links.append([seq, prev_hash, digest, event_id])
-        prev_hash = digest
-    if links:
-        con.executemany("UPDATE audit_event SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?", links)
-        con.execute("INSERT INTO audit_head VALUES (?, ?)", [links[-1][0], links[-1][2]])
-    con.execute("CREATE UNIQUE INDEX audit_seq ON audit_event (seq)")
-
-
-def _entity_names_and_restatements(con) -> None:
-    """Migration 6. Entities keep their canonical form (the one uploads are matched on), may have
-    aliases, remember the batch that created them (so undoing it removes them if unused), and are
-    removed by marking, since revisions in the history still name them. A figure may carry the
-    同比 its file published, and a revision may restate the figure before it unchanged (so undoing
-    an earlier batch keeps what a later one confirmed)."""
-    con.execute("""
-    ALTER TABLE entity ADD COLUMN canonical VARCHAR;
-    ALTER TABLE entity ADD COLUMN created_by_batch INTEGER;
-    ALTER TABLE entity ADD COLUMN removed_at TIMESTAMP;
-    CREATE TABLE entity_alias (
-        canonical VARCHAR PRIMARY KEY, alias VARCHAR NOT NULL, entity_id INTEGER NOT NULL,
-        set_by VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL
-    );
-    ALTER TABLE observation ADD COLUMN published_yoy DOUBLE;
-    ALTER TABLE observation ADD COLUMN restated BOOLEAN DEFAULT false;
-    ALTER TABLE current_figure ADD COLUMN published_yoy DOUBLE;
-    """)
-    names = con.execute("SELECT id, name FROM entity").fetchall()
-    if names:
-        con.executemany("UPDATE entity SET canonical = ? WHERE id = ?", [[canonical(n), i] for i, n in names])
-
-
-# Ordered migrations: a database at version N gets every script after N, in one transaction each.
-MIGRATIONS: list[tuple[int, str]] = [
-    (1, """
-    CREATE TABLE indicator (
-        code VARCHAR PRIMARY KEY, position INTEGER NOT NULL, name VARCHAR NOT NULL,
-        name_en VARCHAR NOT NULL, unit VARCHAR NOT NULL, category VARCHAR NOT NULL,
-        kind VARCHAR NOT NULL, direction VARCHAR NOT NULL, decimals INTEGER NOT NULL,
-        is_count BOOLEAN NOT NULL, may_be_negative BOOLEAN NOT NULL, definition VARCHAR NOT NULL,
-        formula VARCHAR NOT NULL
-    );
-    CREATE TABLE indicator_problem (indicator_code VARCHAR NOT NULL, problem_id VARCHAR NOT NULL);
-    CREATE SEQUENCE entity_id_seq START 1;
-    CREATE TABLE entity (
-        id INTEGER PRIMARY KEY, name VARCHAR NOT NULL UNIQUE, kind VARCHAR NOT NULL,
-        illustrative BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL
-    );
-    CREATE SEQUENCE batch_id_seq START 1;
-    CREATE TABLE batch (
-        id INTEGER PRIMARY KEY, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
-        user_name VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, source VARCHAR NOT NULL,
-        illustrative BOOLEAN NOT NULL, n_new INTEGER NOT NULL, n_changed INTEGER NOT NULL,
-        n_unchanged INTEGER NOT NULL, note VARCHAR NOT NULL,
-        undone_at TIMESTAMP, undone_by VARCHAR
-    );
-    CREATE SEQUENCE observation_id_seq START 1;
-    CREATE TABLE observation (
-        id BIGINT PRIMARY KEY, indicator_code VARCHAR NOT NULL, entity_id INTEGER NOT NULL,
-        period VARCHAR NOT NULL, months INTEGER NOT NULL, value DOUBLE NOT NULL,
-        revision INTEGER NOT NULL, batch_id INTEGER NOT NULL, note VARCHAR NOT NULL
-    );
-    CREATE INDEX observation_key ON observation (entity_id, indicator_code, period);
-    CREATE TABLE target (
-        indicator_code VARCHAR NOT NULL, entity_id INTEGER NOT NULL, year INTEGER NOT NULL,
-        kind VARCHAR NOT NULL, value DOUBLE NOT NULL, value_max DOUBLE, phasing VARCHAR,
-        illustrative BOOLEAN NOT NULL, source VARCHAR NOT NULL, revision INTEGER NOT NULL,
-        set_by VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL
-    );
-    CREATE TABLE report_figure (
-        position INTEGER NOT NULL, indicator_code VARCHAR NOT NULL, entity_name VARCHAR NOT NULL,
-        year INTEGER NOT NULL, scope VARCHAR NOT NULL, value DOUBLE NOT NULL, unit VARCHAR NOT NULL,
-        section VARCHAR NOT NULL, phrase VARCHAR NOT NULL, value_text VARCHAR NOT NULL
-    );
-    CREATE TABLE ledger_summary (
-        report_date VARCHAR NOT NULL, summary_done INTEGER NOT NULL,
-        summary_in_progress INTEGER NOT NULL, summary_source VARCHAR NOT NULL
-    );
-    CREATE TABLE problem (
-        id VARCHAR PRIMARY KEY, position INTEGER NOT NULL, section VARCHAR NOT NULL,
-        title VARCHAR NOT NULL, status VARCHAR NOT NULL, lead_unit VARCHAR NOT NULL,
-        deadline VARCHAR NOT NULL
-    );
-    CREATE TABLE measure (
-        problem_id VARCHAR NOT NULL, position INTEGER NOT NULL, ordinal VARCHAR NOT NULL,
-        text VARCHAR NOT NULL, status VARCHAR NOT NULL
-    );
-    CREATE VIEW current_observation AS
-    SELECT id, indicator_code, entity_id, period, months, value, revision, batch_id, note
-    FROM (
-        SELECT o.*, row_number() OVER (
-            PARTITION BY o.entity_id, o.indicator_code, o.period ORDER BY o.revision DESC) AS rn
-        FROM observation o JOIN batch b ON b.id = o.batch_id
-        WHERE b.undone_at IS NULL
-    ) ranked
-    WHERE rn = 1;
-    """),
-    (2, """
-    CREATE TABLE app_user (
-        name VARCHAR PRIMARY KEY, password_hash VARCHAR NOT NULL, role VARCHAR NOT NULL,
-        disabled BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL
-    );
-    CREATE SEQUENCE audit_id_seq START 1;
-    CREATE TABLE audit_event (
-        id BIGINT PRIMARY KEY, occurred_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL,
-        action VARCHAR NOT NULL, subject VARCHAR NOT NULL, before VARCHAR, after VARCHAR
-    );
-    CREATE TABLE period_lock (
-        period VARCHAR NOT NULL, locked BOOLEAN NOT NULL, user_name VARCHAR NOT NULL,
-        changed_at TIMESTAMP NOT NULL, reason VARCHAR NOT NULL
-    );
-    """),
-    (3, """
-    -- The current figure per key, kept in step with observation inside every write's transaction,
-    -- so reads filter a small table instead of ranking every revision.
-    CREATE TABLE current_figure (
-        entity_id INTEGER NOT NULL, indicator_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
-        observation_id BIGINT NOT NULL, months INTEGER NOT NULL, value DOUBLE NOT NULL,
-        batch_id INTEGER NOT NULL
-    );
-    INSERT INTO current_figure
-    SELECT entity_id, indicator_code, period, id, months, value, batch_id FROM current_observation;
-    DROP VIEW current_observation;
-    """),
-    (4, _repair_racing_duplicates),
-    (5, _unique_keys_and_audit_chain),
-    (6, _entity_names_and_restatements),
-]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
-
 _BATCH_KEYS = "SELECT DISTINCT entity_id, indicator_code, period FROM observation WHERE batch_id = ?"
+
+
+class Where:
+    """The WHERE clause of a read, from whichever filters are given (None: no filter), with its
+    placeholders: the one place reads build their conditions, in SQL every engine takes."""
+
+    def __init__(self, *conditions: str):
+        self.conditions, self.params = list(conditions), []
+
+    def equals(self, column: str, value) -> "Where":
+        if value is not None:
+            self.conditions.append(f"{column} = ?")
+            self.params.append(value)
+        return self
+
+    def among(self, column: str, values) -> "Where":
+        if values is not None:
+            values = list(values)
+            # An empty list matches nothing, as `IN ()` would if SQL allowed it.
+            self.conditions.append(f"{column} IN ({', '.join('?' * len(values))})" if values else "1 = 0")
+            self.params.extend(values)
+        return self
+
+    def from_(self, column: str, value) -> "Where":
+        if value is not None:
+            self.conditions.append(f"{column} >= ?")
+            self.params.append(value)
+        return self
+
+    def __str__(self) -> str:
+        return f"WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
 
 
 @dataclass(frozen=True)
@@ -306,40 +123,41 @@ class BatchSummary:
 
 
 class Store:
-    def __init__(self, path: str | os.PathLike | None = None, lock_wait: float = LOCK_WAIT_SECONDS):
-        self.path = Path(path) if path is not None else default_path()
-        self.lock_wait = lock_wait
+    def __init__(self, location: str | os.PathLike | None = None, backend: Backend | None = None):
+        self.backend = backend or backend_for(location)
         # Per thread, because the app's threads share one Store: the connection a `session` holds.
         self._held = threading.local()
+
+    @property
+    def path(self) -> Path | None:
+        """The database file, for the embedded engine (None on a database server)."""
+        return self.backend.path
+
+    @property
+    def location(self) -> str:
+        return self.backend.location
 
     # ---- connections -------------------------------------------------------------------
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one call: a cursor on the session's connection, or the file opened for it."""
+    def connect(self) -> Iterator[Connection]:
+        """A connection for one call: the session's, or one opened for the call."""
         held = getattr(self._held, "connection", None)
         if held is not None:
-            cursor = held.cursor()
-            try:
-                yield cursor
-            finally:
-                cursor.close()
+            yield held
             return
-        with self._open() as con:
+        with self.backend.open() as con:
             yield con
 
     @contextmanager
     def session(self) -> Iterator[None]:
-        """Keep the file open across the calls of one unit of work (an import, a page's reads).
-
-        Opening the file costs some 13 ms whatever its size (DuckDB builds a database instance and
-        registers its built-in functions each time), several times what a small query costs, and an
-        import made half a dozen calls. Other processes wait while a session runs, as for a call.
-        """
+        """Keep one connection across the calls of one unit of work (an import, a page's reads):
+        opening a DuckDB file costs some 13 ms whatever its size, several times what a small
+        query costs. Other processes wait while a session runs, as for a call."""
         if getattr(self._held, "connection", None) is not None:
             yield
             return
-        with self._open() as con:
+        with self.backend.open() as con:
             self._held.connection = con
             try:
                 yield
@@ -347,67 +165,45 @@ class Store:
                 self._held.connection = None
 
     @contextmanager
-    def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the file, waiting while another process holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + self.lock_wait
-        delay = 0.02
-        while True:
-            try:
-                con = duckdb.connect(str(self.path))
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise StoreCorrupt(_corrupt_message(self.path, exc)) from exc
-                if time.monotonic() > deadline:
-                    raise StoreBusy(
-                        f"数据库文件 {self.path} 正被另一个程序占用，等待 {self.lock_wait:.0f} 秒后仍未释放。"
-                        "请稍后重试；如持续出现，请检查是否有卡住的导入程序。") from exc
-                time.sleep(delay)
-                delay = min(delay * 1.5, 0.25)
-            except duckdb.Error as exc:  # checksums, a truncated or overwritten header: not ours to read
-                raise StoreCorrupt(_corrupt_message(self.path, exc)) from exc
-        try:
-            yield con
-        except duckdb.Error as exc:
-            # A damaged block is only found when a query reads it.
-            if isinstance(exc, (duckdb.FatalException, duckdb.InternalException, duckdb.SerializationException)) \
-                    or "corrupt" in str(exc).lower():
-                raise StoreCorrupt(_corrupt_message(self.path, exc)) from exc
-            raise
-        finally:
-            con.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One transaction: all of it is written, or none of it; one writer at a time (`_write_lock`)."""
-        with _write_lock(self.path), self.connect() as con:
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction: all of it is written, or none of it. Another writer committing to the
+        same rows first raises `WriteConflict`, which `writes` methods answer by trying again."""
+        with self.backend.writers(), self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
                 con.execute("COMMIT")
-            except (duckdb.IOException, duckdb.TransactionException, OSError) as exc:
+            except BaseException as exc:
                 _rollback_quietly(con)
-                raise storage_failure(exc) from exc
-            except BaseException:
-                _rollback_quietly(con)
+                if self.backend.conflict(exc):
+                    raise WriteConflict() from exc
+                if self.backend.storage_failed(exc):
+                    raise storage_failure(exc) from exc
                 raise
 
-    @property
-    def archive_dir(self) -> Path:
-        """Every uploaded file, byte for byte, named by its SHA-256, beside the database."""
-        return self.path.parent / "uploads"
-
     def data_version(self) -> int:
-        """Changes whenever any process writes; cheap enough to call on every page run."""
-        stamps = [0]
-        for p in (self.path, self.path.with_name(self.path.name + ".wal")):
-            try:
-                st = p.stat()
-                stamps.append(st.st_mtime_ns + st.st_size)
-            except FileNotFoundError:
-                pass
-        return sum(stamps)
+        """Bumped by every write, in its transaction; cheap enough to call on every page run."""
+        def read() -> int:
+            with self.connect() as con:
+                return con.execute("SELECT version FROM data_version").fetchall()[0][0]
+        return self.backend.data_version(read)
+
+    # ---- the upload archive ------------------------------------------------------------
+
+    def archive(self, data: bytes, file_name: str) -> tuple[str, Path]:
+        """Keep an uploaded file byte for byte under its SHA-256, before it is read (rejected ones
+        too, so a database can be rebuilt from the archive); returns (sha256, a path to read it at)."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        return sha256, self.backend.archive_put(f"{sha256}{Path(file_name).suffix.lower()}", data)
+
+    def archived(self, sha256: str) -> Path | None:
+        return self.backend.archive_get(sha256)
+
+    def archive_names(self) -> list[str]:
+        return self.backend.archive_names()
+
+    def archive_read(self, name: str) -> bytes:
+        return self.backend.archive_read(name)
 
     # ---- schema ------------------------------------------------------------------------
 
@@ -415,11 +211,16 @@ class Store:
         with self.connect() as con:
             return _schema_version(con)
 
+    @property
+    def schema_latest(self) -> int:
+        """The version this engine's migrations end at (each engine numbers its own)."""
+        return self.backend.migrations[-1][0]
+
     def migrate(self, upto: int | None = None) -> list[int]:
-        """Apply every migration after the file's version; returns the versions applied."""
+        """Apply every migration after the database's version; returns the versions applied."""
         applied = []
-        with _write_lock(self.path), self.connect() as con:
-            for version, script in MIGRATIONS:
+        with self.backend.writers(), self.connect() as con:
+            for version, script in self.backend.migrations:
                 if upto is not None and version > upto:
                     break
                 if version <= _schema_version(con):
@@ -436,7 +237,7 @@ class Store:
         return applied
 
     def is_initialised(self) -> bool:
-        if not self.path.exists():
+        if self.path is not None and not self.path.exists():
             return False
         with self.connect() as con:
             if _schema_version(con) == 0:
@@ -445,6 +246,7 @@ class Store:
 
     # ---- reference data (catalogue, targets, report figures, ledger) --------------------
 
+    @writes
     def load_reference(self, user: str = "系统初始化") -> None:
         """Load the catalogue, targets, report figures and ledger from data/; idempotent."""
         inds = catalog.indicators()
@@ -491,8 +293,9 @@ class Store:
         Returns rows with `old_value`, `old_months` and `change` in (new, changed, unchanged).
         """
         with self.connect() as con:
-            return _diff(con, _normalise_rows(rows))
+            return self._diff(con, _normalise_rows(rows))
 
+    @writes
     def commit_batch(self, rows: pd.DataFrame, *, actor: Actor, file_name: str, sha256: str,
                      source: str = "upload", illustrative: bool = False, lock_reason: str = "",
                      new_entities: dict[str, str] | None = None, before_commit=None) -> BatchSummary:
@@ -516,7 +319,7 @@ class Store:
             if unknown:
                 raise StoreError(f"没有这些主体：{'、'.join(unknown)}，本次没有写入任何数据。"
                                  "上传不会新建主体：请改为已有的主体名称，或请管理员先在“主体管理”中新建或设置别名。")
-            diff = _diff(con, rows)
+            diff = self._diff(con, rows)
             note = _locked_month_note(con, diff, actor, lock_reason)
             if before_commit is not None:
                 before_commit(con, diff)
@@ -532,33 +335,34 @@ class Store:
                 [batch_id, file_name, sha256, actor.name, source, illustrative, new, changed, unchanged, note])
             for name in sorted(set(new_entities or {}) - set(held)):
                 _insert_entity(con, name, new_entities[name], illustrative=illustrative, batch_id=batch_id)
-            _audit(con, actor, "upload", f"批次{batch_id} {file_name}", None,
-                   {"new": new, "changed": changed, "unchanged": unchanged, "sha256": sha256, "source": source,
-                    "note": note})
             writes = diff.assign(restated=diff["change"] == "unchanged")
-            con.register("incoming_writes", writes[["indicator_code", "entity", "period", "months", "value", "note",
-                                                    "published_yoy", "restated"]])
-            # The next revision of each key written: the keys first, then only their rows of the
-            # history, rather than the latest revision of every key the store holds.
-            con.execute(
-                """
-                INSERT INTO observation (id, indicator_code, entity_id, period, months, value, revision, batch_id,
-                                         note, published_yoy, restated)
-                SELECT nextval('observation_id_seq'), w.indicator_code, n.entity_id, w.period, w.months,
-                       w.value, n.revision, ?, w.note, w.published_yoy, w.restated
-                FROM incoming_writes w
-                JOIN (
-                    SELECT k.entity_id, k.name, k.indicator_code, k.period,
-                           coalesce(max(o.revision), 0) + 1 AS revision
-                    FROM (SELECT DISTINCT e.id AS entity_id, e.name, i.indicator_code, i.period
-                          FROM incoming_writes i JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL) k
-                    LEFT JOIN observation o ON o.entity_id = k.entity_id
-                         AND o.indicator_code = k.indicator_code AND o.period = k.period
-                    GROUP BY ALL
-                ) n ON n.name = w.entity AND n.indicator_code = w.indicator_code AND n.period = w.period
-                """, [batch_id])
-            con.unregister("incoming_writes")
+            incoming = writes[["indicator_code", "entity", "period", "months", "value", "note", "published_yoy",
+                               "restated"]]
+            with self.backend.frame(con, "incoming_writes", incoming):
+                # The next revision of each key written: the keys first, then only their rows of the
+                # history, rather than the latest revision of every key the store holds.
+                con.execute(
+                    """
+                    INSERT INTO observation (id, indicator_code, entity_id, period, months, value, revision, batch_id,
+                                             note, published_yoy, restated)
+                    SELECT nextval('observation_id_seq'), w.indicator_code, n.entity_id, w.period, w.months,
+                           w.value, n.revision, ?, w.note, w.published_yoy, w.restated
+                    FROM incoming_writes w
+                    JOIN (
+                        SELECT k.entity_id, k.name, k.indicator_code, k.period,
+                               coalesce(max(o.revision), 0) + 1 AS revision
+                        FROM (SELECT DISTINCT e.id AS entity_id, e.name, i.indicator_code, i.period
+                              FROM incoming_writes i JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL) k
+                        LEFT JOIN observation o ON o.entity_id = k.entity_id
+                             AND o.indicator_code = k.indicator_code AND o.period = k.period
+                        GROUP BY k.entity_id, k.name, k.indicator_code, k.period
+                    ) n ON n.name = w.entity AND n.indicator_code = w.indicator_code AND n.period = w.period
+                    """, [batch_id])
             _refresh_current(con, batch_id)
+            # Last: from the audit event to the commit, writers take turns (`Backend.serialise`).
+            self._audit(con, actor, "upload", f"批次{batch_id} {file_name}", None,
+                        {"new": new, "changed": changed, "unchanged": unchanged, "sha256": sha256, "source": source,
+                         "note": note})
             return BatchSummary(batch_id, new, changed, unchanged)
 
     def replay_events(self) -> list[dict]:
@@ -607,6 +411,7 @@ class Store:
                 ORDER BY k.indicator_code, e.name, k.period
                 """, [batch_id, batch_id, batch_id]).df()
 
+    @writes
     def undo_batch(self, batch_id: int, actor: Actor) -> dict:
         """Undo one batch: its figures leave the current view and what they superseded returns.
 
@@ -627,7 +432,7 @@ class Store:
             con.execute("UPDATE batch SET undone_at = now(), undone_by = ? WHERE id = ?", [actor.name, batch_id])
             _refresh_current(con, batch_id)
             removed = _remove_unused_entities(con, batch_id)
-            _audit(con, actor, "undo", f"批次{batch_id} {row[3]}", {"undone": False, "figures": moved},
+            self._audit(con, actor, "undo", f"批次{batch_id} {row[3]}", {"undone": False, "figures": moved},
                    {"undone": True, "removed_entities": removed})
             return {"batch_id": batch_id, "file_name": row[3], "figures": moved, "removed_entities": removed}
 
@@ -638,30 +443,16 @@ class Store:
         `entities` narrows to several entities and `since` to months from that one ("YYYY-MM") on:
         an upload's checks need its own entities' recent months, not the province's history.
         """
-        sql = """
-            SELECT o.indicator_code, e.name AS entity, o.period, o.months, o.value,
-                   b.illustrative, o.batch_id, o.published_yoy
-            FROM current_figure o
-            JOIN entity e ON e.id = o.entity_id
-            JOIN batch b ON b.id = o.batch_id
-            WHERE e.removed_at IS NULL
-        """
-        params: list = []
-        if entity is not None:
-            sql += " AND e.name = ?"
-            params.append(entity)
-        if entities is not None:
-            sql += " AND e.name IN (SELECT unnest(?))"
-            params.append(list(entities))
-        if since is not None:
-            sql += " AND o.period >= ?"
-            params.append(since)
-        if codes:
-            sql += f" AND o.indicator_code IN ({','.join('?' * len(codes))})"
-            params.extend(codes)
-        sql += " ORDER BY o.indicator_code, e.name, o.period"
+        where = (Where("e.removed_at IS NULL").equals("e.name", entity).among("e.name", entities)
+                 .from_("o.period", since).among("o.indicator_code", codes or None))
         with self.connect() as con:
-            return con.execute(sql, params).df()
+            return con.execute(
+                f"""SELECT o.indicator_code, e.name AS entity, o.period, o.months, o.value,
+                           b.illustrative, o.batch_id, o.published_yoy
+                    FROM current_figure o
+                    JOIN entity e ON e.id = o.entity_id
+                    JOIN batch b ON b.id = o.batch_id
+                    {where} ORDER BY o.indicator_code, e.name, o.period""", where.params).df()
 
     def history(self, code: str, entity: str) -> pd.DataFrame:
         """Every revision of one indicator for one entity, with who, when and from which upload."""
@@ -699,6 +490,7 @@ class Store:
         with self.connect() as con:
             return con.execute("SELECT count(*) FROM app_user WHERE role = 'admin' AND NOT disabled").fetchall()[0][0]
 
+    @writes
     def save_user(self, name: str, *, by: Actor, password_hash: str | None = None, role: str | None = None,
                   disabled: bool | None = None, create: bool = False) -> None:
         """Create or change one account, recording before → after (never the hash) in the audit log."""
@@ -709,7 +501,7 @@ class Store:
                 if rows:
                     raise StoreError(f"用户“{name}”已存在。修改密码请用 `users passwd`，停用请用 `users disable`。")
                 con.execute("INSERT INTO app_user VALUES (?, ?, ?, false, now())", [name, password_hash, role])
-                _audit(con, by, "user_add", name, None, {"role": role})
+                self._audit(con, by, "user_add", name, None, {"role": role})
                 return
             if not rows:
                 raise StoreError(f"没有用户“{name}”。用 `python -m metrics users list` 查看全部账户。")
@@ -724,23 +516,16 @@ class Store:
             if disabled is not None:
                 con.execute("UPDATE app_user SET disabled = ? WHERE name = ?", [disabled, name])
                 after["disabled"] = disabled
-            _audit(con, by, "user_change", name, before, after)
+            self._audit(con, by, "user_change", name, before, after)
 
     def audit_log(self, limit: int | None = None, user: str | None = None, action: str | None = None) -> pd.DataFrame:
-        sql = "SELECT id, occurred_at, user_name, origin, action, subject, before, after FROM audit_event WHERE 1=1"
-        params: list = []
-        if user:
-            sql += " AND user_name = ?"
-            params.append(user)
-        if action:
-            sql += " AND action = ?"
-            params.append(action)
-        sql += " ORDER BY id DESC"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
+        where = Where().equals("user_name", user or None).equals("action", action or None)
+        tail = f" LIMIT {int(limit)}" if limit else ""
         with self.connect() as con:
-            return con.execute(sql, params).df()
+            return con.execute(f"""SELECT id, occurred_at, user_name, origin, action, subject, before, after
+                                   FROM audit_event {where} ORDER BY id DESC{tail}""", where.params).df()
 
+    @writes
     def begin_sign_in(self, name: str, client: str) -> float:
         """Count one sign-in attempt, atomically; returns the seconds still to wait, or 0 when it may go on.
 
@@ -771,14 +556,16 @@ class Store:
                 con.execute("INSERT INTO sign_in_throttle VALUES (?, ?, ?, ?)", [scope, key, counts[scope] + 1, now])
         return 0.0
 
+    @writes
     def finish_sign_in(self, actor: Actor, client: str, succeeded: bool) -> None:
         """Record how an attempt `begin_sign_in` let through ended; a success clears the counts."""
         with self.transaction() as con:
             if succeeded:
                 con.execute("DELETE FROM sign_in_throttle WHERE (scope = 'account' AND key = ?) "
                             "OR (scope = 'client' AND key = ?)", [actor.name, f"{client}\x1f{actor.name}"])
-            _audit(con, actor, "sign_in" if succeeded else "sign_in_failed", actor.name, None, None)
+            self._audit(con, actor, "sign_in" if succeeded else "sign_in_failed", actor.name, None, None)
 
+    @writes
     def set_period_lock(self, period: str, locked: bool, *, by: Actor, reason: str) -> None:
         require(by, "locks")
         if not reason.strip():
@@ -786,7 +573,7 @@ class Store:
         with self.transaction() as con:
             before = period in _locked_periods(con)
             con.execute("INSERT INTO period_lock VALUES (?, ?, ?, now(), ?)", [period, locked, by.name, reason])
-            _audit(con, by, "lock" if locked else "unlock", period, {"locked": before}, {"locked": locked, "reason": reason})
+            self._audit(con, by, "lock" if locked else "unlock", period, {"locked": before}, {"locked": locked, "reason": reason})
 
     def locked_periods(self) -> set[str]:
         with self.connect() as con:
@@ -847,12 +634,6 @@ class Store:
             problems.extend(_audit_chain_problems(con))
         return problems
 
-    def copy_to(self, destination: Path) -> None:
-        """A consistent copy: checkpointed, and taken while this process holds the file."""
-        with self.connect() as con:
-            con.execute("CHECKPOINT")
-            shutil.copy2(self.path, destination)
-
     # ---- entities, batches, targets, report, ledger -------------------------------------
 
     def entities(self, include_removed: bool = False) -> pd.DataFrame:
@@ -875,6 +656,7 @@ class Store:
         aliases = {alias: name for name, names in zip(entities["name"], entities["aliases"]) for alias in names}
         return EntityDirectory.of(entities["name"].tolist(), aliases)
 
+    @writes
     def add_entity(self, name: str, kind: str, *, by: Actor) -> None:
         """A new zone or enterprise: only an administrator creates one, never an upload."""
         require(by, "entities")
@@ -886,8 +668,9 @@ class Store:
             if taken:
                 raise StoreError(f"已有主体“{taken}”，与“{name}”只差全角半角或空格，视为同一个，没有新建。")
             _insert_entity(con, name.strip(), kind, illustrative=False, batch_id=None)
-            _audit(con, by, "entity_add", name.strip(), None, {"kind": kind})
+            self._audit(con, by, "entity_add", name.strip(), None, {"kind": kind})
 
+    @writes
     def rename_entity(self, name: str, new_name: str, *, by: Actor) -> None:
         """A new name for an entity; the old one stays as an alias, so files that use it still match."""
         require(by, "entities")
@@ -902,8 +685,9 @@ class Store:
             con.execute("DELETE FROM entity_alias WHERE canonical = ?", [canonical(new_name)])
             if canonical(name) != canonical(new_name):
                 _put_alias(con, name, entity_id, by)
-            _audit(con, by, "entity_rename", name, {"name": name}, {"name": new_name.strip()})
+            self._audit(con, by, "entity_rename", name, {"name": name}, {"name": new_name.strip()})
 
+    @writes
     def set_alias(self, alias: str, entity: str, *, by: Actor) -> None:
         """Another way files write an entity's name (XX经开区 for XX经济开发区)."""
         require(by, "entities")
@@ -914,8 +698,9 @@ class Store:
             if taken:
                 raise StoreError(f"“{alias}”已是{taken}，不能再作为“{entity}”的别名。")
             _put_alias(con, alias, entity_id, by)
-            _audit(con, by, "entity_alias", entity, None, {"alias": alias.strip()})
+            self._audit(con, by, "entity_alias", entity, None, {"alias": alias.strip()})
 
+    @writes
     def remove_alias(self, alias: str, *, by: Actor) -> None:
         require(by, "entities")
         with self.transaction() as con:
@@ -924,8 +709,9 @@ class Store:
             if not rows:
                 raise StoreError(f"没有别名“{alias}”。用 `python -m metrics entities list` 查看全部主体和别名。")
             con.execute("DELETE FROM entity_alias WHERE canonical = ?", [canonical(alias)])
-            _audit(con, by, "entity_alias_remove", rows[0][1], {"alias": rows[0][0]}, None)
+            self._audit(con, by, "entity_alias_remove", rows[0][1], {"alias": rows[0][0]}, None)
 
+    @writes
     def merge_entities(self, source: str, target: str, *, by: Actor) -> BatchSummary:
         """Move `source`'s figures to `target` as one batch (with its audit event), then make
         `source` an alias of `target` and remove it. A month both hold with different figures is
@@ -960,10 +746,11 @@ class Store:
             con.execute("UPDATE entity SET removed_at = now() WHERE id = ?", [source_id])
             con.execute("UPDATE entity_alias SET entity_id = ? WHERE entity_id = ?", [target_id, source_id])
             _put_alias(con, source, target_id, by)
-            _audit(con, by, "entity_merge", f"{source} → {target}", {"entity": source},
+            self._audit(con, by, "entity_merge", f"{source} → {target}", {"entity": source},
                    {"into": target, "figures": len(rows), "batch": summary.batch_id})
         return summary
 
+    @writes
     def delete_entity(self, name: str, *, by: Actor) -> None:
         """Remove an entity nothing uses (no current figure, no target). Its history stays."""
         require(by, "entities")
@@ -978,7 +765,7 @@ class Store:
                                  "如果它与另一个主体是同一个，请用合并；否则请先撤销或更正这些数据。")
             con.execute("UPDATE entity SET removed_at = now() WHERE id = ?", [entity_id])
             con.execute("DELETE FROM entity_alias WHERE entity_id = ?", [entity_id])
-            _audit(con, by, "entity_delete", name, {"entity": name}, None)
+            self._audit(con, by, "entity_delete", name, {"entity": name}, None)
 
     def batches(self) -> pd.DataFrame:
         with self.connect() as con:
@@ -989,33 +776,25 @@ class Store:
 
     def targets(self, year: int | None = None) -> pd.DataFrame:
         """The current target per indicator, entity and year (latest revision)."""
-        sql = """
-            SELECT t.indicator_code, e.name AS entity, t.year, t.kind, t.value, t.value_max,
-                   t.phasing, t.illustrative, t.source, t.revision, t.set_by, t.set_at
-            FROM target t JOIN entity e ON e.id = t.entity_id
-            WHERE t.revision = (SELECT max(revision) FROM target t2 WHERE t2.indicator_code = t.indicator_code
-                                AND t2.entity_id = t.entity_id AND t2.year = t.year)
-        """
-        params = []
-        if year is not None:
-            sql += " AND t.year = ?"
-            params.append(year)
+        where = Where("""t.revision = (SELECT max(revision) FROM target t2 WHERE t2.indicator_code = t.indicator_code
+                                        AND t2.entity_id = t.entity_id AND t2.year = t.year)""").equals("t.year", year)
         with self.connect() as con:
-            df = con.execute(sql + " ORDER BY t.indicator_code, t.year", params).df()
+            df = con.execute(f"""SELECT t.indicator_code, e.name AS entity, t.year, t.kind, t.value, t.value_max,
+                                        t.phasing, t.illustrative, t.source, t.revision, t.set_by, t.set_at
+                                 FROM target t JOIN entity e ON e.id = t.entity_id
+                                 {where} ORDER BY t.indicator_code, t.year""", where.params).df()
         df["phasing"] = df["phasing"].map(lambda s: tuple(json.loads(s)) if isinstance(s, str) else None)
         return df
 
     def target_history(self, code: str | None = None) -> pd.DataFrame:
-        sql = """SELECT t.indicator_code, e.name AS entity, t.year, t.kind, t.value, t.value_max,
-                        t.illustrative, t.source, t.revision, t.set_by, t.set_at
-                 FROM target t JOIN entity e ON e.id = t.entity_id"""
-        params = []
-        if code:
-            sql += " WHERE t.indicator_code = ?"
-            params.append(code)
+        where = Where().equals("t.indicator_code", code or None)
         with self.connect() as con:
-            return con.execute(sql + " ORDER BY t.indicator_code, t.year, t.revision", params).df()
+            return con.execute(f"""SELECT t.indicator_code, e.name AS entity, t.year, t.kind, t.value, t.value_max,
+                                          t.illustrative, t.source, t.revision, t.set_by, t.set_at
+                                   FROM target t JOIN entity e ON e.id = t.entity_id
+                                   {where} ORDER BY t.indicator_code, t.year, t.revision""", where.params).df()
 
+    @writes
     def set_target(self, code: str, year: int, kind: str, value: float, *, by: Actor, source: str,
                    entity: str = catalog.ZONE, value_max: float | None = None,
                    phasing: tuple[float, ...] | None = None, illustrative: bool = False,
@@ -1051,18 +830,14 @@ class Store:
             before = before.drop(columns=["revision", "set_by", "set_at"])
             _put_target(con, code, entity_id, year, kind, value, value_max, phasing, illustrative,
                         source, by.name, only_if_absent=False)
-            _audit(con, by, "target", f"{code} {entity} {year}",
+            self._audit(con, by, "target", f"{code} {entity} {year}",
                    None if before.empty else before.iloc[0].to_dict(),
                    {"kind": kind, "value": value, "value_max": value_max, "source": source})
 
     def report_figures(self, code: str | None = None) -> pd.DataFrame:
-        sql = "SELECT * FROM report_figure"
-        params = []
-        if code:
-            sql += " WHERE indicator_code = ?"
-            params.append(code)
+        where = Where().equals("indicator_code", code or None)
         with self.connect() as con:
-            return con.execute(sql + " ORDER BY position", params).df()
+            return con.execute(f"SELECT * FROM report_figure {where} ORDER BY position", where.params).df()
 
     def ledger(self) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
         """(summary, problems, measures) as the report gives them."""
@@ -1081,36 +856,51 @@ class Store:
 
     def periods(self, entity: str | None = None) -> list[str]:
         """Months that hold at least one current figure, latest first (the export page's choices)."""
-        sql = "SELECT DISTINCT o.period FROM current_figure o JOIN entity e ON e.id = o.entity_id WHERE e.removed_at IS NULL"
-        params = []
-        if entity:
-            sql += " AND e.name = ?"
-            params.append(entity)
+        where = Where("e.removed_at IS NULL").equals("e.name", entity or None)
         with self.connect() as con:
-            return [row[0] for row in con.execute(sql + " ORDER BY o.period DESC", params).fetchall()]
+            return [row[0] for row in con.execute(
+                f"""SELECT DISTINCT o.period FROM current_figure o JOIN entity e ON e.id = o.entity_id
+                    {where} ORDER BY o.period DESC""", where.params).fetchall()]
 
 
 
-def _audit(con, actor: Actor, action: str, subject: str, before, after) -> None:
-    """Append one event as the next link of the chain; the log is never updated or deleted.
+    def _diff(self, con, rows: pd.DataFrame) -> pd.DataFrame:
+        """Incoming figures beside the current ones: `old_value`, `old_months`, and `change`."""
+        with self.backend.frame(con, "incoming_rows", rows):
+            return con.execute(
+                """
+                SELECT i.*, c.value AS old_value, c.months AS old_months,
+                       CASE WHEN c.value IS NULL THEN 'new'
+                            WHEN c.value = i.value AND c.months = i.months THEN 'unchanged'
+                            ELSE 'changed' END AS change
+                FROM incoming_rows i
+                LEFT JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL
+                LEFT JOIN current_figure c
+                  ON c.entity_id = e.id AND c.indicator_code = i.indicator_code AND c.period = i.period
+                ORDER BY i.indicator_code, i.entity, i.period
+                """).df()
 
-    Runs inside a write transaction, so under the write lock: the head read here is still the head
-    when this event is committed.
-    """
-    head = con.execute("SELECT seq, hash FROM audit_head").fetchall()
-    seq, prev_hash = (head[0][0] + 1, head[0][1]) if head else (1, GENESIS_HASH)
-    occurred_at = dt.datetime.now()
-    before_text, after_text = _json_text(before), _json_text(after)
-    digest = _event_hash(prev_hash, seq, occurred_at, actor.name, action, subject, before_text, after_text,
-                         actor.origin)
-    con.execute(
-        """INSERT INTO audit_event (id, occurred_at, user_name, action, subject, before, after, origin, seq,
-                                    prev_hash, hash)
-           VALUES (nextval('audit_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [occurred_at, actor.name, action, subject, before_text, after_text, actor.origin, seq, prev_hash, digest])
-    con.execute("DELETE FROM audit_head")
-    con.execute("INSERT INTO audit_head VALUES (?, ?)", [seq, digest])
+    def _audit(self, con, actor: Actor, action: str, subject: str, before, after) -> None:
+        """Append one event as the next link of the chain; the log is never updated or deleted.
 
+        Runs at the end of a write transaction, after `Backend.serialise`: the head read here is still
+        the head when this event is committed. The data version is bumped with it.
+        """
+        self.backend.serialise(con)
+        head = con.execute("SELECT seq, hash FROM audit_head").fetchall()
+        seq, prev_hash = (head[0][0] + 1, head[0][1]) if head else (1, GENESIS_HASH)
+        occurred_at = dt.datetime.now()
+        before_text, after_text = _json_text(before), _json_text(after)
+        digest = event_hash(prev_hash, seq, occurred_at, actor.name, action, subject, before_text, after_text,
+                             actor.origin)
+        con.execute(
+            """INSERT INTO audit_event (id, occurred_at, user_name, action, subject, before, after, origin, seq,
+                                        prev_hash, hash)
+               VALUES (nextval('audit_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [occurred_at, actor.name, action, subject, before_text, after_text, actor.origin, seq, prev_hash, digest])
+        con.execute("DELETE FROM audit_head")
+        con.execute("INSERT INTO audit_head VALUES (?, ?)", [seq, digest])
+        con.execute("UPDATE data_version SET version = version + 1")
 
 def _json_text(value) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
@@ -1130,7 +920,7 @@ def _audit_chain_problems(con) -> list[str]:
             return [f"操作日志中有一条事件（{described}）不在校验链上，可能是绕过系统直接写入的。{restore}"]
         if seq != expected_seq:
             return [f"操作日志缺少第 {expected_seq}–{seq - 1} 条事件（在 {described} 之前），可能被删除。{restore}"]
-        if stored_prev != prev_hash or stored != _event_hash(prev_hash, seq, occurred_at, user, action, subject,
+        if stored_prev != prev_hash or stored != event_hash(prev_hash, seq, occurred_at, user, action, subject,
                                                              before, after, origin or ""):
             return [f"操作日志第 {seq} 条事件（{described}）与其校验值不符，内容可能被改动。{restore}"]
         expected_seq, prev_hash = seq + 1, stored
@@ -1143,10 +933,6 @@ def _audit_chain_problems(con) -> list[str]:
     if head_seq != last_seq or head_hash != prev_hash:
         return [f"操作日志的末尾与其校验记录不符（第 {head_seq} 条），可能被改动。{restore}"]
     return []
-
-
-class PeriodLocked(StoreError):
-    """Figures for a month already reported upward, refused or missing a reason."""
 
 
 def _locked_month_note(con, diff: pd.DataFrame, actor: Actor, reason: str) -> str:
@@ -1201,10 +987,11 @@ def _schema_version(con) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
 
 
-def _corrupt_message(path: Path, exc: Exception) -> str:
-    return (f"数据库文件 {path} 无法打开，可能已损坏（{type(exc).__name__}）。"
-            f"请先把该文件改名保留，再用 `python -m metrics restore 备份目录` 从最近的备份恢复，"
-            f"或用 `python -m metrics init` 新建数据库后重新导入上传存档。")
+def _rollback_quietly(con) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except Exception:  # a failed COMMIT has already ended the transaction; the first error is the one to tell
+        pass
 
 
 def _entity_id(con, name: str) -> int | None:
@@ -1253,8 +1040,9 @@ def _put_alias(con, alias: str, entity_id: int, by: Actor) -> None:
 
 
 def _entities_in(con, names: list[str]) -> dict[str, int]:
-    return {name: entity_id for entity_id, name in con.execute(
-        "SELECT id, name FROM entity WHERE removed_at IS NULL AND name IN (SELECT unnest(?))", [names]).fetchall()}
+    where = Where("removed_at IS NULL").among("name", names)
+    return {name: entity_id for entity_id, name in con.execute(f"SELECT id, name FROM entity {where}",
+                                                                where.params).fetchall()}
 
 
 def _name_taken(con, name: str, except_id: int | None = None) -> str | None:
@@ -1298,20 +1086,3 @@ def _normalise_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return out[["indicator_code", "entity", "period", "months", "value", "note", "published_yoy"]].reset_index(drop=True)
 
 
-def _diff(con, rows: pd.DataFrame) -> pd.DataFrame:
-    con.register("incoming_rows", rows)
-    try:
-        return con.execute(
-            """
-            SELECT i.*, c.value AS old_value, c.months AS old_months,
-                   CASE WHEN c.value IS NULL THEN 'new'
-                        WHEN c.value = i.value AND c.months = i.months THEN 'unchanged'
-                        ELSE 'changed' END AS change
-            FROM incoming_rows i
-            LEFT JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL
-            LEFT JOIN current_figure c
-              ON c.entity_id = e.id AND c.indicator_code = i.indicator_code AND c.period = i.period
-            ORDER BY i.indicator_code, i.entity, i.period
-            """).df()
-    finally:
-        con.unregister("incoming_rows")

@@ -1,0 +1,102 @@
+"""What differs between the engines a store runs on, and nothing else: how to connect and hold a
+unit of work, how writers are kept apart, how a table of rows is handed to SQL, the migrations,
+where uploaded files are kept, and how cheaply the data version is read. The rules (permissions,
+validation, audit, locked months, messages) are all in `Store`, the same on every engine.
+
+Like Superset's db_engine_specs, one small class per engine holds only the differences; the SQL
+in `Store` is kept to what DuckDB, PostgreSQL, openGauss and KingbaseES all accept.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Callable, Iterable, Protocol, Sequence
+
+import pandas as pd
+
+Migration = tuple[int, "str | Callable[[Connection], None]"]
+
+
+class Result(Protocol):
+    def fetchall(self) -> list[tuple]: ...
+
+    def df(self) -> pd.DataFrame: ...
+
+
+class Connection(Protocol):
+    """What `Store` uses of a connection: `?` placeholders, results fetched at once."""
+
+    def execute(self, sql: str, params: Sequence | None = None) -> Result: ...
+
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> None: ...
+
+
+class Backend(ABC):
+    dialect: str
+    migrations: Sequence[Migration]
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the data is, as messages name it (a file, or a server and database)."""
+
+    @property
+    def path(self) -> Path | None:
+        """The database file, for an embedded engine."""
+        return None
+
+    @abstractmethod
+    def open(self) -> AbstractContextManager[Connection]:
+        """A connection for one unit of work, waiting while another program holds the data."""
+
+    @abstractmethod
+    def writers(self) -> AbstractContextManager[None]:
+        """Held around every write transaction of this process."""
+
+    def serialise(self, con: Connection) -> None:
+        """Called in a write transaction just before its audit event: from here to the commit, one
+        writer at a time (the audit log's chain, and the data version, take turns)."""
+
+    @abstractmethod
+    def conflict(self, exc: BaseException) -> bool:
+        """Whether `exc` means another writer committed to the same rows first (retry the write)."""
+
+    @abstractmethod
+    def storage_failed(self, exc: BaseException) -> bool:
+        """Whether `exc` is a failure to write (disk full, I/O), reported as such."""
+
+    @abstractmethod
+    def frame(self, con: Connection, name: str, rows: pd.DataFrame) -> AbstractContextManager[None]:
+        """`rows` as a table called `name` that the statements inside may read."""
+
+    @abstractmethod
+    def insert_frame(self, con: Connection, table: str, rows: pd.DataFrame) -> None:
+        """Append `rows` (named as the table's columns) to `table`, in bulk."""
+
+    @abstractmethod
+    def restart_sequence(self, con: Connection, name: str, start: int) -> None:
+        """Make the sequence's next value `start` (after rows are copied in with their ids)."""
+
+    def data_version(self, read: Callable[[], int]) -> int:
+        """The store's data version, read with `read` (an engine may answer more cheaply)."""
+        return read()
+
+    # ---- the upload archive --------------------------------------------------------------
+
+    @abstractmethod
+    def archive_put(self, name: str, data: bytes) -> Path:
+        """Keep an uploaded file under its name (SHA-256 and extension), committed at once, before the
+        file is even read; returns a path this process can read it from."""
+
+    @abstractmethod
+    def archive_get(self, name_prefix: str) -> Path | None:
+        """The archived file whose name starts with `name_prefix` (its SHA-256), as a readable path."""
+
+    @abstractmethod
+    def archive_names(self) -> list[str]:
+        """Every archived file's name."""
+
+    @abstractmethod
+    def archive_read(self, name: str) -> bytes:
+        ...

@@ -1,0 +1,105 @@
+"""The PostgreSQL schema, as ordered migrations (numbered for this engine alone). Version 1 is the
+schema the DuckDB file reached at its version 7, column for column and in the same order, so that
+`copy-store` moves rows between the two unchanged.
+
+Kept to what openGauss and KingbaseES accept as well: plain types (no arrays, JSON types, identity
+columns or generated columns), sequences called through nextval(), no ON CONFLICT.
+"""
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, """
+    CREATE TABLE indicator (
+        code VARCHAR PRIMARY KEY, position INTEGER NOT NULL, name VARCHAR NOT NULL,
+        name_en VARCHAR NOT NULL, unit VARCHAR NOT NULL, category VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL, direction VARCHAR NOT NULL, decimals INTEGER NOT NULL,
+        is_count BOOLEAN NOT NULL, may_be_negative BOOLEAN NOT NULL, definition VARCHAR NOT NULL,
+        formula VARCHAR NOT NULL
+    );
+    CREATE TABLE indicator_problem (indicator_code VARCHAR NOT NULL, problem_id VARCHAR NOT NULL);
+    CREATE SEQUENCE entity_id_seq START 1;
+    CREATE TABLE entity (
+        id INTEGER PRIMARY KEY, name VARCHAR NOT NULL UNIQUE, kind VARCHAR NOT NULL,
+        illustrative BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL,
+        canonical VARCHAR, created_by_batch INTEGER, removed_at TIMESTAMP
+    );
+    CREATE TABLE entity_alias (
+        canonical VARCHAR PRIMARY KEY, alias VARCHAR NOT NULL, entity_id INTEGER NOT NULL,
+        set_by VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL
+    );
+    CREATE SEQUENCE batch_id_seq START 1;
+    CREATE TABLE batch (
+        id INTEGER PRIMARY KEY, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+        user_name VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, source VARCHAR NOT NULL,
+        illustrative BOOLEAN NOT NULL, n_new INTEGER NOT NULL, n_changed INTEGER NOT NULL,
+        n_unchanged INTEGER NOT NULL, note VARCHAR NOT NULL,
+        undone_at TIMESTAMP, undone_by VARCHAR
+    );
+    CREATE SEQUENCE observation_id_seq START 1;
+    CREATE TABLE observation (
+        id BIGINT PRIMARY KEY, indicator_code VARCHAR NOT NULL, entity_id INTEGER NOT NULL,
+        period VARCHAR NOT NULL, months INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL,
+        revision INTEGER NOT NULL, batch_id INTEGER NOT NULL, note VARCHAR NOT NULL,
+        published_yoy DOUBLE PRECISION, restated BOOLEAN DEFAULT false
+    );
+    CREATE INDEX observation_key ON observation (entity_id, indicator_code, period);
+    CREATE INDEX observation_batch ON observation (batch_id);
+    CREATE UNIQUE INDEX observation_revision ON observation (entity_id, indicator_code, period, revision);
+    CREATE TABLE current_figure (
+        entity_id INTEGER NOT NULL, indicator_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
+        observation_id BIGINT NOT NULL, months INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL,
+        batch_id INTEGER NOT NULL, published_yoy DOUBLE PRECISION
+    );
+    CREATE UNIQUE INDEX current_figure_key ON current_figure (entity_id, indicator_code, period);
+    CREATE INDEX current_figure_batch ON current_figure (batch_id);
+    CREATE TABLE target (
+        indicator_code VARCHAR NOT NULL, entity_id INTEGER NOT NULL, year INTEGER NOT NULL,
+        kind VARCHAR NOT NULL, value DOUBLE PRECISION NOT NULL, value_max DOUBLE PRECISION, phasing VARCHAR,
+        illustrative BOOLEAN NOT NULL, source VARCHAR NOT NULL, revision INTEGER NOT NULL,
+        set_by VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL
+    );
+    CREATE UNIQUE INDEX target_revision ON target (indicator_code, entity_id, year, revision);
+    CREATE TABLE report_figure (
+        position INTEGER NOT NULL, indicator_code VARCHAR NOT NULL, entity_name VARCHAR NOT NULL,
+        year INTEGER NOT NULL, scope VARCHAR NOT NULL, value DOUBLE PRECISION NOT NULL, unit VARCHAR NOT NULL,
+        section VARCHAR NOT NULL, phrase VARCHAR NOT NULL, value_text VARCHAR NOT NULL
+    );
+    CREATE TABLE ledger_summary (
+        report_date VARCHAR NOT NULL, summary_done INTEGER NOT NULL,
+        summary_in_progress INTEGER NOT NULL, summary_source VARCHAR NOT NULL
+    );
+    CREATE TABLE problem (
+        id VARCHAR PRIMARY KEY, position INTEGER NOT NULL, section VARCHAR NOT NULL,
+        title VARCHAR NOT NULL, status VARCHAR NOT NULL, lead_unit VARCHAR NOT NULL,
+        deadline VARCHAR NOT NULL
+    );
+    CREATE TABLE measure (
+        problem_id VARCHAR NOT NULL, position INTEGER NOT NULL, ordinal VARCHAR NOT NULL,
+        text VARCHAR NOT NULL, status VARCHAR NOT NULL
+    );
+    CREATE TABLE app_user (
+        name VARCHAR PRIMARY KEY, password_hash VARCHAR NOT NULL, role VARCHAR NOT NULL,
+        disabled BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL
+    );
+    CREATE SEQUENCE audit_id_seq START 1;
+    CREATE TABLE audit_event (
+        id BIGINT PRIMARY KEY, occurred_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL,
+        action VARCHAR NOT NULL, subject VARCHAR NOT NULL, before VARCHAR, after VARCHAR,
+        origin VARCHAR DEFAULT '', seq BIGINT, prev_hash VARCHAR, hash VARCHAR
+    );
+    CREATE UNIQUE INDEX audit_seq ON audit_event (seq);
+    CREATE TABLE audit_head (seq BIGINT NOT NULL, hash VARCHAR NOT NULL);
+    CREATE TABLE period_lock (
+        period VARCHAR NOT NULL, locked BOOLEAN NOT NULL, user_name VARCHAR NOT NULL,
+        changed_at TIMESTAMP NOT NULL, reason VARCHAR NOT NULL
+    );
+    CREATE TABLE sign_in_throttle (
+        scope VARCHAR NOT NULL, key VARCHAR NOT NULL, failures INTEGER NOT NULL,
+        last_failure_at TIMESTAMP NOT NULL, PRIMARY KEY (scope, key)
+    );
+    CREATE TABLE data_version (version BIGINT NOT NULL);
+    INSERT INTO data_version VALUES (1);
+    -- Uploaded files live in the database, where every app server reaches them (no shared folder).
+    CREATE TABLE upload_file (name VARCHAR PRIMARY KEY, content BYTEA NOT NULL, stored_at TIMESTAMP NOT NULL);
+    """),
+]
