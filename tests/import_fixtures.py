@@ -347,7 +347,7 @@ CORPUS = {
         ["有效投资", "2023-13", 3], ["不存在的指标", "2023-05", 1], ["实际到账外资", "2023-05", "12%"]]}),
     # ---- warnings
     "warn_jump.csv": lambda: csv_bytes([["指标编码", "期间", "数值"], ["land_cleared", "2023-01", 100], ["land_cleared", "2023-02", 1500]]),
-    "warn_new_entity.csv": lambda: csv_bytes([["指标编码", "期间", "数值", "主体"], ["invoice_sales", "2023-05", 5.5, "新来电池有限公司"]]),
+    "err_unknown_entity.csv": lambda: csv_bytes([["指标编码", "期间", "数值", "主体"], ["land_cleared", "2023-05", 55, "XX经开区"]]),
     "warn_ytd_disagrees_with_month.csv": lambda: csv_bytes([
         ["指标编码", "期间", "本月值", "累计值"], ["land_cleared", "2023-01", 100, 100], ["land_cleared", "2023-02", 50, 400]]),
     "warn_yoy_mismatch.xlsx": lambda: xlsx_bytes({"2023年4月": [

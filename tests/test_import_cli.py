@@ -64,8 +64,13 @@ def test_the_sheet_and_user_options_choose_the_sheet_and_record_the_uploader(emp
 
 
 def test_warnings_are_printed_and_the_import_is_accepted(empty_store, import_corpus):
-    result = run_cli("import", str(import_corpus["warn_new_entity.csv"]), db=empty_store.path)
-    assert result.returncode == 0 and "提醒：" in result.stdout and "新主体" in result.stdout
+    result = run_cli("import", str(import_corpus["warn_jump.csv"]), db=empty_store.path)
+    assert result.returncode == 0 and "提醒：" in result.stdout and "10 倍" in result.stdout
+
+
+def test_an_unknown_entity_is_refused_with_exit_1(empty_store, import_corpus):
+    result = run_cli("import", str(import_corpus["err_unknown_entity.csv"]), db=empty_store.path)
+    assert result.returncode == 1 and "XX经开区" in result.stderr + result.stdout
 
 
 def test_the_template_command_writes_a_template_that_imports_back(empty_store, tmp_path):

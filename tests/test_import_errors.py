@@ -117,11 +117,29 @@ def test_a_tenfold_jump_against_the_previous_month_is_a_warning_not_an_error(emp
     assert result.warnings[0].row == 3 and "15.0 倍" in result.warnings[0].message
 
 
-def test_a_new_entity_is_created_on_import_with_a_warning(empty_store, import_corpus):
-    result = import_file(empty_store, import_corpus["warn_new_entity.csv"], actor=EDITOR)
-    assert result.committed and "新主体" in result.warnings[0].message
-    entities = empty_store.entities().set_index("name")
-    assert entities.loc["新来电池有限公司", "kind"] == "enterprise"
+def test_an_unknown_entity_is_refused_naming_the_closest_one_and_nothing_is_created(empty_store, import_corpus):
+    before = list(empty_store.entities()["name"])
+    result = import_file(empty_store, import_corpus["err_unknown_entity.csv"], actor=EDITOR)
+    assert not result.committed and len(result.errors) == 1
+    assert "“XX经开区”" in result.errors[0].message and f"“{ZONE}”" in result.errors[0].message
+    assert result.errors[0].row == 2
+    assert list(empty_store.entities()["name"]) == before and empty_store.batches().empty
+
+
+def test_an_alias_set_by_an_administrator_files_the_figures_under_its_entity(empty_store, import_corpus):
+    empty_store.set_alias("XX经开区", ZONE, by=ADMIN)
+    result = import_file(empty_store, import_corpus["err_unknown_entity.csv"], actor=EDITOR)
+    assert result.committed
+    held = empty_store.observations(entity=ZONE, codes=["land_cleared"]).set_index("period")
+    assert float(held.loc["2023-05", "value"]) == 55
+
+
+def test_a_stored_name_in_another_width_or_spacing_is_the_same_entity(empty_store):
+    empty_store.add_entity("甲开发区（示例）", "zone", by=ADMIN)
+    data = csv_bytes([["指标编码", "期间", "数值", "主体"], ["land_cleared", "2023-05", 7, " 甲开发区(示例) "]])
+    result = import_file(empty_store, data, "甲.csv", actor=EDITOR)
+    assert result.committed and list(empty_store.entities()["name"]).count("甲开发区（示例）") == 1
+    assert float(empty_store.observations(entity="甲开发区（示例）", codes=["land_cleared"])["value"].iloc[0]) == 7
 
 
 def test_a_revision_of_an_existing_figure_is_a_warning_showing_old_and_new(demo_store):

@@ -4,7 +4,7 @@ import io
 import openpyxl
 import pytest
 
-from import_fixtures import EDITOR, xlsx_bytes
+from import_fixtures import ADMIN, EDITOR, xlsx_bytes
 from metrics import catalog
 from metrics.ingest import import_file, parse_period, preview_file, write_template
 
@@ -67,6 +67,7 @@ def test_two_row_header_without_merge_information_carries_the_group_label_across
 
 
 def test_monthly_report_with_merged_headers_unit_line_sub_rows_totals_and_footnotes(empty_store, import_corpus):
+    empty_store.add_entity("理士电池", "enterprise", by=ADMIN)
     result = preview_file(empty_store, import_corpus["monthly_report.xlsx"], actor=EDITOR)
     assert result.ok and result.layout == "monthly_report"
     assert figures(result) == {
@@ -76,7 +77,12 @@ def test_monthly_report_with_merged_headers_unit_line_sub_rows_totals_and_footno
         ("tax_per_mu", ZONE, "2023-04"): (8.4, 1),
         ("hightech_new", ZONE, "2023-04"): (3, 1)}
     assert 999 not in set(result.preview["value"])               # the 合计 row
-    assert [p.message for p in result.warnings if "新主体" in p.message]
+
+
+def test_a_sub_row_naming_no_entity_is_refused_not_filed_as_a_new_enterprise(empty_store, import_corpus):
+    result = preview_file(empty_store, import_corpus["monthly_report.xlsx"], actor=EDITOR)
+    assert not result.ok and [e.message for e in result.errors if "“理士电池”" in e.message]
+    assert list(empty_store.entities()["name"]) == [ZONE]
 
 
 def test_monthly_report_takes_its_month_from_the_sheet_name_and_converts_hectares(empty_store, import_corpus):

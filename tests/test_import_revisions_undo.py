@@ -110,12 +110,14 @@ def test_every_uploaded_file_is_archived_under_its_sha256_rejected_ones_included
 
 
 def test_the_database_can_be_rebuilt_from_the_upload_archive(empty_store, import_corpus, tmp_path):
+    empty_store.add_entity("理士电池", "enterprise", by=ADMIN)  # the 统计月报's 其中 row
     for name in ("wide_months.xlsx", "monthly_report.xlsx", "ytd_only_long.csv"):
         import_file(empty_store, import_corpus[name], actor=EDITOR)
     import_file(empty_store, csv_bytes([["指标编码", "期间", "数值"], ["land_cleared", "2023-02", 111]]), "更正.csv",
                 actor=EDITOR)
     rebuilt = Store(tmp_path / "rebuilt" / "m.duckdb")
     tracker.init_database(rebuilt)
+    rebuilt.add_entity("理士电池", "enterprise", by=ADMIN)
     uploads = empty_store.path.parent / "uploads"
     for batch in empty_store.batches().sort_values("id").itertuples():
         archived = next(uploads.glob(f"{batch.sha256}.*"))

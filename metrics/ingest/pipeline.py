@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import auth, calc, catalog
+from ..entity_names import EntityDirectory
 from ..store import Store, StoreError
 from . import normalise, read, validate, worker
 from .parsing import ParsedFile
@@ -218,7 +219,9 @@ def archive_upload(store: Store, source: Path | bytes, file_name: str) -> tuple[
 
 def _figures(store: Store, parsed: ParsedFile, problems: Problems) -> list[normalise.MonthFigure]:
     indicators = catalog.indicators()
-    readings, claims = parsed.readings, parsed.claims
+    directory = store.entity_directory()
+    readings = _held_entities(parsed.readings, directory, problems)
+    claims = _held_entities(parsed.claims, directory, problems)
     codes = sorted({r.code for r in readings} | {c.code for c in claims})
     # The checks look back at most to last year (同比, a January's previous month), for the file's entities.
     entities = sorted({r.entity for r in readings} | {c.entity for c in claims})
@@ -226,9 +229,27 @@ def _figures(store: Store, parsed: ParsedFile, problems: Problems) -> list[norma
     book = normalise.MonthBook(store.observations(codes=codes, entities=entities, since=since)
                                if codes else _no_observations())
     figures = normalise.month_figures(readings, book, indicators, problems)
-    validate.check_figures(figures, book, indicators, set(store.entities()["name"]), problems)
+    validate.check_figures(figures, book, indicators, problems)
     validate.check_yoy(claims, book, indicators, problems)
     return figures
+
+
+def _held_entities(records: list, directory: EntityDirectory, problems: Problems) -> list:
+    """`records` under the stored names of the entities they name (a name in another spelling, or an
+    alias an administrator set, is its entity); a name that matches no entity is an error once, with
+    the closest names, and its records are left out, so an upload never creates or guesses an entity."""
+    held, unknown = [], set()
+    for record in records:
+        name = directory.match(record.entity)
+        if name is not None:
+            held.append(record._replace(entity=name))
+        elif record.entity not in unknown:
+            unknown.add(record.entity)
+            close = directory.suggestions(record.entity)
+            hint = f"您是否要填“{'”或“'.join(close)}”？" if close else ""
+            problems.error(f"没有名为“{record.entity}”的主体。{hint}上传不会新建主体：请改为已有的主体名称，"
+                           "或请管理员先在“主体管理”中新建该主体，或把这个名称设为已有主体的别名。", **record.cell.where())
+    return held
 
 
 def _check_locked_months(figures: list[normalise.MonthFigure], locked: set[str], actor: auth.Actor,

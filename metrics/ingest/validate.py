@@ -51,9 +51,8 @@ def check_readings(readings: list[Reading], indicators: dict[str, Indicator], to
 
 
 def check_figures(figures: list[MonthFigure], book: MonthBook, indicators: dict[str, Indicator],
-                  known_entities: set[str], problems: Problems) -> None:
+                  problems: Problems) -> None:
     in_file = {(f.code, f.entity, f.period) for f in figures}
-    new_entities: set[str] = set()
     for f in figures:
         ind = indicators[f.code]
         year, month = calc.split_period(f.period)
@@ -69,10 +68,6 @@ def check_figures(figures: list[MonthFigure], book: MonthBook, indicators: dict[
                 problems.error(f"{year}年1-2月已按合并数保存，不能再单独上传 1 月，否则 1 月会被计算两次。"
                                f"请同时上传 2 月的单月数，或改为上传 1-2月合计。", **f.cell.where())
         _check_jump(f, ind, book, problems)
-        if f.entity not in known_entities and f.entity not in new_entities:
-            new_entities.add(f.entity)
-            problems.warning(f"“{f.entity}”是新主体，确认导入后将新建。如果是笔误，请改为已有的主体名称"
-                             f"（例如“{catalog.ZONE}”）。", **f.cell.where())
 
 
 def _label(f: MonthFigure) -> str:
