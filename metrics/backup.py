@@ -63,12 +63,12 @@ def _write_backup(store: Store, folder: Path) -> dict:
     else:
         copy_store(store, Store(folder / DB_NAME))
     files = {DB_NAME: _sha256(folder / DB_NAME)}
-    names = store.archive_names()
-    if names:
-        (folder / "uploads").mkdir()
-        for name in names:
-            (folder / "uploads" / name).write_bytes(store.archive_read(name))
-            files[f"uploads/{name}"] = _sha256(folder / "uploads" / name)
+    uploads = folder / "uploads"  # where the copied DuckDB file's own archive is, too
+    for name in store.archive_names():
+        if not (uploads / name).exists():  # a store copied with copy_store brought its files already
+            uploads.mkdir(exist_ok=True)
+            (uploads / name).write_bytes(store.archive_read(name))
+        files[f"uploads/{name}"] = _sha256(uploads / name)
     manifest = {"created_at": datetime.now().isoformat(timespec="seconds"), "engine": store.backend.dialect,
                 "schema_version": Store(folder / DB_NAME).schema_version(), "files": files}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -128,7 +128,7 @@ def _restore_database(store: Store, backup_file: Path) -> str | None:
     if store.path is None:
         # A database server: the replaced data is first exported beside the backup, then the backup
         # copied in, in one transaction.
-        kept = backup_file.parent.with_name(f"{backup_file.parent.name}.before-restore-{stamp}.duckdb")
+        kept = backup_file.parent.with_name(f"{backup_file.parent.name}.before-restore-{stamp}") / DB_NAME
         if store.is_initialised():
             copy_store(store, Store(kept))
         copy_store(Store(staged), store)
@@ -175,11 +175,13 @@ def rebuild_from_archive(store: Store, workdir: Path) -> tuple[Store, list[str]]
         replay.apply(event)
     problems = replay.problems
     columns = ["indicator_code", "entity", "period", "months", "value"]
-    live = store.observations()[columns].reset_index(drop=True)
-    again = rebuilt.observations()[columns].reset_index(drop=True)
-    if not live.equals(again):
-        merged = live.merge(again, on=columns[:4], how="outer", suffixes=("_live", "_rebuilt"), indicator=True)
-        differing = merged[(merged["_merge"] != "both") | (merged["value_live"] != merged["value_rebuilt"])]
+    # Compared by key and value, not by dtype: the live store may be on another engine.
+    kinds = {"months": "int64", "value": "float64"}
+    live = store.observations()[columns].astype(kinds)
+    again = rebuilt.observations()[columns].astype(kinds)
+    merged = live.merge(again, on=columns[:4], how="outer", suffixes=("_live", "_rebuilt"), indicator=True)
+    differing = merged[(merged["_merge"] != "both") | (merged["value_live"] != merged["value_rebuilt"])]
+    if len(differing):
         problems.append(f"由上传存档重建的数据库与现有数据库有 {len(differing)} 处不同。")
     return rebuilt, problems
 

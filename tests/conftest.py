@@ -1,10 +1,12 @@
 """Shared fixtures: every database is built in code, in a temporary directory."""
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,7 +29,7 @@ def add_account(store: Store, name: str, role: str, password: str = PASSWORD) ->
     return auth.Actor(name, role)
 
 
-def initialised_store(path: Path) -> Store:
+def initialised_store(path: Path | str) -> Store:
     """A migrated database with the reference data and the test administrator."""
     store = Store(path)
     tracker.init_database(store)
@@ -75,6 +77,71 @@ def empty_store(tmp_path) -> Store:
     return initialised_store(tmp_path / "metrics.duckdb")
 
 
+def postgres_programs() -> Path:
+    """Where initdb and pg_ctl are: Debian keeps them out of PATH, under the server's version."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if found:
+        return found[-1].parent
+    requires_system_tool("initdb", "the PostgreSQL backend's tests start a throwaway cluster")
+    return Path(shutil.which("initdb")).parent
+
+
+DATABASE_NUMBERS = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL cluster on a Unix socket in a temporary folder, for this run only.
+    pg_ctl refuses to run as root, so as root the cluster belongs to the `postgres` account, in a
+    folder under /tmp that it can reach (pytest's own folders are closed to other accounts)."""
+    programs = postgres_programs()
+    folder = Path(tempfile.mkdtemp(prefix="metrics-pg-"))
+    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_owner:
+        shutil.chown(folder, "postgres")
+    data = folder / "data"
+
+    def run(*command: str) -> None:
+        result = subprocess.run([*as_owner, *command], capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.fail(f"{command[0]} failed: {result.stdout}{result.stderr}")
+
+    run(str(programs / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale", "C")
+    run(str(programs / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w",
+        "-o", f"-k {folder} -c listen_addresses='' -c fsync=off -c max_connections=200", "start")
+    try:
+        yield f"postgresql://postgres@/postgres?host={folder}"
+    finally:
+        subprocess.run([*as_owner, str(programs / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request) -> str:
+    """A new, empty database on the throwaway cluster, for one test."""
+    import psycopg
+
+    name = f"test_{os.getpid()}_{next(DATABASE_NUMBERS)}"
+    with psycopg.connect(postgres_server, autocommit=True) as con:
+        con.execute(f"DROP DATABASE IF EXISTS {name}")
+        con.execute(f"CREATE DATABASE {name}")
+    return postgres_server.replace("/postgres?", f"/{name}?")
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store_on_each_engine(request, tmp_path) -> Store:
+    """`empty_store`, once on each engine: for the tests of rules that must hold whatever is underneath."""
+    if request.param == "duckdb":
+        return initialised_store(tmp_path / "metrics.duckdb")
+    return initialised_store(request.getfixturevalue("postgres_url"))
+
+
+def address(store: Store) -> str:
+    """What METRICS_DB or METRICS_DATABASE_URL would say to reach `store`."""
+    return str(store.path) if store.path is not None else store.backend.url
+
+
 @pytest.fixture
 def demo_store(empty_store) -> Store:
     """The reference data plus the illustrative series."""
@@ -82,11 +149,13 @@ def demo_store(empty_store) -> Store:
     return empty_store
 
 
-def run_cli(*args: str, db: Path, check: bool = False, user: str | None = ADMIN,
+def run_cli(*args: str, db: Path | str | Store, check: bool = False, user: str | None = ADMIN,
             stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m metrics …` as a user would, against the given database, acting as `user`."""
-    env = {**os.environ, "METRICS_DB": str(db)}
-    env.pop("METRICS_USER", None)
+    """Run `python -m metrics …` as a user would, against the given database (a DuckDB file, a
+    postgresql:// URL or a store), acting as `user`."""
+    where = address(db) if isinstance(db, Store) else str(db)
+    env = {k: v for k, v in os.environ.items() if k not in ("METRICS_DB", "METRICS_DATABASE_URL", "METRICS_USER")}
+    env["METRICS_DATABASE_URL" if "://" in where else "METRICS_DB"] = where
     if user is not None:
         env["METRICS_USER"] = user
     result = subprocess.run([sys.executable, "-m", "metrics", *args], cwd=REPO, env=env, input=stdin,

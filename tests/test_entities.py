@@ -9,6 +9,13 @@ from conftest import ADMIN, run_cli
 from metrics import auth, catalog
 from metrics.store import StoreError
 
+
+@pytest.fixture
+def empty_store(store_on_each_engine):
+    """Entities and undo behave the same on DuckDB and on PostgreSQL."""
+    return store_on_each_engine
+
+
 ADMIN_ACTOR = auth.Actor(ADMIN, "admin")
 EDITOR = auth.Actor("统计员", "editor")
 
@@ -105,7 +112,7 @@ def _reference_zones() -> set[str]:
 
 
 def test_the_command_line_manages_entities_and_a_viewer_cannot(empty_store):
-    db = empty_store.path
+    db = empty_store
     assert run_cli("entities", "add", "戊园区", "--kind", "zone", db=db).returncode == 0
     assert run_cli("entities", "alias", "戊区", "戊园区", db=db).returncode == 0
     assert run_cli("entities", "rename", "戊园区", "戊工业园区", db=db).returncode == 0

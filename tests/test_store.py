@@ -6,12 +6,24 @@ import time
 import pandas as pd
 import pytest
 
+from conftest import initialised_store
 from metrics import catalog, tracker
 from metrics.auth import Actor, PermissionDenied
 from metrics.store import Store, StoreBusy, StoreCorrupt
 from metrics.store.duckdb_backend import DuckDBBackend
 
 ZONE = catalog.ZONE
+
+
+@pytest.fixture
+def empty_store(store_on_each_engine):
+    """Every rule of the store holds on DuckDB and on PostgreSQL alike."""
+    return store_on_each_engine
+
+
+@pytest.fixture
+def duckdb_store(tmp_path):
+    return initialised_store(tmp_path / "metrics.duckdb")
 
 
 def figures(*rows, entity=ZONE):
@@ -110,24 +122,24 @@ def test_the_data_version_changes_when_another_write_lands(empty_store):
     assert empty_store.data_version() != before
 
 
-def test_a_second_process_waits_for_the_file_then_gets_in(empty_store):
+def test_a_second_process_waits_for_the_file_then_gets_in(duckdb_store):
     holder = subprocess.Popen([sys.executable, "-c", (
         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(1.5)"),
-        str(empty_store.path)], stdout=subprocess.PIPE, text=True)
+        str(duckdb_store.path)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
-    commit(empty_store, figures(("land_cleared", "2023-04", 120)))
+    commit(duckdb_store, figures(("land_cleared", "2023-04", 120)))
     holder.wait(timeout=30)
-    assert current(empty_store) == 120
+    assert current(duckdb_store) == 120
 
 
-def test_a_file_held_too_long_gives_a_chinese_busy_message(empty_store):
+def test_a_file_held_too_long_gives_a_chinese_busy_message(duckdb_store):
     holder = subprocess.Popen([sys.executable, "-c", (
         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(5)"),
-        str(empty_store.path)], stdout=subprocess.PIPE, text=True)
+        str(duckdb_store.path)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(StoreBusy, match="正被另一个程序占用"):
-            with Store(backend=DuckDBBackend(empty_store.path, lock_wait=0.3)).connect():
+            with Store(backend=DuckDBBackend(duckdb_store.path, lock_wait=0.3)).connect():
                 pass
     finally:
         holder.kill()

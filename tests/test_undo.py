@@ -12,6 +12,13 @@ from conftest import ADMIN, run_cli
 from metrics import auth, backup, catalog, tracker
 from metrics.ingest import import_file
 
+
+@pytest.fixture
+def empty_store(store_on_each_engine):
+    """Entities and undo behave the same on DuckDB and on PostgreSQL."""
+    return store_on_each_engine
+
+
 EDITOR = auth.Actor("统计员", "editor")
 ZONE = catalog.ZONE
 
@@ -53,7 +60,7 @@ def test_the_confirmation_lists_exactly_what_will_revert(empty_store):
 def test_show_history_lists_a_month_whose_every_revision_is_undone(empty_store):
     result = upload(empty_store, "七月.csv", [("land_cleared", "2023-07", 70)])
     empty_store.undo_batch(result.batch_id, EDITOR)
-    shown = json.loads(run_cli("show", "land_cleared", "--history", "--json", db=empty_store.path).stdout)
+    shown = json.loads(run_cli("show", "land_cleared", "--history", "--json", db=empty_store).stdout)
     (july,) = [row for row in shown if row["period"] == "2023-07"]
     assert july["value"] is None
     assert [(h["value"], h["undone"], h["current"]) for h in july["history"]] == [(70.0, True, False)]
@@ -107,4 +114,4 @@ def test_health_archive_replays_entity_changes_in_order(empty_store, tmp_path):
     rebuilt, problems = backup.rebuild_from_archive(empty_store, tmp_path / "rebuilt")
     assert problems == []
     assert rebuilt.observations(entity="甲工业园区").value.tolist() == [9.0]
-    assert run_cli("health", "--archive", db=empty_store.path).returncode == 0
+    assert run_cli("health", "--archive", db=empty_store).returncode == 0

@@ -54,9 +54,14 @@ class Backend(ABC):
     def writers(self) -> AbstractContextManager[None]:
         """Held around every write transaction of this process."""
 
-    def serialise(self, con: Connection) -> None:
-        """Called in a write transaction just before its audit event: from here to the commit, one
-        writer at a time (the audit log's chain, and the data version, take turns)."""
+    def begin(self, con: Connection) -> None:
+        """Start a write transaction; from here to its commit no other writer commits, so the audit
+        log's chain, the data version and what a write checked stay as it read them."""
+        con.execute("BEGIN TRANSACTION")
+
+    def migrating(self) -> AbstractContextManager[None]:
+        """Held while migrations run, so that servers starting at once migrate one at a time."""
+        return self.writers()
 
     @abstractmethod
     def conflict(self, exc: BaseException) -> bool:

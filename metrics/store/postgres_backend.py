@@ -29,7 +29,8 @@ from .migrations_postgres import MIGRATIONS
 CONFLICT_STATES = {"23505", "40001", "40P01"}
 # Writes that failed for want of room or a working disk (class 53: insufficient resources; 58: I/O).
 STORAGE_STATES = ("53", "58")
-TAIL_LOCK = 727_367  # pg_advisory_xact_lock's key for the writers' turn at the audit log
+WRITERS_LOCK = 727_367  # pg_advisory_xact_lock's key for the writers' turn
+MIGRATION_LOCK = 727_368  # pg_advisory_lock's key for the one server that migrates
 IDLE_CONNECTIONS = 8
 # Drivers by URL scheme: psycopg for PostgreSQL; the 信创 databases' own forks of it.
 DRIVERS = {"postgresql": "psycopg", "postgres": "psycopg", "opengauss": "gaussdb", "kingbase": "ksycopg2"}
@@ -43,7 +44,9 @@ class PostgresBackend(Backend):
     def __init__(self, url: str):
         self.url = url
         scheme = urlsplit(url).scheme
-        self._driver = importlib.import_module(DRIVERS.get(scheme, "psycopg"))
+        self._driver = importlib.import_module(DRIVERS[scheme])
+        # libpq and its forks take only these two schemes; the others just choose the driver.
+        self._conninfo = "postgresql" + url[len(scheme):]
         self._idle: queue.LifoQueue = queue.LifoQueue(IDLE_CONNECTIONS)
         self._cache = Path(tempfile.gettempdir()) / f"metrics-archive-{hashlib.sha256(url.encode()).hexdigest()[:12]}"
 
@@ -75,9 +78,10 @@ class PostgresBackend(Backend):
             if not raw.closed:
                 return raw
         try:
-            connection = self._driver.connect(self.url)
+            connection = self._driver.connect(self._conninfo)
         except self._driver.OperationalError as exc:
-            raise StoreBusy(f"无法连接数据库 {self.location}（{str(exc).strip()}）。"
+            reason = " ".join(str(exc).split())  # the driver's text runs over several lines
+            raise StoreBusy(f"无法连接数据库 {self.location}（{reason}）。"
                             "请检查 METRICS_DATABASE_URL、数据库服务是否运行，以及账户和密码。") from exc
         connection.autocommit = True  # `Store` says BEGIN and COMMIT itself
         return connection
@@ -91,12 +95,24 @@ class PostgresBackend(Backend):
             raw.close()
 
     def writers(self):
-        # Processes on several servers write at once; the database keeps them apart (unique keys,
-        # and `serialise` for the audit log's tail).
+        # Processes on several servers write; they take turns inside the database (`begin`).
         return _nothing()
 
-    def serialise(self, con) -> None:
-        con.execute("SELECT pg_advisory_xact_lock(?)", [TAIL_LOCK])
+    def begin(self, con) -> None:
+        # Writers take turns, across every server, as DuckDB's do within its one process: under
+        # read committed, each statement then sees what the writer before committed, so a
+        # preview's check and the write it guards see the same figures. Readers never wait.
+        con.execute("BEGIN TRANSACTION")
+        con.execute("SELECT pg_advisory_xact_lock(?)", [WRITERS_LOCK])
+
+    @contextmanager
+    def migrating(self) -> Iterator[None]:
+        with self.open() as con:
+            con.execute("SELECT pg_advisory_lock(?)", [MIGRATION_LOCK])
+            try:
+                yield
+            finally:
+                con.execute("SELECT pg_advisory_unlock(?)", [MIGRATION_LOCK])
 
     def conflict(self, exc: BaseException) -> bool:
         return getattr(_driver_error(exc), "sqlstate", None) in CONFLICT_STATES
@@ -198,8 +214,19 @@ class _Result:
         return self._cursor.fetchall() if self._cursor.description else []
 
     def df(self) -> pd.DataFrame:
-        columns = [d[0] for d in self._cursor.description]
-        return pd.DataFrame.from_records(self._cursor.fetchall(), columns=columns)
+        """The rows as a frame typed by the columns' SQL types, as DuckDB's would be: a column of
+        NULLs that holds numbers is still numeric, so frames from the two engines compare equal."""
+        description = self._cursor.description
+        frame = pd.DataFrame.from_records(self._cursor.fetchall(), columns=[d[0] for d in description])
+        for column in description:
+            kind = _COLUMN_KINDS.get(column[1])
+            if kind is not None:
+                frame[column[0]] = frame[column[0]].astype(kind)
+        return frame
+
+
+# PostgreSQL type OIDs → pandas dtypes: float4, float8 and numeric; int2, int4 and int8 (nullable).
+_COLUMN_KINDS = {700: "float64", 701: "float64", 1700: "float64", 21: "Int64", 23: "Int64", 20: "Int64"}
 
 
 def _placeholders(sql: str) -> str:

@@ -25,7 +25,9 @@ from ..auth import Actor, RecentFailures, require, sign_in_wait
 from ..entity_names import EntityDirectory, canonical
 from .audit_chain import GENESIS_HASH, event_hash
 from .backend import Backend, Connection
-from .errors import (PeriodLocked, StaleEdit, StoreBusy, StoreError, WriteConflict, storage_failure)
+from .duckdb_backend import DuckDBBackend
+from .errors import PeriodLocked, StaleEdit, StoreBusy, StoreError, WriteConflict, storage_failure
+from .postgres_backend import DRIVERS, PostgresBackend
 
 DEFAULT_DB = Path("data") / "metrics.duckdb"
 ENTITY_KINDS = ("zone", "enterprise")
@@ -42,10 +44,8 @@ def backend_for(location: str | os.PathLike | None = None) -> Backend:
     location = location if location is not None else (os.environ.get("METRICS_DATABASE_URL")
                                                       or os.environ.get("METRICS_DB") or DEFAULT_DB)
     text = str(location)
-    if text.startswith(("postgresql://", "postgres://")):
-        from .postgres_backend import PostgresBackend
+    if "://" in text and text.split("://", 1)[0] in DRIVERS:
         return PostgresBackend(text)
-    from .duckdb_backend import DuckDBBackend
     return DuckDBBackend(Path(text))
 
 
@@ -169,7 +169,7 @@ class Store:
         """One transaction: all of it is written, or none of it. Another writer committing to the
         same rows first raises `WriteConflict`, which `writes` methods answer by trying again."""
         with self.backend.writers(), self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
+            self.backend.begin(con)
             try:
                 yield con
                 con.execute("COMMIT")
@@ -219,7 +219,7 @@ class Store:
     def migrate(self, upto: int | None = None) -> list[int]:
         """Apply every migration after the database's version; returns the versions applied."""
         applied = []
-        with self.backend.writers(), self.connect() as con:
+        with self.backend.migrating(), self.connect() as con:
             for version, script in self.backend.migrations:
                 if upto is not None and version > upto:
                     break
@@ -359,7 +359,6 @@ class Store:
                     ) n ON n.name = w.entity AND n.indicator_code = w.indicator_code AND n.period = w.period
                     """, [batch_id])
             _refresh_current(con, batch_id)
-            # Last: from the audit event to the commit, writers take turns (`Backend.serialise`).
             self._audit(con, actor, "upload", f"批次{batch_id} {file_name}", None,
                         {"new": new, "changed": changed, "unchanged": unchanged, "sha256": sha256, "source": source,
                          "note": note})
@@ -883,10 +882,9 @@ class Store:
     def _audit(self, con, actor: Actor, action: str, subject: str, before, after) -> None:
         """Append one event as the next link of the chain; the log is never updated or deleted.
 
-        Runs at the end of a write transaction, after `Backend.serialise`: the head read here is still
-        the head when this event is committed. The data version is bumped with it.
+        Writers take turns (`Backend.begin`), so the head read here is still the head when this
+        event is committed. The data version is bumped with it.
         """
-        self.backend.serialise(con)
         head = con.execute("SELECT seq, hash FROM audit_head").fetchall()
         seq, prev_hash = (head[0][0] + 1, head[0][1]) if head else (1, GENESIS_HASH)
         occurred_at = dt.datetime.now()
