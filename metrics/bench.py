@@ -147,17 +147,30 @@ def write_upload_xlsx(path: Path, rows: int) -> None:
     ws.append(["指标编码", "期间", "数值", "主体"])
     per_entity = len(codes) * 12
     for i in range(rows):
-        entity = f"基准测试第{i // per_entity:03d}开发区"
+        entity = _upload_zone(i // per_entity)
         code = codes[i % len(codes)]
         month = (i // len(codes)) % 12 + 1
         ws.append([code, f"{UPLOAD_YEAR}-{month:02d}", float(100 + i % 97), entity])
     wb.save(path)
 
 
-def _fresh_stores(work: Path, label: str, count: int, copy_of: Path | None = None) -> list:
-    """Stores made before the clock starts: an import is timed, not the database it goes into."""
-    from metrics import tracker
+def _upload_zone(i: int) -> str:
+    return f"基准测试第{i:03d}开发区"
+
+
+def upload_zones(rows: int) -> list[str]:
+    """The zones a `rows`-row upload names."""
+    per_entity = len(_uploadable()) * 12
+    return [_upload_zone(i) for i in range(-(-rows // per_entity))]
+
+
+def _fresh_stores(work: Path, label: str, count: int, copy_of: Path | None = None, zones: list[str] = ()) -> list:
+    """Stores made before the clock starts: an import is timed, not the database it goes into.
+    The upload's `zones` are registered first, as an administrator does (uploads never create one)."""
+    from metrics import auth, tracker
     from metrics.store import Store
+
+    admin = auth.Actor("基准测试", "admin")
 
     stores = []
     for i in range(count):
@@ -171,6 +184,10 @@ def _fresh_stores(work: Path, label: str, count: int, copy_of: Path | None = Non
             store = Store(path)
             tracker.init_database(store)
             stores.append(store)
+        held = set(stores[-1].entities()["name"])
+        for zone in zones:
+            if zone not in held:
+                stores[-1].add_entity(zone, "zone", by=admin)
     return stores
 
 
@@ -220,7 +237,7 @@ def measure_import(size: dict, work: Path, data: Path, rows_key: str) -> Measure
 
     upload = _upload(size, data, rows_key)
     actor = auth.Actor("基准测试", "editor")
-    fresh = _fresh_stores(work, "import", size["repeats"])
+    fresh = _fresh_stores(work, "import", size["repeats"], zones=upload_zones(size[rows_key]))
     before_mb = _peak_mb()  # what the interpreter, the libraries and the prepared stores took
 
     def ours():
@@ -241,8 +258,9 @@ def measure_import_into_province(size: dict, work: Path, data: Path) -> Measured
 
     upload = _upload(size, data, "rows_small")
     actor = auth.Actor("基准测试", "editor")
-    province = _fresh_stores(work, "province", size["repeats"], copy_of=_scaled(data, "100×"))
-    empty = _fresh_stores(work, "empty", size["repeats"])
+    zones = upload_zones(size["rows_small"])
+    province = _fresh_stores(work, "province", size["repeats"], copy_of=_scaled(data, "100×"), zones=zones)
+    empty = _fresh_stores(work, "empty", size["repeats"], zones=zones)
 
     def into(stores):
         def run():
@@ -453,6 +471,133 @@ class Measure:
     needs: tuple[str, ...] = ()
 
 
+
+WRITERS = 8  # people confirming at the same moment
+
+
+def _engine_store(work: Path, engine: str, label: str):
+    """A fresh initialised store on `engine`: a DuckDB file, or a new database on the server
+    METRICS_BENCH_POSTGRES names (a postgresql:// URL to a database the bench may create others from)."""
+    from metrics import tracker
+    from metrics.store import Store
+
+    if engine == "duckdb":
+        store = Store(work / f"{label}.duckdb")
+    else:
+        import psycopg
+
+        server = os.environ["METRICS_BENCH_POSTGRES"]
+        name = f"bench_{label}_{os.getpid()}"
+        with psycopg.connect(server, autocommit=True) as con:
+            con.execute(f"DROP DATABASE IF EXISTS {name}")
+            con.execute(f"CREATE DATABASE {name}")
+        path_start = server.index("/", server.index("://") + 3)
+        query = server.find("?")
+        store = Store(server[:path_start] + "/" + name + (server[query:] if query >= 0 else ""))
+    tracker.init_database(store)
+    return store
+
+
+def measure_writers(size: dict, work: Path, data: Path, engine: str) -> Measured:
+    """Eight confirmations at one moment (threads released by a barrier), on the same key and on
+    eight different keys, against the same eight made one after another."""
+    import threading
+
+    import pandas as pd
+
+    from metrics import auth, catalog
+
+    admin = auth.Actor("基准测试", "admin")
+    codes = _uploadable()[:WRITERS]
+
+    def rows(code: str, value: float) -> pd.DataFrame:
+        return pd.DataFrame({"indicator_code": [code], "entity": [catalog.ZONE], "period": ["2024-01"], "value": [value]})
+
+    def commits(store, same_key: bool, round_: int) -> list:
+        return [lambda i=i: store.commit_batch(rows(codes[0] if same_key else codes[i], 100 + round_ * WRITERS + i),
+                                               actor=admin, file_name=f"{round_}-{i}.csv", sha256=f"{round_}-{i}")
+                for i in range(WRITERS)]
+
+    def at_once(store, same_key: bool):
+        rounds = iter(range(1000))
+
+        def run():
+            barrier = threading.Barrier(WRITERS + 1)
+            failures = []
+
+            def one(commit):
+                barrier.wait()
+                try:
+                    commit()
+                except Exception as exc:  # counted and reported: a refused writer is a result
+                    failures.append(exc)
+            threads = [threading.Thread(target=one, args=(c,)) for c in commits(store, same_key, next(rounds))]
+            for thread in threads:
+                thread.start()
+            started = time.perf_counter()
+            barrier.wait()
+            for thread in threads:
+                thread.join()
+            assert not failures, failures[:2]
+            return time.perf_counter() - started
+        return run
+
+    def one_after_another(store):
+        rounds = iter(range(1000, 2000))
+
+        def run():
+            for commit in commits(store, False, next(rounds)):
+                commit()
+        return run
+
+    same, different, sequential = (_engine_store(work, engine, label) for label in ("same", "different", "sequential"))
+    seconds = {"same": min(at_once(same, True)() for _ in range(size["repeats"])),
+               "different": min(at_once(different, False)() for _ in range(size["repeats"])),
+               "sequential": _best(one_after_another(sequential), size["repeats"])}
+    for store in (same, different):
+        per_key = store.observations().groupby(["indicator_code", "entity", "period"]).size()
+        assert (per_key == 1).all() and store.verify() == [], "a race left a duplicate"
+    return Measured(seconds, _peak_mb())
+
+
+def measure_write_during_parse(size: dict, work: Path, data: Path) -> Measured:
+    """A small correction committed while another user's large upload is being read, against the
+    same correction with nothing else running: parsing must not hold the database."""
+    import threading
+
+    from metrics import auth
+    from metrics.ingest import import_file, preview_file
+
+    upload = _upload(size, data, "rows_large")
+    editor = auth.Actor("基准测试", "editor")
+    (store,) = _fresh_stores(work, "parse_wait", 1, zones=upload_zones(size["rows_large"]))
+    values = iter(range(100, 10_000))
+
+    def correction():
+        result = import_file(store, f"指标编码,期间,数值\nland_cleared,2024-01,{next(values)}\n".encode(), "更正.csv",
+                             actor=editor)
+        assert result.committed, [p.message for p in result.errors][:3]
+
+    correction()  # the parse worker is started once per server, not per upload
+    alone = _best(correction, size["repeats"])
+    during, parse_seconds = float("inf"), 0.0
+    for _ in range(size["repeats"]):
+        reading = threading.Event()
+
+        def parse_large():
+            reading.set()
+            started = time.perf_counter()
+            preview_file(store, upload, actor=editor)
+            nonlocal parse_seconds
+            parse_seconds = time.perf_counter() - started
+        thread = threading.Thread(target=parse_large)
+        thread.start()
+        reading.wait()
+        during = min(during, _best(correction, 1))
+        thread.join()
+    return Measured({"during": during, "alone": alone}, _peak_mb(), {"parse": parse_seconds})
+
+
 MEASURES = {
     "import_large": Measure(lambda s, w, d: measure_import(s, w, d, "rows_large"), ("upload:large",)),
     "import_small": Measure(lambda s, w, d: measure_import(s, w, d, "rows_small"), ("upload:small",)),
@@ -467,6 +612,9 @@ MEASURES = {
     "deck": Measure(measure_deck),
     "pictures": Measure(measure_pictures),
     "pictures_naive": Measure(measure_naive_pictures),
+    "writers": Measure(lambda s, w, d: measure_writers(s, w, d, "duckdb")),
+    "writers_postgres": Measure(lambda s, w, d: measure_writers(s, w, d, "postgresql")),
+    "write_during_parse": Measure(measure_write_during_parse, ("upload:large",)),
 }
 
 
@@ -611,6 +759,22 @@ def rows(size: dict, m: dict[str, Measured | str]) -> list[Row]:
                        f"the renderer's start, once per server: {r.facts['start']:.1f} s; Chromium's own processes "
                        f"hold another {r.facts['chromium_mb']:.0f} MB (PSS)"))
 
+    for name, engine in (("writers", "DuckDB"), ("writers_postgres", "PostgreSQL")):
+        if name in ok:
+            r = ok[name]
+            for key, what in (("same", "the same key"), ("different", f"{WRITERS} different keys")):
+                out.append(Row(f"{WRITERS} confirmations at one moment on {what}, {engine} (threads, one barrier)",
+                               r.seconds[key], f"the same {WRITERS} commits one after another, {engine}",
+                               r.seconds["sequential"],
+                               [("≤ 1.5× one after another; one current figure per key", r.seconds[key] <= 1.5 * r.seconds["sequential"])],
+                               r.peak_mb))
+    if "write_during_parse" in ok:
+        r = ok["write_during_parse"]
+        out.append(Row(f"a one-figure correction while another upload of {large:,} rows is read", r.seconds["during"],
+                       "the same correction with nothing else running", r.seconds["alone"],
+                       [("≤ 2× alone (reading never holds the database)", r.seconds["during"] <= 2 * r.seconds["alone"])],
+                       r.peak_mb, f"the other upload's preview took {r.facts['parse']:.2f} s"))
+
     for name, why in failed.items():
         out.append(Row(f"{name}: failed", None, "", None, [("runs", False)], None, why))
     return out
@@ -743,7 +907,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     size = QUICK if args.quick else FULL
-    names = args.only.split(",") if args.only else list(MEASURES)
+    # PostgreSQL is measured where a server is given: METRICS_BENCH_POSTGRES=postgresql://…
+    names = args.only.split(",") if args.only else [
+        n for n in MEASURES if not n.endswith("_postgres") or os.environ.get("METRICS_BENCH_POSTGRES")]
     unknown = [n for n in names if n not in MEASURES]
     if unknown:
         parser.error(f"没有这些项目：{', '.join(unknown)}；可选：{', '.join(MEASURES)}")
