@@ -342,6 +342,7 @@ class Reading(NamedTuple):
     note: str
     cell: CellRef
     period_cell: CellRef | None = None  # where the row states its month, for messages about the month
+    entity_from: str = "column"         # as `layouts.ENTITY_FROM`
 
 
 class YoyClaim(NamedTuple):
@@ -352,6 +353,7 @@ class YoyClaim(NamedTuple):
     measure: str
     percent: Decimal
     cell: CellRef
+    entity_from: str = "column"         # as `layouts.ENTITY_FROM`
 
 
 class MonthFigure(NamedTuple):
@@ -409,7 +411,8 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
         if value is None or period is None:
             continue
         if entry.measure == "yoy":
-            claims.append(YoyClaim(entry.code, entry.entity, period, entry.yoy_of or "month", value, entry.cell))
+            claims.append(YoyClaim(entry.code, entry.entity, period, entry.yoy_of or "month", value, entry.cell,
+                                  entry.entity_from))
             continue
         if entry.unit is not None:
             factor = conversion_factor(entry.unit, ind.unit)
@@ -435,7 +438,7 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
         elif measure == "ytd" and period.first_month != 1:
             period = Period(period.year, period.month, 1)
         readings.append(Reading(entry.code, entry.entity, period, measure, value, entry.note, entry.cell,
-                                entry.period_cell))
+                                entry.period_cell, entry.entity_from))
     return readings, claims
 
 
