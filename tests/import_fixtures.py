@@ -147,22 +147,36 @@ def xls_bytes(sheets: dict[str, list[list]], encrypted: bool = False) -> bytes:
     return ole2_bytes({"Workbook": globals_head + sheet_records + _biff_record(0x000A) + b"".join(bodies)})
 
 
-def ods_bytes(sheets: dict[str, list[list]]) -> bytes:
-    """A minimal OpenDocument spreadsheet (no merge information, as ODS gives calamine none)."""
+class OdsPercent(float):
+    """A cell stored as an ODS percentage: its value 0.679 shows as 67.9%."""
+
+
+def ods_bytes(sheets: dict[str, list[list]], hidden_rows: dict[str, set[int]] | None = None,
+              hidden_columns: dict[str, set[int]] | None = None) -> bytes:
+    """A minimal OpenDocument spreadsheet (no merge information, as ODS gives calamine none).
+    `hidden_rows`/`hidden_columns`: 0-based, per sheet, collapsed as LibreOffice hides them."""
     tables = []
     for name, rows in sheets.items():
-        cells_xml = []
-        for row in rows:
+        hidden = (hidden_rows or {}).get(name, set())
+        width = max((len(row) for row in rows), default=0)
+        collapsed = (hidden_columns or {}).get(name, set())
+        cells_xml = ["".join('<table:table-column table:visibility="collapse"/>' if c in collapsed
+                             else "<table:table-column/>" for c in range(width))]
+        for r, row in enumerate(rows):
             cells = []
             for value in row:
                 if value is None or value == "":
                     cells.append("<table:table-cell/>")
+                elif isinstance(value, OdsPercent):
+                    cells.append(f'<table:table-cell office:value-type="percentage" office:value="{float(value)!r}">'
+                                 f"<text:p>{value * 100:g}%</text:p></table:table-cell>")
                 elif isinstance(value, str):
                     cells.append(f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>')
                 else:
                     cells.append(f'<table:table-cell office:value-type="float" office:value="{value!r}">'
                                  f"<text:p>{value}</text:p></table:table-cell>")
-            cells_xml.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
+            visibility = ' table:visibility="collapse"' if r in hidden else ""
+            cells_xml.append(f"<table:table-row{visibility}>" + "".join(cells) + "</table:table-row>")
         tables.append(f'<table:table table:name="{escape(name)}">' + "".join(cells_xml) + "</table:table>")
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
