@@ -221,3 +221,27 @@ def test_an_unrecognised_header_names_the_sheet_row_and_column(store):
     result = preview_file(store, data, "报表.xlsx", actor=EDITOR)
     error = result.errors[0]
     assert error.sheet == "五月" and error.row == 2 and error.column.startswith("A") and error.value == "名目"
+
+
+def test_the_title_names_the_entity_before_the_file_name_does(store):
+    data = xlsx_bytes({"5月": [["甲开发区（示例）2023年5月统计月报"], ["指标名称", "本月值"], ["低效用地清理面积", 22.4]]})
+    result = preview_file(store, data, f"{ZONE}汇总.xlsx", actor=EDITOR)
+    assert figures(result) == {("land_cleared", OTHER, "2023-05"): 22.4}
+
+
+def test_a_title_naming_two_entities_is_an_error_asking_for_an_entity_column(store):
+    data = xlsx_bytes({"5月": [["甲开发区（示例）、理士电池2023年5月"], ["指标名称", "本月值"], ["低效用地清理面积", 22.4]]})
+    result = preview_file(store, data, "月报.xlsx", actor=EDITOR)
+    assert not result.ok and [e for e in result.errors if "主体" in e.message and e.sheet == "5月"]
+
+
+def test_with_no_table_anywhere_the_error_is_about_the_sheet_most_like_one(store):
+    data = xlsx_bytes({"封面": [["月报"]], "数据": [["名目", "五月份数", "备注"], ["低效用地清理面积", 22.4, ""]]})
+    result = preview_file(store, data, "报表.xlsx", actor=EDITOR)
+    assert result.errors[0].sheet == "数据" and result.errors[0].row == 1
+
+
+def test_the_json_result_lists_every_sheet_read(store):
+    months = {f"{m}月": [[f"2023年{m}月"], ["指标名称", "本月值"], ["低效用地清理面积", m]] for m in (1, 2)}
+    result = preview_file(store, xlsx_bytes(months), "月报.xlsx", actor=EDITOR)
+    assert result.as_json()["sheets"] == ["1月", "2月"]

@@ -612,13 +612,23 @@ EXPECTED_HEADERS = ("请使用系统模板，或让表头包含：指标列（�
                     "（“本月值”“累计值”或具体月份如“2023年5月”）；长表还需“期间”列。标题行可以在表头上方。")
 
 
+def _header_candidate(sheet: SheetData) -> tuple[int, int]:
+    """(how many labels, 0-based row) of the row among the first ones with the most text cells."""
+    labelled = [(sum(isinstance(v, str) and bool(v.strip()) for v in row), r)
+                for r, row in enumerate(sheet.rows[:MAX_TITLE_ROWS + 1])]
+    return max(labelled, default=(0, 0), key=lambda pair: (pair[0], -pair[1]))
+
+
+def header_likeness(sheet: SheetData) -> int:
+    return _header_candidate(sheet)[0]
+
+
 def header_not_found(sheet: SheetData) -> dict:
     """The no-header error, placed at the row that looks most like a header (the one with the most
     labels among the first rows), naming what it lacks and the first label not understood."""
     known_units = {i.unit for i in catalog.indicators().values()} | {"%"}
-    rows = sheet.rows[:MAX_TITLE_ROWS + 1]
-    labelled = [(sum(isinstance(v, str) and bool(v.strip()) for v in row), r) for r, row in enumerate(rows)]
-    count, r = max(labelled, default=(0, 0), key=lambda pair: (pair[0], -pair[1]))
+    count, r = _header_candidate(sheet)
+    rows = sheet.rows
     if count < 2:
         return {"message": f"无法在工作表中找到可识别的表头。{EXPECTED_HEADERS}", "sheet": sheet.name}
     columns = [classify_header(v, None, known_units, i) for i, v in enumerate(rows[r])]

@@ -27,9 +27,10 @@ class ParsedFile:
     sheet_names: list[str] = field(default_factory=list)  # every sheet read, in the workbook's order
     readings: list[Reading] = field(default_factory=list)
     claims: list[YoyClaim] = field(default_factory=list)
-    # For each sheet read without an entity column, the text that may name its entity (the file name,
-    # the sheet name, the title above the header); the import matches it against the entities held.
-    sheet_titles: dict[str, str] = field(default_factory=dict)
+    # For each sheet read without an entity column, the texts that may name its entity, the most
+    # specific first: the title above the header, the sheet name, the file name. The import matches
+    # them against the entities held.
+    sheet_titles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     unread_names: list[CellRef] = field(default_factory=list)  # as `layouts.unread_names`
 
     @classmethod
@@ -47,12 +48,13 @@ def parse_file(path: Path, file_name: str, sheet: str | None, today: dt.date) ->
         return ParsedFile.unreadable(str(exc))
     problems = Problems()
     if not tables:
-        first = book.sheet(sheet or book.visible_sheet_names[0]) if book.visible_sheet_names or sheet else None
-        if first is None:
+        if not without_table:
             problems.error("文件中没有可见的工作表（所有工作表都被隐藏了）。请在 Excel 中取消隐藏要导入的工作表后再上传。")
-        else:
-            problems.error(**layouts.header_not_found(first))
-        return ParsedFile(problems=problems.items, sheet=first)
+            return ParsedFile(problems=problems.items)
+        # The sheet that looks most like a table is the one the user meant to send.
+        likeliest = max((book.sheet(name) for name in without_table), key=layouts.header_likeness)
+        problems.error(**layouts.header_not_found(likeliest))
+        return ParsedFile(problems=problems.items, sheet=likeliest)
     _say_what_is_not_read(book, tables, without_table, sheet, problems)
     indicators = catalog.indicators()
     names = layouts.IndicatorNames(indicators)
@@ -60,7 +62,7 @@ def parse_file(path: Path, file_name: str, sheet: str | None, today: dt.date) ->
     for table in tables:
         entries += layouts.read_entries(table, names, problems)
         if table.role("entity") is None:
-            titles[table.sheet.name] = " ".join((Path(file_name).stem, table.sheet.name, table.title))
+            titles[table.sheet.name] = (table.title, table.sheet.name, Path(file_name).stem)
         unread += layouts.unread_names(table)
     readings, claims = normalise.read_values(entries, indicators, problems)
     readings = validate.check_readings(readings, indicators, today, problems)

@@ -39,8 +39,9 @@ class ImportResult:
     archive_path: Path | None = None
     readable: bool = True
     problems: list[Problem] = field(default_factory=list)
-    sheet: read.SheetData | None = None
-    header_row: int | None = None  # 0-based, the last header row of the recognised table
+    sheet: read.SheetData | None = None  # the first sheet read
+    sheet_names: list[str] = field(default_factory=list)  # every sheet read
+    header_row: int | None = None  # 0-based, the last header row of the first sheet read
     layout: str | None = None
     preview: pd.DataFrame = field(default_factory=pd.DataFrame)
     batch_id: int | None = None
@@ -76,7 +77,8 @@ class ImportResult:
     def as_json(self) -> dict:
         return {
             "ok": self.ok, "dry_run": self.dry_run, "file": self.file_name, "sha256": self.sha256,
-            "sheet": self.sheet.name if self.sheet else None, "layout": self.layout, "batch": self.batch_id,
+            "sheet": self.sheet.name if self.sheet else None, "sheets": self.sheet_names, "layout": self.layout,
+            "batch": self.batch_id,
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
             "summary": self.summary,
@@ -101,8 +103,8 @@ def preview_file(store: Store, source: Path | bytes, file_name: str | None = Non
         result.problems = [Problem("error", str(exc))]
         return result
     parsed = worker.parse_in_worker(result.archive_path, file_name, sheet, dt.date.today())
-    result.readable, result.sheet, result.layout, result.header_row = (
-        parsed.readable, parsed.sheet, parsed.layout, parsed.header_row)
+    result.readable, result.sheet, result.sheet_names, result.layout, result.header_row = (
+        parsed.readable, parsed.sheet, parsed.sheet_names, parsed.layout, parsed.header_row)
     problems = Problems(list(parsed.problems))
     if parsed.readable and parsed.layout is not None:
         with store.session(), collector_paused():
@@ -263,7 +265,7 @@ def _held_entities(records: list, directory: EntityDirectory, sheet_entities: di
         if record.entity_from == "sub_row":
             problems.warning(f"“其中：{record.entity}”不是系统中的指标，也不是已有的主体，按分项处理，这一行没有导入。"
                              "如果它是某个主体的数，请管理员先在“主体管理”中新建该主体或设置别名。",
-                             **record.cell._replace(col=0, header="", raw=record.entity).where())
+                             **record.cell.where())
             continue
         close = directory.suggestions(record.entity)
         hint = f"您是否要填“{'”或“'.join(close)}”？" if close else ""
@@ -276,23 +278,32 @@ def _held_entities(records: list, directory: EntityDirectory, sheet_entities: di
 SHORTEST_NAME_IN_TITLE = 2
 
 
-def _sheet_entities(titles: dict[str, str], directory: EntityDirectory, problems: Problems) -> dict[str, str | None]:
-    """Each sheet without an entity column → the entity its file name, sheet name or title names
-    ("甲开发区2023年5月统计月报"), or the zone when they name none held; None when they name two."""
+def _sheet_entities(titles: dict[str, tuple[str, ...]], directory: EntityDirectory,
+                    problems: Problems) -> dict[str, str | None]:
+    """Each sheet without an entity column → the entity its title, else its sheet name, else the file
+    name names ("甲开发区2023年5月统计月报"), or the zone when none names an entity held; None when the
+    first that names any names two."""
     entities: dict[str, str | None] = {}
-    for sheet, title in titles.items():
-        text = canonical(title)
-        found = [(key, name) for key, name in directory.by_canonical.items()
-                 if len(key) >= SHORTEST_NAME_IN_TITLE and key in text]
-        # "XX经济开发区甲园区" names the park, not also the zone its name contains
-        named = {name for key, name in found if not any(key != other and key in other for other, _ in found)}
-        if len(named) > 1:
-            problems.error(f"文件名、工作表名或标题同时提到了“{'”“'.join(sorted(named))}”，无法确定这张表是哪个主体的数据。"
-                           "请在表中增加一列“主体”，逐行写明主体名称。", sheet=sheet)
-            entities[sheet] = None
-        else:
-            entities[sheet] = next(iter(named), catalog.ZONE)
+    for sheet, texts in titles.items():
+        entities[sheet] = catalog.ZONE
+        for where, text in zip(("标题", "工作表名", "文件名"), texts):
+            named = _entities_named_in(canonical(text), directory)
+            if len(named) > 1:
+                problems.error(f"{where}同时提到了“{'”“'.join(sorted(named))}”，无法确定这张表是哪个主体的数据。"
+                               "请在表中增加一列“主体”，逐行写明主体名称。", sheet=sheet)
+                entities[sheet] = None
+                break
+            if named:
+                entities[sheet] = named.pop()
+                break
     return entities
+
+
+def _entities_named_in(text: str, directory: EntityDirectory) -> set[str]:
+    found = [(key, name) for key, name in directory.by_canonical.items()
+             if len(key) >= SHORTEST_NAME_IN_TITLE and key in text]
+    # "XX经济开发区甲园区" names the park, not also the zone its name contains
+    return {name for key, name in found if not any(key != other and key in other for other, _ in found)}
 
 
 def _check_unread_names(cells: list, directory: EntityDirectory, problems: Problems) -> None:
