@@ -208,12 +208,13 @@ def test_square_metres_in_the_unit_column_convert_to_mu(store):
 
 
 @pytest.mark.parametrize("empty", ["无", "暂无", "—", "－", "/"])
-def test_no_figure_words_are_skipped_not_errors(store, empty):
+def test_no_figure_words_are_skipped_and_said_so_not_errors(store, empty):
     data = csv_bytes([["指标名称", "期间", "本月值"], ["低效用地清理面积", "2023-05", "22.4"],
                       ["实际到账外资", "2023-05", empty]])
     result = preview_file(store, data, "报表.csv", actor=EDITOR)
     assert result.ok, lines(result)
     assert figures(result) == {("land_cleared", ZONE, "2023-05"): 22.4}
+    assert [w for w in result.warnings if "第3行" in w.message and "没有数据" in w.message]
 
 
 def test_an_unrecognised_header_names_the_sheet_row_and_column(store):

@@ -407,6 +407,7 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
     claims: list[YoyClaim] = []
     reported: set[tuple[str, int, int]] = set()
     known_units = {i.unit for i in indicators.values()}
+    no_figure: dict[str, list[CellRef]] = {}  # sheet → the figure cells written as "无", "—", "/"
 
     def report_once(ref: CellRef, message: str) -> None:
         if (ref.sheet, ref.row, ref.col) not in reported:
@@ -437,6 +438,8 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
             else:
                 report_once(entry.cell, str(problem))
             continue
+        if value is None and entry.measure != "yoy" and isinstance(raw, str) and raw.strip():
+            no_figure.setdefault(entry.cell.sheet, []).append(entry.cell)
         if value is None or period is None:
             continue
         if entry.measure == "yoy":
@@ -468,6 +471,10 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
             period = Period(period.year, period.month, 1)
         readings.append(Reading(entry.code, entry.entity, period, measure, value, entry.note, entry.cell,
                                 entry.period_cell, entry.entity_from))
+    for sheet, cells in no_figure.items():
+        shown = "、".join(f"第{c.row + 1}行{c.column}列“{show_value(c.raw)}”" for c in cells[:5])
+        more = f"等 {len(cells)} 个单元格" if len(cells) > 5 else ""
+        problems.warning(f"{shown}{more}表示没有数据，没有导入（不会覆盖已有数据）。如果有数，请填写数值。", sheet=sheet)
     return readings, claims
 
 
