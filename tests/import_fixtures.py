@@ -152,9 +152,10 @@ class OdsPercent(float):
 
 
 def ods_bytes(sheets: dict[str, list[list]], hidden_rows: dict[str, set[int]] | None = None,
-              hidden_columns: dict[str, set[int]] | None = None) -> bytes:
+              hidden_columns: dict[str, set[int]] | None = None, hidden_sheets: frozenset[str] = frozenset()) -> bytes:
     """A minimal OpenDocument spreadsheet (no merge information, as ODS gives calamine none).
-    `hidden_rows`/`hidden_columns`: 0-based, per sheet, collapsed as LibreOffice hides them."""
+    `hidden_rows`/`hidden_columns`: 0-based, per sheet, collapsed as LibreOffice hides them;
+    `hidden_sheets` get a table style that does not display them."""
     tables = []
     for name, rows in sheets.items():
         hidden = (hidden_rows or {}).get(name, set())
@@ -177,11 +178,15 @@ def ods_bytes(sheets: dict[str, list[list]], hidden_rows: dict[str, set[int]] | 
                                  f"<text:p>{value}</text:p></table:table-cell>")
             visibility = ' table:visibility="collapse"' if r in hidden else ""
             cells_xml.append(f"<table:table-row{visibility}>" + "".join(cells) + "</table:table-row>")
-        tables.append(f'<table:table table:name="{escape(name)}">' + "".join(cells_xml) + "</table:table>")
+        style = ' table:style-name="hidden"' if name in hidden_sheets else ""
+        tables.append(f'<table:table table:name="{escape(name)}"{style}>' + "".join(cells_xml) + "</table:table>")
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" office:version="1.2">'
+               '<office:automatic-styles><style:style style:name="hidden" style:family="table">'
+               '<style:table-properties table:display="false"/></style:style></office:automatic-styles>'
                "<office:body><office:spreadsheet>" + "".join(tables)
                + "</office:spreadsheet></office:body></office:document-content>")
     manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '

@@ -162,6 +162,14 @@ def test_a_hidden_sheet_is_not_imported_and_is_named(store):
     assert [w for w in result.warnings if "旧版" in w.message]
 
 
+def test_a_hidden_ods_sheet_is_not_imported(store):
+    table = [["指标名称", "期间", "本月值"], ["低效用地清理面积", "2023-05", 22.4]]
+    data = ods_bytes({"5月": table, "草稿": [*table[:1], ["低效用地清理面积", "2023-05", 99]]}, hidden_sheets={"草稿"})
+    result = preview_file(store, data, "面积.ods", actor=EDITOR)
+    assert result.ok and figures(result) == {("land_cleared", ZONE, "2023-05"): 22.4}
+    assert [w for w in result.warnings if "草稿" in w.message]
+
+
 def test_a_workbook_of_one_sheet_per_month_imports_every_month(store):
     months = {f"{m}月": [[f"2023年{m}月主要指标"], ["指标名称", "本月值"], ["低效用地清理面积", 10 * m]] for m in (1, 2, 3)}
     data = xlsx_bytes({"封面": [["XX经济开发区月度报表"]], **months})
