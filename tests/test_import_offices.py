@@ -254,3 +254,19 @@ def test_the_json_result_lists_every_sheet_read(store):
     months = {f"{m}月": [[f"2023年{m}月"], ["指标名称", "本月值"], ["低效用地清理面积", m]] for m in (1, 2)}
     result = preview_file(store, xlsx_bytes(months), "月报.xlsx", actor=EDITOR)
     assert result.as_json()["sheets"] == ["1月", "2月"]
+
+
+def test_a_200_row_file_with_three_faults_names_exactly_those_three_cells(store):
+    codes = ["land_cleared", "land_approved", "foreign_capital", "hazards_found"]
+    rows = [["指标编码", "期间", "填报单位", "本月值"]]
+    for i in range(200):
+        # four indicators × twelve months × three entities, then the next year: no figure twice
+        period = f"{2021 + i // 144}-{i // 4 % 12 + 1:02d}"
+        rows.append([codes[i % 4], period, [ZONE, OTHER, "理士电池"][i // 48 % 3], str(10 + i % 7)])
+    rows[50][3] = "12..5"          # a typo in a figure
+    rows[120][2] = "乙开发区"       # an entity nobody created
+    rows[190][1] = "2022-13"       # a month that does not exist
+    result = preview_file(store, csv_bytes(rows), "全年.csv", actor=EDITOR)
+    assert sorted((e.row, e.column[0]) for e in result.errors) == [(51, "D"), (121, "D"), (191, "B")]
+    assert all(e.sheet and e.value for e in result.errors)
+    assert "乙开发区" in next(e for e in result.errors if e.row == 121).message
