@@ -102,6 +102,7 @@ class Entry(NamedTuple):
     unit_source: str            # where `unit` came from, for messages
     note: str
     entity_from: str            # column | sub_row | sheet: where the entity came from (see ENTITY_FROM)
+    entity_cell: CellRef | None  # the cell naming the entity, for messages about the name
 
 
 # ---- header recognition ----------------------------------------------------------------------
@@ -454,6 +455,7 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
             or (isinstance(name_raw, str) and name_raw[:1] in (" ", "\u3000") and parent_code is not None))
         entity_raw = None if entity_i is None else row[entity_i]
         entity, entity_from = (catalog.ZONE, "sheet") if _blank(entity_raw) else (clean_text(entity_raw), "column")
+        entity_cell = None if entity_from == "sheet" else _ref(sheet, r, row, entity_col)
 
         code = names.match(code_text) if code_text else None
         by_name = names.match(name_text) if name_text else None
@@ -467,6 +469,7 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
             if is_sub_row and parent_code is not None and not code_text:
                 # "其中：理士电池" under an indicator row is that indicator for the named entity.
                 code, entity, entity_from = parent_code, clean_label(label), "sub_row"
+                entity_cell = _ref(sheet, r, row, name_col)
             elif not has_figures:
                 continue
             else:
@@ -495,7 +498,8 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
                 entity=entity, measure=slot.measure, yoy_of=slot.yoy_of, period=slot.period,
                 period_cell=period_cell if column.period is None else None,
                 unit=unit if stated else slot.unit, unit_cell=unit_cell if stated else None,
-                unit_source=unit_source if stated else slot.unit_source, note=note, entity_from=entity_from))
+                unit_source=unit_source if stated else slot.unit_source, note=note, entity_from=entity_from,
+                entity_cell=entity_cell))
     return entries
 
 

@@ -368,6 +368,7 @@ class Reading(NamedTuple):
     cell: CellRef
     period_cell: CellRef | None = None  # where the row states its month, for messages about the month
     entity_from: str = "column"         # as `layouts.ENTITY_FROM`
+    entity_cell: CellRef | None = None  # the cell naming the entity, for messages about the name
 
 
 class YoyClaim(NamedTuple):
@@ -379,6 +380,7 @@ class YoyClaim(NamedTuple):
     percent: Decimal
     cell: CellRef
     entity_from: str = "column"         # as `layouts.ENTITY_FROM`
+    entity_cell: CellRef | None = None  # the cell naming the entity, for messages about the name
 
 
 class MonthFigure(NamedTuple):
@@ -444,7 +446,7 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
             continue
         if entry.measure == "yoy":
             claims.append(YoyClaim(entry.code, entry.entity, period, entry.yoy_of or "month", value, entry.cell,
-                                  entry.entity_from))
+                                  entry.entity_from, entry.entity_cell))
             continue
         if entry.unit is not None:
             factor = conversion_factor(entry.unit, ind.unit)
@@ -470,7 +472,7 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
         elif measure == "ytd" and period.first_month != 1:
             period = Period(period.year, period.month, 1)
         readings.append(Reading(entry.code, entry.entity, period, measure, value, entry.note, entry.cell,
-                                entry.period_cell, entry.entity_from))
+                                entry.period_cell, entry.entity_from, entry.entity_cell))
     for sheet, cells in no_figure.items():
         shown = "、".join(f"第{c.row + 1}行{c.column}列“{show_value(c.raw)}”" for c in cells[:5])
         more = f"等 {len(cells)} 个单元格" if len(cells) > 5 else ""

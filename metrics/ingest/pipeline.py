@@ -265,12 +265,13 @@ def _held_entities(records: list, directory: EntityDirectory, sheet_entities: di
         if record.entity_from == "sub_row":
             problems.warning(f"“其中：{record.entity}”不是系统中的指标，也不是已有的主体，按分项处理，这一行没有导入。"
                              "如果它是某个主体的数，请管理员先在“主体管理”中新建该主体或设置别名。",
-                             **record.cell.where())
+                             **(record.entity_cell or record.cell).where())
             continue
         close = directory.suggestions(record.entity)
         hint = f"您是否要填“{'”或“'.join(close)}”？" if close else ""
         problems.error(f"没有名为“{record.entity}”的主体。{hint}上传不会新建主体：请改为已有的主体名称，"
-                       "或请管理员先在“主体管理”中新建该主体，或把这个名称设为已有主体的别名。", **record.cell.where())
+                       "或请管理员先在“主体管理”中新建该主体，或把这个名称设为已有主体的别名。",
+                       **(record.entity_cell or record.cell).where())
     return held
 
 
