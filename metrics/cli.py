@@ -535,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="校验并导入一个数据文件（.xlsx、.xls、.csv）；有错误时整个文件不导入")
     p.add_argument("file", help="要导入的文件")
     p.add_argument("--dry-run", action="store_true", help="只校验和预览，不写入")
-    p.add_argument("--sheet", help="要读取的工作表（默认：第一个有可识别表头的工作表）")
+    p.add_argument("--sheet", help="只读取这个工作表（默认：读取所有可见且有可识别表格的工作表）")
     p.add_argument("--user", help="上传人的账户，须有填报权限（默认取环境变量 METRICS_USER）")
     p.add_argument("--reason", help="更正已锁定月份时的原因（记入批次和操作日志）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")

@@ -147,27 +147,46 @@ def xls_bytes(sheets: dict[str, list[list]], encrypted: bool = False) -> bytes:
     return ole2_bytes({"Workbook": globals_head + sheet_records + _biff_record(0x000A) + b"".join(bodies)})
 
 
-def ods_bytes(sheets: dict[str, list[list]]) -> bytes:
-    """A minimal OpenDocument spreadsheet (no merge information, as ODS gives calamine none)."""
+class OdsPercent(float):
+    """A cell stored as an ODS percentage: its value 0.679 shows as 67.9%."""
+
+
+def ods_bytes(sheets: dict[str, list[list]], hidden_rows: dict[str, set[int]] | None = None,
+              hidden_columns: dict[str, set[int]] | None = None, hidden_sheets: frozenset[str] = frozenset()) -> bytes:
+    """A minimal OpenDocument spreadsheet (no merge information, as ODS gives calamine none).
+    `hidden_rows`/`hidden_columns`: 0-based, per sheet, collapsed as LibreOffice hides them;
+    `hidden_sheets` get a table style that does not display them."""
     tables = []
     for name, rows in sheets.items():
-        cells_xml = []
-        for row in rows:
+        hidden = (hidden_rows or {}).get(name, set())
+        width = max((len(row) for row in rows), default=0)
+        collapsed = (hidden_columns or {}).get(name, set())
+        cells_xml = ["".join('<table:table-column table:visibility="collapse"/>' if c in collapsed
+                             else "<table:table-column/>" for c in range(width))]
+        for r, row in enumerate(rows):
             cells = []
             for value in row:
                 if value is None or value == "":
                     cells.append("<table:table-cell/>")
+                elif isinstance(value, OdsPercent):
+                    cells.append(f'<table:table-cell office:value-type="percentage" office:value="{float(value)!r}">'
+                                 f"<text:p>{value * 100:g}%</text:p></table:table-cell>")
                 elif isinstance(value, str):
                     cells.append(f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>')
                 else:
                     cells.append(f'<table:table-cell office:value-type="float" office:value="{value!r}">'
                                  f"<text:p>{value}</text:p></table:table-cell>")
-            cells_xml.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
-        tables.append(f'<table:table table:name="{escape(name)}">' + "".join(cells_xml) + "</table:table>")
+            visibility = ' table:visibility="collapse"' if r in hidden else ""
+            cells_xml.append(f"<table:table-row{visibility}>" + "".join(cells) + "</table:table-row>")
+        style = ' table:style-name="hidden"' if name in hidden_sheets else ""
+        tables.append(f'<table:table table:name="{escape(name)}"{style}>' + "".join(cells_xml) + "</table:table>")
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" office:version="1.2">'
+               '<office:automatic-styles><style:style style:name="hidden" style:family="table">'
+               '<style:table-properties table:display="false"/></style:style></office:automatic-styles>'
                "<office:body><office:spreadsheet>" + "".join(tables)
                + "</office:spreadsheet></office:body></office:document-content>")
     manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '

@@ -79,10 +79,20 @@ def test_monthly_report_with_merged_headers_unit_line_sub_rows_totals_and_footno
     assert 999 not in set(result.preview["value"])               # the 合计 row
 
 
-def test_a_sub_row_naming_no_entity_is_refused_not_filed_as_a_new_enterprise(empty_store, import_corpus):
+def test_a_sub_row_naming_no_entity_is_a_breakdown_skipped_with_a_warning_not_a_new_enterprise(empty_store,
+                                                                                               import_corpus):
     result = preview_file(empty_store, import_corpus["monthly_report.xlsx"], actor=EDITOR)
-    assert not result.ok and [e.message for e in result.errors if "“理士电池”" in e.message]
+    assert result.ok, [p.line() for p in result.errors]
+    assert [w for w in result.warnings if "理士电池" in w.message and w.row == 7]
+    assert {entity for _, entity, _ in figures(result)} == {ZONE}
     assert list(empty_store.entities()["name"]) == [ZONE]
+
+
+def test_a_sub_row_naming_a_held_entity_is_that_entitys_figure(empty_store, import_corpus):
+    empty_store.add_entity("理士电池", "enterprise", by=ADMIN)
+    result = preview_file(empty_store, import_corpus["monthly_report.xlsx"], actor=EDITOR)
+    assert result.ok, [p.line() for p in result.errors]
+    assert figures(result)[("invoice_sales", "理士电池", "2023-04")] == (5.1, 1)
 
 
 def test_monthly_report_takes_its_month_from_the_sheet_name_and_converts_hectares(empty_store, import_corpus):
@@ -91,11 +101,13 @@ def test_monthly_report_takes_its_month_from_the_sheet_name_and_converts_hectare
     assert figures(result) == {("land_cleared", ZONE, "2023-03"): (150, 1), ("land_approved", ZONE, "2023-03"): (150, 1)}
 
 
-def test_the_first_sheet_with_a_header_is_read_and_the_sheet_option_chooses_another(empty_store, import_corpus):
+def test_every_sheet_is_read_so_two_sheets_disagreeing_is_an_error_and_the_sheet_option_chooses_one(
+        empty_store, import_corpus):
     path = import_corpus["monthly_report_second_sheet.xlsx"]
-    first = preview_file(empty_store, path, actor=EDITOR)
+    both = preview_file(empty_store, path, actor=EDITOR)
     chosen = preview_file(empty_store, path, actor=EDITOR, sheet="备用")
-    assert first.sheet.name == "报表" and figures(first) == {("land_cleared", ZONE, "2023-04"): (88, 1)}
+    assert not both.ok and [e for e in both.errors if e.sheet == "备用" and "报表" in e.message]
+    assert [w for w in both.warnings if "说明" in w.message and "跳过" in w.message]
     assert chosen.sheet.name == "备用" and figures(chosen) == {("land_cleared", ZONE, "2023-04"): (99, 1)}
 
 

@@ -25,9 +25,13 @@ from .read import MAX_TITLE_ROWS, CellIssue, SheetData, Workbook
 ROLE_WORDS = {
     "code": {"指标编码", "指标代码", "编码", "代码", "code", "indicator", "indicator_code", "indicatorcode"},
     "name": {"指标名称", "指标", "名称", "项目", "指标项", "指标名", "项目名称", "indicator_name", "name"},
-    "period": {"期间", "月份", "统计期间", "统计月份", "时间", "日期", "年月", "报告期", "period", "month"},
+    "period": {"期间", "月份", "统计期间", "统计月份", "时间", "日期", "年月", "报告期", "统计期", "统计时间", "所属期",
+               "所属期间", "填报期间", "数据期间", "period", "month"},
+    # 单位 is a unit here; a 单位 column holding names rather than units is the entity column (see
+    # `_entity_or_unit`), because offices use the word for both.
     "unit": {"单位", "计量单位", "unit"},
-    "entity": {"主体", "主体名称", "entity", "企业", "企业名称"},
+    "entity": {"主体", "主体名称", "entity", "企业", "企业名称", "填报单位", "单位名称", "报送单位", "园区", "园区名称",
+               "开发区", "开发区名称", "所属园区", "所属开发区", "区域", "地区", "乡镇", "镇街", "统计单位"},
     "note": {"备注", "说明", "note", "notes", "remark", "remarks"},
     "ignored": {"序号", "no", "no.", "行次", "编号", "上年同期", "去年同期", "上年同期数", "上年同期累计",
                 "上年同月", "上年同期值"},
@@ -35,7 +39,7 @@ ROLE_WORDS = {
 MONTH_WORDS = {"数值", "本月值", "当月值", "本月", "当月", "本月数", "当月数", "value", "本月完成", "当月完成",
                "本期", "本期数", "本期值", "本月实绩"}
 YTD_WORDS = {"累计值", "本年累计", "累计", "ytd", "本年累计值", "年初至今", "累计数", "本年累计完成", "累计完成",
-             "本年累计数"}
+             "本年累计数", "全年累计", "年累计", "自年初累计", "今年累计", "本年度累计"}
 SUB_VALUE_WORDS = {"绝对值", "数值", "金额", "完成", "完成值", "完成数", "实绩", "数量", "总量", "绝对数", "总额", "value"}
 YOY = re.compile(r"(同比|增幅|增速|比上年同期|比去年同期|增长|增减|yoy).*")
 YTD_SPAN = re.compile(r"(?:(\d{4})年)?1[-~～至—–](\d{1,2})月份?(?:累计|合计)?(?:值|数|完成)?")
@@ -66,6 +70,7 @@ class Table:
     columns: list[Column]
     period: Period | None       # from the title or the sheet name
     unit: str | None            # the 单位：万元 line above the header
+    title: str = ""             # the text above the header, where an entity may be named
 
     def role(self, role: str) -> Column | None:
         return next((c for c in self.columns if c.role == role), None)
@@ -73,6 +78,12 @@ class Table:
     @property
     def value_columns(self) -> list[Column]:
         return [c for c in self.columns if c.role in ("value", "yoy")]
+
+
+# Where a figure's entity comes from, which decides what an unknown name means: in an entity column it
+# is an error; in a 其中 row it is a breakdown we do not track, skipped; a sheet without an entity column
+# is about the entity its title, sheet or file name names, else the zone.
+ENTITY_FROM = ("column", "sub_row", "sheet")
 
 
 class Entry(NamedTuple):
@@ -90,6 +101,8 @@ class Entry(NamedTuple):
     unit_cell: CellRef | None   # the cell naming that unit, when it is a cell of this row
     unit_source: str            # where `unit` came from, for messages
     note: str
+    entity_from: str            # column | sub_row | sheet: where the entity came from (see ENTITY_FROM)
+    entity_cell: CellRef | None  # the cell naming the entity, for messages about the name
 
 
 # ---- header recognition ----------------------------------------------------------------------
@@ -176,15 +189,19 @@ def _compose(top: Column, bottom: Column, top_raw, bottom_raw, context_year, kno
     return replace(joined, header=header)
 
 
-def find_table(book: Workbook, sheet_name: str | None = None) -> Table | None:
-    """The first sheet (or the named one) with a recognisable header, and how it is laid out."""
+def find_tables(book: Workbook, sheet_name: str | None = None) -> tuple[list[Table], list[str]]:
+    """Every visible sheet (or only the named one) with a recognisable header, and the names of the
+    visible sheets without one: a workbook of one sheet per month is read whole."""
     if sheet_name is not None and sheet_name not in book.sheet_names:
         raise UnreadableFile(f"文件中没有名为“{sheet_name}”的工作表。文件中的工作表有：{'、'.join(book.sheet_names)}。")
-    for name in [sheet_name] if sheet_name is not None else book.sheet_names:
+    tables, without_table = [], []
+    for name in [sheet_name] if sheet_name is not None else book.visible_sheet_names:
         table = recognise_sheet(book.sheet(name))
-        if table is not None:
-            return table
-    return None
+        if table is None:
+            without_table.append(name)
+        else:
+            tables.append(table)
+    return tables, without_table
 
 
 def recognise_sheet(sheet: SheetData) -> Table | None:
@@ -192,6 +209,7 @@ def recognise_sheet(sheet: SheetData) -> Table | None:
     known_units = {i.unit for i in catalog.indicators().values()} | {"%"}
     name_period, name_year = period_in_text(sheet.name)
     title_period, title_year, unit_line = None, None, None
+    title: list[str] = []
     for r in range(min(len(rows), MAX_TITLE_ROWS + 1)):
         row = rows[r]
         year = title_year or name_year
@@ -208,12 +226,13 @@ def recognise_sheet(sheet: SheetData) -> Table | None:
                 columns = [_compose(top[i], below[i], _at(merged_top, i), _at(rows[r + 1], i), year, known_units, i)
                            for i in range(width)]
                 header_rows = (r, r + 1)
-            columns = _assign_yoy_measures(columns)
+            columns = _entity_or_unit(_assign_yoy_measures(columns), rows[max(header_rows) + 1:], known_units)
             unit_line = unit_line or _unit_line(row, known_units)
             return Table(sheet, _layout_name(columns), header_rows, columns,
-                         title_period or name_period, unit_line)
+                         title_period or name_period, unit_line, " ".join(title))
         for cell in row:
             if isinstance(cell, str) and cell.strip():
+                title.append(clean_text(cell))
                 unit_line = unit_line or _unit_line([cell], known_units)
                 if title_period is None:
                     title_period, found_year = period_in_text(cell)
@@ -275,6 +294,21 @@ def _assign_yoy_measures(columns: list[Column]) -> list[Column]:
         elif column.role == "yoy" and column.measure is None and last_value is not None:
             column = replace(column, measure=last_value.measure, period=last_value.period,
                              needs_year=last_value.needs_year)
+        out.append(column)
+    return out
+
+
+def _entity_or_unit(columns: list[Column], body: list[list], known_units: set[str]) -> list[Column]:
+    """A 单位 column whose every filled cell is a name, not a unit, is the entity column (填报单位 for
+    short); with a unit in any cell it stays the unit column, whose cells are then checked one by one."""
+    if any(c.role == "entity" for c in columns):
+        return columns
+    out = []
+    for column in columns:
+        if column.role == "unit" and header_key(column.header) == "单位":
+            filled = [v for row in body if not _blank(v := _at(row, column.index))]
+            if filled and all(isinstance(v, str) and not is_unit(v, known_units) for v in filled):
+                column = replace(column, role="entity")
         out.append(column)
     return out
 
@@ -420,7 +454,8 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
             _names_a_sub_row(name_text)
             or (isinstance(name_raw, str) and name_raw[:1] in (" ", "\u3000") and parent_code is not None))
         entity_raw = None if entity_i is None else row[entity_i]
-        entity = catalog.ZONE if _blank(entity_raw) else clean_text(entity_raw)
+        entity, entity_from = (catalog.ZONE, "sheet") if _blank(entity_raw) else (clean_text(entity_raw), "column")
+        entity_cell = None if entity_from == "sheet" else _ref(sheet, r, row, entity_col)
 
         code = names.match(code_text) if code_text else None
         by_name = names.match(name_text) if name_text else None
@@ -433,7 +468,8 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
         if code is None:
             if is_sub_row and parent_code is not None and not code_text:
                 # "其中：理士电池" under an indicator row is that indicator for the named entity.
-                code, entity = parent_code, clean_label(label)
+                code, entity, entity_from = parent_code, clean_label(label), "sub_row"
+                entity_cell = _ref(sheet, r, row, name_col)
             elif not has_figures:
                 continue
             else:
@@ -462,7 +498,8 @@ def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> lis
                 entity=entity, measure=slot.measure, yoy_of=slot.yoy_of, period=slot.period,
                 period_cell=period_cell if column.period is None else None,
                 unit=unit if stated else slot.unit, unit_cell=unit_cell if stated else None,
-                unit_source=unit_source if stated else slot.unit_source, note=note))
+                unit_source=unit_source if stated else slot.unit_source, note=note, entity_from=entity_from,
+                entity_cell=entity_cell))
     return entries
 
 
@@ -547,9 +584,65 @@ def _check_columns(table: Table, problems: Problems) -> bool:
     return ok
 
 
+# Enough of an unread column's names to tell whether it holds entities, whatever its length.
+UNREAD_NAMES_PER_COLUMN = 20
+
+
+def unread_names(table: Table) -> list[CellRef]:
+    """The distinct texts of the columns that are not read (an unrecognised header, 序号, a second entity
+    column), first cell of each: the import checks them against the entities held, because a column of
+    entity names that is not read would file every figure under the zone."""
+    entity = table.role("entity")
+    unread = [c for c in table.columns
+              if c.role in ("unknown", "ignored") or (c.role == "entity" and c is not entity)]
+    found: list[CellRef] = []
+    for column in unread:
+        seen: set[str] = set()
+        for r in range(max(table.header_rows) + 1, len(table.sheet.rows)):
+            value = _at(table.sheet.rows[r], column.index)
+            if isinstance(value, str) and (text := clean_text(value)) and text not in seen:
+                seen.add(text)
+                found.append(CellRef(table.sheet.name, r, column.index, column.header, value))
+                if len(seen) == UNREAD_NAMES_PER_COLUMN:
+                    break
+    return found
+
+
 def _column_has_data(table: Table, column: Column) -> bool:
     return any(not _blank(_at(row, column.index)) for row in table.sheet.rows[max(table.header_rows) + 1:])
 
 
-EXPECTED_HEADERS = ("无法在文件中找到可识别的表头。请使用系统模板，或让表头包含：指标列（“指标编码”或“指标名称”）和数值列"
+EXPECTED_HEADERS = ("请使用系统模板，或让表头包含：指标列（“指标编码”或“指标名称”）和数值列"
                     "（“本月值”“累计值”或具体月份如“2023年5月”）；长表还需“期间”列。标题行可以在表头上方。")
+
+
+def _header_candidate(sheet: SheetData) -> tuple[int, int]:
+    """(how many labels, 0-based row) of the row among the first ones with the most text cells."""
+    labelled = [(sum(isinstance(v, str) and bool(v.strip()) for v in row), r)
+                for r, row in enumerate(sheet.rows[:MAX_TITLE_ROWS + 1])]
+    return max(labelled, default=(0, 0), key=lambda pair: (pair[0], -pair[1]))
+
+
+def header_likeness(sheet: SheetData) -> int:
+    return _header_candidate(sheet)[0]
+
+
+def header_not_found(sheet: SheetData) -> dict:
+    """The no-header error, placed at the row that looks most like a header (the one with the most
+    labels among the first rows), naming what it lacks and the first label not understood."""
+    known_units = {i.unit for i in catalog.indicators().values()} | {"%"}
+    count, r = _header_candidate(sheet)
+    rows = sheet.rows
+    if count < 2:
+        return {"message": f"无法在工作表中找到可识别的表头。{EXPECTED_HEADERS}", "sheet": sheet.name}
+    columns = [classify_header(v, None, known_units, i) for i, v in enumerate(rows[r])]
+    roles = {c.role for c in columns}
+    lacking = "、".join(what for what, present in (("指标列（“指标编码”或“指标名称”）", roles & {"code", "name"}),
+                                                   ("数值列（“本月值”“累计值”或具体月份）", "value" in roles))
+                        if not present)
+    unknown = next((c for c in columns if c.role == "unknown" and c.header), None)
+    where = {"sheet": sheet.name, "row": r + 1}
+    if unknown is not None:
+        where.update(column=CellRef(sheet.name, r, unknown.index, "", "").column, value=unknown.header)
+    named = f"其中“{unknown.header}”无法识别；" if unknown is not None else ""
+    return {"message": f"这一行像是表头，但缺少{lacking}，系统无法识别这张表。{named}{EXPECTED_HEADERS}", **where}

@@ -24,12 +24,14 @@ from .problems import CellRef, Problems, show_value
 if TYPE_CHECKING:
     from .layouts import Entry
 
-NO_FIGURE = frozenset({"", "-", "--", "—", "——", "–", "―", "/", "\\"})
+NO_FIGURE = frozenset({"", "-", "--", "—", "——", "–", "―", "/", "\\", "无", "暂无", "无数据", "空", "不适用"})
 MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2012": "-", "\ufe63": "-"})
 EXCEL_ERRORS = re.compile(r"#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|"
                           r"BLOCKED!|UNKNOWN!|CONNECT!|BUSY!)", re.I)
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+# A figure written with its unit in the cell, as offices do: "150条", "325,000万元", "第31位".
+NUMBER_WITH_UNIT = re.compile(r"(?:第\s*)?([+-]?[0-9][0-9,]*(?:\.[0-9]*)?|[+-]?\.[0-9]+)\s*([^\s0-9.,%+-][^0-9%]*)")
 EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; a float cell means what Excel shows
 # No indicator comes near either bound; a number beyond them is a typo or a hostile file, and a
 # float would store it as inf or 0 without a word.
@@ -100,6 +102,17 @@ def parse_number(raw, *, percent: bool = False) -> Decimal | None:
     return checked_magnitude(number)
 
 
+def split_cell_unit(raw, known_units: set[str]) -> tuple[object, str | None]:
+    """(the number's text, its unit) for a text cell that ends in a unit we can read ("150条"); the cell
+    unchanged and None otherwise, so that what is not a unit is reported as not a number."""
+    if not isinstance(raw, str):
+        return raw, None
+    match = NUMBER_WITH_UNIT.fullmatch(clean_text(raw))
+    if match is None or not is_unit(match.group(2), known_units):
+        return raw, None
+    return match.group(1), normalise_unit(match.group(2))
+
+
 def checked_magnitude(number: Decimal) -> Decimal:
     """A number that will be stored exactly as typed, or a message saying why it cannot be."""
     digits = len(number.normalize().as_tuple().digits)
@@ -156,8 +169,9 @@ _PERIOD_PATTERNS = [
     (re.compile(r"(\d{4})[-/](\d{1,2})"), "ym"),
     (re.compile(r"(\d{4})\.(\d{2})"), "ym"),
     (re.compile(r"(\d{4})(\d{2})"), "ym"),
-    (re.compile(r"(\d{4})年(\d{1,2})月份?"), "ym"),
-    (re.compile(rf"(\d{{4}})年(\d{{1,2}}){_SPAN}(\d{{1,2}})月份?"), "span"),
+    (re.compile(r"(\d{4})年(\d{1,2})月(?:份|末|底)?"), "ym"),
+    (re.compile(r"(\d{2})年(\d{1,2})月(?:份|末|底)?"), "yy"),
+    (re.compile(rf"(\d{{4}})年(\d{{1,2}}){_SPAN}(\d{{1,2}})月(?:份|末|底)?"), "span"),
     (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"), "date"),
     (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"), "date"),
 ]
@@ -165,6 +179,8 @@ _YEARLESS_PATTERNS = [
     (re.compile(r"(\d{1,2})月份?"), "m"),
     (re.compile(rf"(\d{{1,2}}){_SPAN}(\d{{1,2}})月份?"), "span"),
 ]
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (past its 1900 leap-year bug)
+FIRST_DATE_SERIAL, LAST_DATE_SERIAL = 36526, 73050  # 2000-01-01 and 2099-12-31, the years a period may be
 FORMATS_HINT = "请写成 2023-05、2023年5月 或 202305 这样的格式"
 
 
@@ -185,6 +201,10 @@ def parse_period(raw, context_year: int | None = None) -> Period:
             raw = text
         else:
             raw = int(raw)
+    if isinstance(raw, int) and FIRST_DATE_SERIAL <= raw <= LAST_DATE_SERIAL:
+        # A date cell whose format was lost reads as Excel's day number: 45047 is 2023-05-01.
+        day = EXCEL_EPOCH + dt.timedelta(days=raw)
+        return Period.single(day.year, day.month)
     text = re.sub(r"\s+", "", clean_text(raw))
     for pattern, kind in _PERIOD_PATTERNS:
         match = pattern.fullmatch(text)
@@ -205,6 +225,8 @@ def parse_period(raw, context_year: int | None = None) -> Period:
 
 def _period_from(match: re.Match, kind: str, text: str) -> Period:
     numbers = [int(g) for g in match.groups()]
+    if kind == "yy":  # "23年5月": a two-digit year is this century's, as the 2000-2099 rule holds anyway
+        return _checked(2000 + numbers[0], numbers[1], numbers[1], text)
     if kind == "span":
         return _checked(numbers[0], numbers[2], numbers[1], text)
     if kind == "date":
@@ -253,9 +275,12 @@ _SCALES: dict[str, tuple[str, Decimal]] = {
     "元": ("人民币", Decimal(1)), "千元": ("人民币", Decimal(10) ** 3),
     "万元": ("人民币", Decimal(10) ** 4), "亿元": ("人民币", Decimal(10) ** 8),
     "美元": ("美元", Decimal(1)), "万美元": ("美元", Decimal(10) ** 4), "亿美元": ("美元", Decimal(10) ** 8),
-    "亩": ("面积", Decimal(1)), "公顷": ("面积", Decimal(15)),  # 1 公顷 = 15 亩, the land-administration rule
+    # 1 公顷 = 15 亩, the land-administration rule, so 1 平方米 = 15/10000 亩 exactly
+    "亩": ("面积", Decimal(1)), "公顷": ("面积", Decimal(15)), "平方米": ("面积", Decimal("0.0015")),
+    "万平方米": ("面积", Decimal(15)), "平方公里": ("面积", Decimal(1500)),
 }
-_UNIT_ALIASES = {"百分比": "%", "百分数": "%"}
+_UNIT_ALIASES = {"百分比": "%", "百分数": "%", "m2": "平方米", "m²": "平方米", "㎡": "平方米", "名": "位",
+                 "km2": "平方公里", "km²": "平方公里"}
 
 
 @memoised
@@ -342,6 +367,8 @@ class Reading(NamedTuple):
     note: str
     cell: CellRef
     period_cell: CellRef | None = None  # where the row states its month, for messages about the month
+    entity_from: str = "column"         # as `layouts.ENTITY_FROM`
+    entity_cell: CellRef | None = None  # the cell naming the entity, for messages about the name
 
 
 class YoyClaim(NamedTuple):
@@ -352,6 +379,8 @@ class YoyClaim(NamedTuple):
     measure: str
     percent: Decimal
     cell: CellRef
+    entity_from: str = "column"         # as `layouts.ENTITY_FROM`
+    entity_cell: CellRef | None = None  # the cell naming the entity, for messages about the name
 
 
 class MonthFigure(NamedTuple):
@@ -378,11 +407,13 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
     """Numbers, months and units for every entry; each bad cell is reported once, nothing guessed."""
     readings: list[Reading] = []
     claims: list[YoyClaim] = []
-    reported: set[tuple[int, int]] = set()
+    reported: set[tuple[str, int, int]] = set()
+    known_units = {i.unit for i in indicators.values()}
+    no_figure: dict[str, list[CellRef]] = {}  # sheet → the figure cells written as "无", "—", "/"
 
     def report_once(ref: CellRef, message: str) -> None:
-        if (ref.row, ref.col) not in reported:
-            reported.add((ref.row, ref.col))
+        if (ref.sheet, ref.row, ref.col) not in reported:
+            reported.add((ref.sheet, ref.row, ref.col))
             problems.error(message, **ref.where())
 
     for entry in entries:
@@ -397,8 +428,11 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
         if entry.issue is not None and entry.measure != "yoy":
             report_once(entry.cell, CELL_ISSUE_MESSAGES[entry.issue.kind].format(text=entry.issue.text))
             continue
+        raw, cell_unit = split_cell_unit(entry.cell.raw, known_units)
+        if cell_unit is not None:
+            entry = entry._replace(unit=cell_unit, unit_cell=entry.cell, unit_source="单元格中的单位")
         try:
-            value = parse_number(entry.cell.raw, percent=entry.measure == "yoy" or ind.unit == "%")
+            value = parse_number(raw, percent=entry.measure == "yoy" or ind.unit == "%")
         except ValueProblem as problem:
             if entry.measure == "yoy":
                 # A 同比 is only checked, never stored, so an unreadable one must not block the file.
@@ -406,10 +440,13 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
             else:
                 report_once(entry.cell, str(problem))
             continue
+        if value is None and entry.measure != "yoy" and isinstance(raw, str) and raw.strip():
+            no_figure.setdefault(entry.cell.sheet, []).append(entry.cell)
         if value is None or period is None:
             continue
         if entry.measure == "yoy":
-            claims.append(YoyClaim(entry.code, entry.entity, period, entry.yoy_of or "month", value, entry.cell))
+            claims.append(YoyClaim(entry.code, entry.entity, period, entry.yoy_of or "month", value, entry.cell,
+                                  entry.entity_from, entry.entity_cell))
             continue
         if entry.unit is not None:
             factor = conversion_factor(entry.unit, ind.unit)
@@ -435,7 +472,11 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
         elif measure == "ytd" and period.first_month != 1:
             period = Period(period.year, period.month, 1)
         readings.append(Reading(entry.code, entry.entity, period, measure, value, entry.note, entry.cell,
-                                entry.period_cell))
+                                entry.period_cell, entry.entity_from, entry.entity_cell))
+    for sheet, cells in no_figure.items():
+        shown = "、".join(f"第{c.row + 1}行{c.column}列“{show_value(c.raw)}”" for c in cells[:5])
+        more = f"等 {len(cells)} 个单元格" if len(cells) > 5 else ""
+        problems.warning(f"{shown}{more}表示没有数据，没有导入（不会覆盖已有数据）。如果有数，请填写数值。", sheet=sheet)
     return readings, claims
 
 

@@ -14,18 +14,24 @@ from pathlib import Path
 from .. import catalog
 from . import layouts, normalise, read, validate
 from .normalise import Reading, YoyClaim
-from .problems import Problem, Problems, UnreadableFile
+from .problems import CellRef, Problem, Problems, UnreadableFile, column_letter
 
 
 @dataclass
 class ParsedFile:
     readable: bool = True
     problems: list[Problem] = field(default_factory=list)
-    sheet: read.SheetData | None = None
+    sheet: read.SheetData | None = None  # the first sheet read (the errors workbook marks its rows)
     layout: str | None = None
-    header_row: int | None = None  # 0-based, the last header row of the recognised table
+    header_row: int | None = None  # 0-based, the last header row of the first sheet read
+    sheet_names: list[str] = field(default_factory=list)  # every sheet read, in the workbook's order
     readings: list[Reading] = field(default_factory=list)
     claims: list[YoyClaim] = field(default_factory=list)
+    # For each sheet read without an entity column, the texts that may name its entity, the most
+    # specific first: the title above the header, the sheet name, the file name. The import matches
+    # them against the entities held.
+    sheet_titles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unread_names: list[CellRef] = field(default_factory=list)  # as `layouts.unread_names`
 
     @classmethod
     def unreadable(cls, message: str) -> "ParsedFile":
@@ -33,19 +39,51 @@ class ParsedFile:
 
 
 def parse_file(path: Path, file_name: str, sheet: str | None, today: dt.date) -> ParsedFile:
-    """Open the file as its name says, find its table, and read and check every figure cell."""
+    """Open the file as its name says, find its tables (every sheet's, or the named sheet's), and read
+    and check every figure cell."""
     try:
         book = read.open_workbook(path, file_name)
-        table = layouts.find_table(book, sheet)
+        tables, without_table = layouts.find_tables(book, sheet)
     except UnreadableFile as exc:
         return ParsedFile.unreadable(str(exc))
-    if table is None:
-        first = book.sheet(book.sheet_names[0]) if book.sheet_names else None
-        return ParsedFile(problems=[Problem("error", layouts.EXPECTED_HEADERS, sheet=sheet or "")], sheet=first)
-    indicators = catalog.indicators()
     problems = Problems()
-    entries = layouts.read_entries(table, layouts.IndicatorNames(indicators), problems)
+    if not tables:
+        if not without_table:
+            problems.error("文件中没有可见的工作表（所有工作表都被隐藏了）。请在 Excel 中取消隐藏要导入的工作表后再上传。")
+            return ParsedFile(problems=problems.items)
+        # The sheet that looks most like a table is the one the user meant to send.
+        likeliest = max((book.sheet(name) for name in without_table), key=layouts.header_likeness)
+        problems.error(**layouts.header_not_found(likeliest))
+        return ParsedFile(problems=problems.items, sheet=likeliest)
+    _say_what_is_not_read(book, tables, without_table, sheet, problems)
+    indicators = catalog.indicators()
+    names = layouts.IndicatorNames(indicators)
+    entries, titles, unread = [], {}, []
+    for table in tables:
+        entries += layouts.read_entries(table, names, problems)
+        if table.role("entity") is None:
+            titles[table.sheet.name] = (table.title, table.sheet.name, Path(file_name).stem)
+        unread += layouts.unread_names(table)
     readings, claims = normalise.read_values(entries, indicators, problems)
     readings = validate.check_readings(readings, indicators, today, problems)
-    return ParsedFile(problems=problems.items, sheet=table.sheet, layout=table.layout,
-                      header_row=table.header_rows[-1], readings=readings, claims=claims)
+    first = tables[0]
+    return ParsedFile(problems=problems.items, sheet=first.sheet, layout=first.layout,
+                      header_row=first.header_rows[-1], sheet_names=[t.sheet.name for t in tables],
+                      readings=readings, claims=claims, sheet_titles=titles, unread_names=unread)
+
+
+def _say_what_is_not_read(book: read.Workbook, tables: list[layouts.Table], without_table: list[str],
+                          sheet: str | None, problems: Problems) -> None:
+    """What the file holds that is not imported, so that nothing is left out without a word and no
+    message names a row the user cannot see."""
+    if sheet is None and book.hidden_sheet_names:
+        problems.warning(f"隐藏的工作表“{'”“'.join(book.hidden_sheet_names)}”没有导入。如需导入，请在 Excel 中取消隐藏后重新上传。")
+    if without_table:
+        problems.warning(f"工作表“{'”“'.join(without_table)}”中没有可识别的指标表格（指标列和数值列），已跳过。")
+    for table in tables:
+        data = table.sheet
+        hidden = [f"第{r + 1}行" for r in data.hidden_rows] + [f"{column_letter(c)}列" for c in data.hidden_columns]
+        if hidden:
+            shown = "、".join(hidden[:20]) + (f"等 {len(hidden)} 处" if len(hidden) > 20 else "")
+            problems.warning(f"隐藏的{shown}没有导入（Excel 中看不到它们）。如需导入，请取消隐藏后重新上传。",
+                             sheet=data.name)

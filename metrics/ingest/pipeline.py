@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import auth, calc, catalog
-from ..entity_names import EntityDirectory
+from ..entity_names import EntityDirectory, canonical
 from ..store import Store, StoreError
 from . import normalise, read, validate, worker
 from .parsing import ParsedFile
@@ -39,8 +39,9 @@ class ImportResult:
     archive_path: Path | None = None
     readable: bool = True
     problems: list[Problem] = field(default_factory=list)
-    sheet: read.SheetData | None = None
-    header_row: int | None = None  # 0-based, the last header row of the recognised table
+    sheet: read.SheetData | None = None  # the first sheet read
+    sheet_names: list[str] = field(default_factory=list)  # every sheet read
+    header_row: int | None = None  # 0-based, the last header row of the first sheet read
     layout: str | None = None
     preview: pd.DataFrame = field(default_factory=pd.DataFrame)
     batch_id: int | None = None
@@ -76,7 +77,8 @@ class ImportResult:
     def as_json(self) -> dict:
         return {
             "ok": self.ok, "dry_run": self.dry_run, "file": self.file_name, "sha256": self.sha256,
-            "sheet": self.sheet.name if self.sheet else None, "layout": self.layout, "batch": self.batch_id,
+            "sheet": self.sheet.name if self.sheet else None, "sheets": self.sheet_names, "layout": self.layout,
+            "batch": self.batch_id,
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
             "summary": self.summary,
@@ -101,8 +103,8 @@ def preview_file(store: Store, source: Path | bytes, file_name: str | None = Non
         result.problems = [Problem("error", str(exc))]
         return result
     parsed = worker.parse_in_worker(result.archive_path, file_name, sheet, dt.date.today())
-    result.readable, result.sheet, result.layout, result.header_row = (
-        parsed.readable, parsed.sheet, parsed.layout, parsed.header_row)
+    result.readable, result.sheet, result.sheet_names, result.layout, result.header_row = (
+        parsed.readable, parsed.sheet, parsed.sheet_names, parsed.layout, parsed.header_row)
     problems = Problems(list(parsed.problems))
     if parsed.readable and parsed.layout is not None:
         with store.session(), collector_paused():
@@ -220,8 +222,10 @@ def archive_upload(store: Store, source: Path | bytes, file_name: str) -> tuple[
 def _figures(store: Store, parsed: ParsedFile, problems: Problems) -> list[normalise.MonthFigure]:
     indicators = catalog.indicators()
     directory = store.entity_directory()
-    readings = _held_entities(parsed.readings, directory, problems)
-    claims = _held_entities(parsed.claims, directory, problems)
+    _check_unread_names(parsed.unread_names, directory, problems)
+    sheet_entities = _sheet_entities(parsed.sheet_titles, directory, problems)
+    readings = _held_entities(parsed.readings, directory, sheet_entities, problems)
+    claims = _held_entities(parsed.claims, directory, sheet_entities, problems)
     codes = sorted({r.code for r in readings} | {c.code for c in claims})
     # The checks look back at most to last year (同比, a January's previous month), for the file's entities.
     entities = sorted({r.entity for r in readings} | {c.entity for c in claims})
@@ -234,22 +238,88 @@ def _figures(store: Store, parsed: ParsedFile, problems: Problems) -> list[norma
     return figures
 
 
-def _held_entities(records: list, directory: EntityDirectory, problems: Problems) -> list:
+def _held_entities(records: list, directory: EntityDirectory, sheet_entities: dict[str, str | None],
+                   problems: Problems) -> list:
     """`records` under the stored names of the entities they name (a name in another spelling, or an
-    alias an administrator set, is its entity); a name that matches no entity is an error once, with
-    the closest names, and its records are left out, so an upload never creates or guesses an entity."""
-    held, unknown = [], set()
+    alias an administrator set, is its entity), so an upload never creates or guesses an entity.
+
+    A name from an entity column that matches no entity is an error once, with the closest names.
+    A 其中 row naming no entity is a breakdown we do not track: skipped, with a warning once. A record
+    of a sheet without an entity column is about the entity its title names (`_sheet_entities`).
+    """
+    held, reported = [], set()
     for record in records:
+        if record.entity_from == "sheet":
+            name = sheet_entities.get(record.cell.sheet, catalog.ZONE)
+            if name is not None:
+                held.append(record._replace(entity=name))
+            continue
         name = directory.match(record.entity)
         if name is not None:
             held.append(record._replace(entity=name))
-        elif record.entity not in unknown:
-            unknown.add(record.entity)
-            close = directory.suggestions(record.entity)
-            hint = f"您是否要填“{'”或“'.join(close)}”？" if close else ""
-            problems.error(f"没有名为“{record.entity}”的主体。{hint}上传不会新建主体：请改为已有的主体名称，"
-                           "或请管理员先在“主体管理”中新建该主体，或把这个名称设为已有主体的别名。", **record.cell.where())
+            continue
+        key = (record.entity_from, record.cell.sheet, record.cell.row) if record.entity_from == "sub_row" else record.entity
+        if key in reported:
+            continue
+        reported.add(key)
+        if record.entity_from == "sub_row":
+            problems.warning(f"“其中：{record.entity}”不是系统中的指标，也不是已有的主体，按分项处理，这一行没有导入。"
+                             "如果它是某个主体的数，请管理员先在“主体管理”中新建该主体或设置别名。",
+                             **(record.entity_cell or record.cell).where())
+            continue
+        close = directory.suggestions(record.entity)
+        hint = f"您是否要填“{'”或“'.join(close)}”？" if close else ""
+        problems.error(f"没有名为“{record.entity}”的主体。{hint}上传不会新建主体：请改为已有的主体名称，"
+                       "或请管理员先在“主体管理”中新建该主体，或把这个名称设为已有主体的别名。",
+                       **(record.entity_cell or record.cell).where())
     return held
+
+
+# An entity named in a title is found as a substring; names this short would be found in any title.
+SHORTEST_NAME_IN_TITLE = 2
+
+
+def _sheet_entities(titles: dict[str, tuple[str, ...]], directory: EntityDirectory,
+                    problems: Problems) -> dict[str, str | None]:
+    """Each sheet without an entity column → the entity its title, else its sheet name, else the file
+    name names ("甲开发区2023年5月统计月报"), or the zone when none names an entity held; None when the
+    first that names any names two."""
+    entities: dict[str, str | None] = {}
+    for sheet, texts in titles.items():
+        entities[sheet] = catalog.ZONE
+        for where, text in zip(("标题", "工作表名", "文件名"), texts):
+            named = _entities_named_in(canonical(text), directory)
+            if len(named) > 1:
+                problems.error(f"{where}同时提到了“{'”“'.join(sorted(named))}”，无法确定这张表是哪个主体的数据。"
+                               "请在表中增加一列“主体”，逐行写明主体名称。", sheet=sheet)
+                entities[sheet] = None
+                break
+            if named:
+                entities[sheet] = named.pop()
+                break
+    return entities
+
+
+def _entities_named_in(text: str, directory: EntityDirectory) -> set[str]:
+    found = [(key, name) for key, name in directory.by_canonical.items()
+             if len(key) >= SHORTEST_NAME_IN_TITLE and key in text]
+    # "XX经济开发区甲园区" names the park, not also the zone its name contains
+    return {name for key, name in found if not any(key != other and key in other for other, _ in found)}
+
+
+def _check_unread_names(cells: list, directory: EntityDirectory, problems: Problems) -> None:
+    """A column that is not read but holds entity names is an error: its figures would otherwise all
+    be filed under one entity, without a word."""
+    reported = set()
+    for cell in cells:
+        name = directory.match(cell.raw)
+        if name is None or (cell.sheet, cell.col) in reported:
+            continue
+        reported.add((cell.sheet, cell.col))
+        header = f"表头“{cell.header}”" if cell.header else "这一列没有表头，"
+        problems.error(f"这一列填的是主体名称（如“{name}”），但{header}不是系统认识的主体列，这一列不会被读取，"
+                       "数值会被全部记到同一个主体名下。请把这一列的表头改为“主体”（或“填报单位”“企业名称”）；"
+                       "如果表中已有主体列，请删除这一列。", **cell.where())
 
 
 def _check_locked_months(figures: list[normalise.MonthFigure], locked: set[str], actor: auth.Actor,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import struct
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import python_calamine
@@ -54,15 +56,24 @@ class SheetData:
     rows: list[list]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first col, last row, last col
     issues: dict[tuple[int, int], CellIssue] = field(default_factory=dict)
+    # Hidden rows and columns that held something, 0-based: blanked in `rows`, because what the user
+    # cannot see must not be imported; kept here so the import can say what it left out.
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[int] = field(default_factory=list)
 
 
 class Workbook:
-    """An opened file; sheets are loaded on demand, because only the first one with data is needed."""
+    """An opened file; sheets are loaded on demand, so a sheet that is asked for is the only one read."""
 
-    def __init__(self, sheet_names: list[str], load):
+    def __init__(self, sheet_names: list[str], load, hidden_sheet_names: list[str] | None = None):
         self.sheet_names = sheet_names
+        self.hidden_sheet_names = hidden_sheet_names or []
         self._load = load
         self._loaded: dict[str, SheetData] = {}
+
+    @property
+    def visible_sheet_names(self) -> list[str]:
+        return [name for name in self.sheet_names if name not in self.hidden_sheet_names]
 
     def sheet(self, name: str) -> SheetData:
         if name not in self._loaded:
@@ -238,8 +249,9 @@ def _ole_stream_names(data: bytes, file_name: str) -> set[str]:
 def _open_spreadsheet(path: Path, data: bytes, ext: str, file_name: str) -> Workbook:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheet_names = [m.name for m in book.sheets_metadata
-                       if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        sheets = [m for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        sheet_names = [m.name for m in sheets]
+        hidden_sheet_names = [m.name for m in sheets if m.visible != python_calamine.SheetVisibleEnum.Visible]
     except python_calamine.PasswordError as exc:
         raise UnreadableFile(_encrypted_message(file_name)) from exc
     except Exception as exc:
@@ -261,9 +273,191 @@ def _open_spreadsheet(path: Path, data: bytes, ext: str, file_name: str) -> Work
         except Exception as exc:
             raise UnreadableFile(_damaged_message(file_name, exc)) from exc
         issues = _xlsx_cell_issues(data, name, file_name) if ext == ".xlsx" else {}
-        return SheetData(name, rows, merged, issues)
+        if ext == ".xlsx":
+            view = _xlsx_view(data, name, file_name)
+        elif ext == ".ods":
+            view = _ods_view(data, name, file_name)
+        else:
+            view = SheetView()
+        hidden_rows, hidden_columns = view.apply(rows)
+        return SheetData(name, rows, merged, issues, hidden_rows, hidden_columns)
 
-    return Workbook(sheet_names, load)
+    return Workbook(sheet_names, load, hidden_sheet_names)
+
+
+@dataclass
+class SheetView:
+    """What a spreadsheet shows beyond its values: hidden rows and columns, and percent-formatted
+    cells (0-based). calamine reads neither, so the sheet's XML is scanned for them."""
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
+
+    def apply(self, rows: list[list]) -> tuple[list[int], list[int]]:
+        """Make `rows` what the user sees: a percent cell holding 0.679 becomes the text "67.9%" (so it
+        reads as 67.9 where a percentage is expected, and as a mistake elsewhere), and hidden rows and
+        columns are blanked. Returns the hidden rows and columns that held something."""
+        for r, c in self.percent_cells:
+            if r < len(rows) and c < len(rows[r]):
+                value = rows[r][c]
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+                    rows[r][c] = format((_decimal_of(value) * 100).normalize(), "f") + "%"
+        blanked_rows = []
+        for r in sorted(self.hidden_rows):
+            if r < len(rows) and any(v not in ("", None) for v in rows[r]):
+                blanked_rows.append(r)
+                rows[r] = [""] * len(rows[r])
+        blanked_columns = []
+        for c in sorted(self.hidden_columns):
+            held = False
+            for row in rows:
+                if c < len(row) and row[c] not in ("", None):
+                    held, row[c] = True, ""
+            if held:
+                blanked_columns.append(c)
+        return blanked_rows, blanked_columns
+
+
+def _decimal_of(value: int | float) -> Decimal:
+    """The number Excel shows for a cell: 15 significant digits (as `normalise.decimal_from_float`)."""
+    return Decimal(value) if isinstance(value, int) else Decimal(format(value, ".15g"))
+
+
+# Builtin number formats 9 and 10 are 0% and 0.00%; a custom one is a percentage when a % sign
+# stands outside its quoted text and escapes.
+_PERCENT_BUILTIN_FORMATS = {"9", "10"}
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
+_TAG_ATTRIBUTES = re.compile(rb'([\w:.-]+)="([^"]*)"')
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:[\w.-]+:)?col\b([^>]*)>")
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*)>")
+
+
+def _attributes(raw: bytes) -> dict[str, str]:
+    return {k.decode().rsplit(":", 1)[-1]: v.decode() for k, v in _TAG_ATTRIBUTES.findall(raw)}
+
+
+def _is_true(value: str | None) -> bool:
+    return value in ("1", "true")
+
+
+def _percent_styles(archive: zipfile.ZipFile, file_name: str) -> set[str]:
+    """The indexes (as in a cell's s="…") of the cell styles whose number format is a percentage."""
+    try:
+        styles = safe_fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    except DefusedXmlException as exc:
+        raise UnreadableFile(f"文件“{file_name}”含有不安全的 XML 实体定义，已拒绝。{SAVE_AS_HINT}") from exc
+    except MALFORMED_XML as exc:
+        raise UnreadableFile(_damaged_message(file_name, exc)) from exc
+    percent_formats = set(_PERCENT_BUILTIN_FORMATS)
+    cell_styles = None
+    for element in styles.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "numFmt" and "%" in _FORMAT_LITERALS.sub("", element.get("formatCode") or ""):
+            percent_formats.add(element.get("numFmtId"))
+        elif tag == "cellXfs":
+            cell_styles = [xf.get("numFmtId") for xf in element if xf.tag.rsplit("}", 1)[-1] == "xf"]
+    return {str(i) for i, number_format in enumerate(cell_styles or []) if number_format in percent_formats}
+
+
+def _xlsx_view(data: bytes, sheet_name: str, file_name: str) -> SheetView:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    part = _sheet_part(archive, sheet_name, file_name)
+    view = SheetView()
+    if part is None:
+        return view
+    with archive.open(part) as raw:
+        xml = raw.read()
+    for match in _ROW_TAG.finditer(xml):
+        attributes = _attributes(match.group(1))
+        if _is_true(attributes.get("hidden")) and attributes.get("r", "").isdigit():
+            view.hidden_rows.add(int(attributes["r"]) - 1)
+    for match in _COL_TAG.finditer(xml):
+        attributes = _attributes(match.group(1))
+        if _is_true(attributes.get("hidden")) and attributes.get("min", "").isdigit():
+            last = min(int(attributes.get("max") or attributes["min"]), MAX_COLUMNS)
+            view.hidden_columns.update(range(int(attributes["min"]) - 1, last))
+    percent = _percent_styles(archive, file_name)
+    if percent and any(f's="{i}"'.encode() in xml for i in percent):
+        for match in _CELL_TAG.finditer(xml):
+            attributes = _attributes(match.group(1))
+            if attributes.get("s") in percent and attributes.get("r"):
+                row = re.search(r"\d+", attributes["r"])
+                if row is not None:
+                    view.percent_cells.add((int(row.group()) - 1, _cell_column(attributes["r"], 0)))
+    return view
+
+
+# Identical rows repeated with a percentage in them are a formatting accident past a few hundred; the
+# cap keeps the set of percent cells small whatever the file declares.
+MAX_REPEATED_PERCENT_ROWS = 1_000
+
+
+def _ods_view(data: bytes, sheet_name: str, file_name: str) -> SheetView:
+    """Hidden (collapsed or filtered) rows and columns and percentage cells of one ODS table,
+    streamed from content.xml; repeats are counted, and expanded only up to the sheet's caps."""
+    view = SheetView()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    in_table = False
+    nested = 0                      # tables inside a cell of this one are not this sheet
+    column = 0                      # next column declared by <table:table-column>
+    rows = range(0)                 # the sheet rows the current <table:table-row> stands for
+    cell = 0                        # next cell of the current row
+    try:
+        with archive.open("content.xml") as raw:
+            for event, element in safe_iterparse(raw, events=("start", "end")):
+                tag = element.tag.rsplit("}", 1)[-1]
+                if tag == "table":
+                    if not in_table:
+                        in_table = event == "start" and _ods_attribute(element, "name") == sheet_name
+                    elif event == "start":
+                        nested += 1
+                    elif nested:
+                        nested -= 1
+                    else:
+                        break
+                    continue
+                if not in_table or nested:
+                    continue
+                if event == "end":
+                    if tag == "table-row":
+                        element.clear()
+                    continue
+                hidden = _ods_attribute(element, "visibility") in ("collapse", "filter")
+                if tag == "table-column":
+                    repeat = _ods_repeat(element, "number-columns-repeated")
+                    if hidden:
+                        view.hidden_columns.update(range(column, min(column + repeat, MAX_COLUMNS)))
+                    column += repeat
+                elif tag == "table-row":
+                    start = rows.stop
+                    rows = range(start, start + _ods_repeat(element, "number-rows-repeated"))
+                    cell = 0
+                    if hidden:
+                        view.hidden_rows.update(range(start, min(rows.stop, MAX_SHEET_ROWS)))
+                elif tag in ("table-cell", "covered-table-cell"):
+                    repeat = _ods_repeat(element, "number-columns-repeated")
+                    if _ods_attribute(element, "value-type") == "percentage":
+                        view.percent_cells.update(
+                            (r, c) for r in range(rows.start, min(rows.stop, rows.start + MAX_REPEATED_PERCENT_ROWS))
+                            for c in range(cell, min(cell + repeat, MAX_COLUMNS)))
+                    cell += repeat
+    except DefusedXmlException as exc:
+        raise UnreadableFile(f"文件“{file_name}”含有不安全的 XML 实体定义，已拒绝。{SAVE_AS_HINT}") from exc
+    except (KeyError, *DAMAGED_ZIP, MALFORMED_XML) as exc:
+        raise UnreadableFile(_damaged_message(file_name, exc)) from exc
+    return view
+
+
+def _ods_attribute(element, name: str) -> str | None:
+    return next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == name), None)
+
+
+def _ods_repeat(element, name: str) -> int:
+    count = _ods_attribute(element, name) or "1"
+    return int(count) if count.isdigit() and int(count) > 0 else 1
 
 
 def _damaged_message(file_name: str, exc: BaseException) -> str:

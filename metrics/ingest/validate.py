@@ -43,8 +43,9 @@ def check_readings(readings: list[Reading], indicators: dict[str, Indicator], to
             kept.append(r)
         elif earlier.value != r.value:
             what = "累计值" if r.measure == "ytd" else "数值"
+            sheet = f"工作表“{earlier.cell.sheet}”" if earlier.cell.sheet != r.cell.sheet else ""
             problems.error(
-                f"与第{earlier.cell.row + 1}行（{earlier.cell.column}列，值 {show_value(earlier.value)}）重复："
+                f"与{sheet}第{earlier.cell.row + 1}行（{earlier.cell.column}列，值 {show_value(earlier.value)}）重复："
                 f"“{ind.name}”{_entity_text(r.entity)}{r.period.label}的{what}出现了两个不同的数。"
                 f"请删除或更正其中一行。", **r.cell.where())
     return kept
