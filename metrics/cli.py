@@ -349,7 +349,7 @@ def cmd_import(args, store: Store) -> int:
         return result.exit_code
     for problem in result.errors:
         print(problem.line(), file=sys.stderr)
-    for problem in result.warnings:
+    for problem in [*result.warnings, *result.infos]:
         print(problem.line())
     counts = result.summary
     changes = f"新增 {counts['new']} 个、修改 {counts['changed']} 个、未变 {counts['unchanged']} 个数据"

@@ -157,9 +157,19 @@ def test_a_stated_yoy_is_checked_against_last_years_figures_within_a_tenth_of_a_
     data = xlsx_bytes({"2023年4月": [["指标名称", "本月", "同比增长(%)"], ["低效用地清理面积", 200, 999.0],
                                      ["新获批土地面积", 200, float(round(right, 2))]]})
     result = preview_file(demo_store, data, "四月.xlsx", actor=EDITOR)
-    yoy = [w for w in result.warnings if "同比" in w.message]
-    assert result.ok and [(w.row, w.column) for w in yoy] == [(2, "C（同比增长(%)）")]
-    assert "0.1 个百分点" in yoy[0].message
+    yoy = [note for note in result.infos if "同比" in note.message]
+    assert result.ok and [(n.row, n.column) for n in yoy] == [(2, "C（同比增长(%)）")]
+    assert "0.1 个百分点" in yoy[0].message and "统计局口径" in yoy[0].message
+    assert not [w for w in result.warnings if "同比" in w.message]  # the file gives the figure: a note only
+
+
+def test_a_published_year_to_date_yoy_is_kept_beside_the_figure(demo_store):
+    data = xlsx_bytes({"2023年4月": [["指标名称", "本月", "累计", "累计同比(%)"], ["新获批土地面积", 200, 900, 12.3]]})
+    result = import_file(demo_store, data, "四月.xlsx", actor=EDITOR)
+    assert result.committed, [p.message for p in result.errors]
+    held = demo_store.observations(entity=ZONE, codes=["land_approved"]).set_index("period")
+    assert held.loc["2023-04", "published_yoy"] == pytest.approx(12.3)
+    assert held["published_yoy"].drop("2023-04").isna().all()
 
 
 def test_a_month_and_year_to_date_that_disagree_are_a_warning(empty_store, import_corpus):

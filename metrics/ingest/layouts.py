@@ -42,6 +42,7 @@ YTD_WORDS = {"累计值", "本年累计", "累计", "ytd", "本年累计值", "�
              "本年累计数", "全年累计", "年累计", "自年初累计", "今年累计", "本年度累计"}
 SUB_VALUE_WORDS = {"绝对值", "数值", "金额", "完成", "完成值", "完成数", "实绩", "数量", "总量", "绝对数", "总额", "value"}
 YOY = re.compile(r"(同比|增幅|增速|比上年同期|比去年同期|增长|增减|yoy).*")
+YOY_OF = re.compile(r"(.+?)(同比|增幅|增速|比上年同期|比去年同期|增长|增减).*")
 YTD_SPAN = re.compile(r"(?:(\d{4})年)?1[-~～至—–](\d{1,2})月份?(?:累计|合计)?(?:值|数|完成)?")
 UNIT_LINE = re.compile(r"(?:^|[\s，,;；])(?:计量)?单位[:：]\s*([^\s，,;；]+)")
 FOOTNOTE = re.compile(r"(注|说明|备注)\s*[:：\d]|(数据来源|资料来源|填报人|制表|审核|联系人|负责人|填报日期|统计负责人)")
@@ -141,6 +142,11 @@ def classify_header(raw, context_year: int | None, known_units: set[str], index:
         return Column(index, shown, "value", "ytd", unit=unit)
     if YOY.fullmatch(key):
         return Column(index, shown, "yoy", unit=unit)
+    compared = YOY_OF.fullmatch(key)
+    if compared:  # 累计同比, 1-4月累计增长, 本月同比: the 同比 of the value the prefix names
+        base = classify_header(compared.group(1), context_year, known_units, index)
+        if base.role == "value":
+            return replace(base, header=shown, role="yoy", unit=unit)
     span = YTD_SPAN.fullmatch(key)
     if span:
         year = int(span.group(1)) if span.group(1) else context_year

@@ -57,6 +57,10 @@ class ImportResult:
         return [p for p in self.problems if p.level == "warning"]
 
     @property
+    def infos(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "info"]
+
+    @property
     def ok(self) -> bool:
         return self.readable and not self.errors
 
@@ -81,6 +85,7 @@ class ImportResult:
             "batch": self.batch_id,
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
+            "infos": [p.as_dict() for p in self.infos],
             "summary": self.summary,
         }
 
@@ -117,13 +122,13 @@ def preview_file(store: Store, source: Path | bytes, file_name: str | None = Non
 
 def _check_against_store(store: Store, parsed: ParsedFile, actor: auth.Actor, result: ImportResult,
                          problems: Problems) -> None:
-    figures = _figures(store, parsed, problems)
+    figures, published = _figures(store, parsed, problems)
     _check_locked_months(figures, store.locked_periods(), actor, problems)
     if not problems.errors and not figures:
         problems.error("文件中没有找到任何数值（空白和“-”表示没有数据，不会导入）。请填写数值后再上传。",
                        sheet=parsed.sheet.name)
     if figures and not problems.errors:
-        result.preview = _preview(store, figures, problems)
+        result.preview = _preview(store, figures, published, problems)
 
 
 def import_file(store: Store, source: Path | bytes, file_name: str | None = None, *, actor: auth.Actor,
@@ -147,7 +152,7 @@ def commit_preview(store: Store, result: ImportResult, *, actor: auth.Actor, exp
     upload the same month at once, nothing is written and `PreviewOutdated` is raised. Writes are
     serialised, so of two confirmations made at the same moment exactly one commits.
     """
-    rows = result.preview[["indicator_code", "entity", "period", "months", "value", "note"]]
+    rows = result.preview[["indicator_code", "entity", "period", "months", "value", "note", "published_yoy"]]
     expected = expected_fingerprint or result.fingerprint
 
     def confirm_unchanged(con, diff: pd.DataFrame) -> None:
@@ -219,7 +224,9 @@ def archive_upload(store: Store, source: Path | bytes, file_name: str) -> tuple[
     return store.archive(source if isinstance(source, bytes) else Path(source).read_bytes(), file_name)
 
 
-def _figures(store: Store, parsed: ParsedFile, problems: Problems) -> list[normalise.MonthFigure]:
+def _figures(store: Store, parsed: ParsedFile,
+             problems: Problems) -> tuple[list[normalise.MonthFigure], dict[tuple[str, str, str], float]]:
+    """The month figures to store, and the 同比 the file publishes for them."""
     indicators = catalog.indicators()
     directory = store.entity_directory()
     _check_unread_names(parsed.unread_names, directory, problems)
@@ -234,8 +241,8 @@ def _figures(store: Store, parsed: ParsedFile, problems: Problems) -> list[norma
                                if codes else _no_observations())
     figures = normalise.month_figures(readings, book, indicators, problems)
     validate.check_figures(figures, book, indicators, problems)
-    validate.check_yoy(claims, book, indicators, problems)
-    return figures
+    published = validate.check_yoy(claims, book, indicators, figures, problems)
+    return figures, published
 
 
 def _held_entities(records: list, directory: EntityDirectory, sheet_entities: dict[str, str | None],
@@ -341,12 +348,14 @@ def _no_observations() -> pd.DataFrame:
     return pd.DataFrame({"indicator_code": [], "entity": [], "period": [], "months": [], "value": []})
 
 
-def _preview(store: Store, figures: list[normalise.MonthFigure], problems: Problems) -> pd.DataFrame:
+def _preview(store: Store, figures: list[normalise.MonthFigure], published: dict[tuple[str, str, str], float],
+             problems: Problems) -> pd.DataFrame:
     indicators = catalog.indicators()
     rows = pd.DataFrame({
         "indicator_code": [f.code for f in figures], "entity": [f.entity for f in figures],
         "period": [f.period for f in figures], "months": [f.months for f in figures],
-        "value": [float(f.value) for f in figures], "note": [f.note for f in figures]})
+        "value": [float(f.value) for f in figures], "note": [f.note for f in figures],
+        "published_yoy": [published.get((f.code, f.entity, f.period), float("nan")) for f in figures]})
     diff = store.diff(rows)
     validate.revision_warnings(diff, figures, indicators, problems)
     cells = {(f.code, f.entity, f.period): f.cell for f in figures}

@@ -31,10 +31,15 @@ def show_value(raw) -> str:
     return str(raw)
 
 
+LEVEL_WORDS = {"error": "错误", "warning": "提醒", "info": "说明"}
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One error or warning. `row` is the row number Excel shows (None for the whole sheet)."""
-    level: str        # "error" | "warning"
+    """One error, warning or note. `row` is the row number Excel shows (None for the whole sheet).
+    An error stops the import; a warning must be acknowledged before confirming; a note ("info")
+    only tells, as when the file's own 同比 differs from the one computed from its figures."""
+    level: str        # "error" | "warning" | "info"
     message: str      # what is wrong and how to fix it, in Chinese
     sheet: str = ""
     row: int | None = None
@@ -52,7 +57,7 @@ class Problem:
         place = "".join(where)
         quoted = f"值“{self.value}”" if self.value else ""
         prefix = "，".join(part for part in (place, quoted) if part)
-        label = "错误" if self.level == "error" else "提醒"
+        label = LEVEL_WORDS[self.level]
         return f"{label}：{prefix}：{self.message}" if prefix else f"{label}：{self.message}"
 
     def as_dict(self) -> dict:
@@ -70,6 +75,9 @@ class Problems:
     def warning(self, message: str, **where) -> None:
         self.items.append(Problem("warning", message, **where))
 
+    def info(self, message: str, **where) -> None:
+        self.items.append(Problem("info", message, **where))
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.level == "error"]
@@ -77,6 +85,10 @@ class Problems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.level == "warning"]
+
+    @property
+    def infos(self) -> list[Problem]:
+        return [p for p in self.items if p.level == "info"]
 
 
 class CellRef(NamedTuple):

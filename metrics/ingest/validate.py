@@ -93,12 +93,24 @@ def _check_jump(f: MonthFigure, ind: Indicator, book: MonthBook, problems: Probl
             **f.cell.where())
 
 
-def check_yoy(claims: list[YoyClaim], book: MonthBook, indicators: dict[str, Indicator], problems: Problems) -> None:
-    """A stated 同比 against the one computed from last year's figures (file or database)."""
+def check_yoy(claims: list[YoyClaim], book: MonthBook, indicators: dict[str, Indicator],
+              figures: list[MonthFigure], problems: Problems) -> dict[tuple[str, str, str], float]:
+    """A stated 同比 against the one computed from last year's figures (file or database).
+
+    Returns the 同比 the file publishes on the basis the tracker computes (累计 for a flow, the
+    month's level otherwise), by (code, entity, period), to be kept beside the figure as 统计局口径.
+    Where the file gives this period's figure too, a difference is a note: the publisher's 口径
+    may differ (revised last-year figures, a changed 统计范围); only a 同比 stated without its figure
+    makes a difference worth a warning."""
+    in_file = {(f.code, f.entity, f.period) for f in figures}
+    published: dict[tuple[str, str, str], float] = {}
     for claim in claims:
         ind = indicators[claim.code]
         year, month = claim.period.year, claim.period.month
         cumulative = ind.kind == "flow" and (claim.measure == "ytd" or claim.period.months > 1)
+        key = (claim.code, claim.entity, claim.period.key)
+        if cumulative or ind.kind != "flow" or month == 1:
+            published[key] = float(claim.percent)
         if cumulative:
             this, _ = book.cumulative(claim.code, claim.entity, year, month)
             last, _ = book.cumulative(claim.code, claim.entity, year - 1, month)
@@ -112,9 +124,13 @@ def check_yoy(claims: list[YoyClaim], book: MonthBook, indicators: dict[str, Ind
         computed = (this - last) / abs(last) * 100
         if abs(computed - claim.percent) > YOY_TOLERANCE_PP:
             basis = f"去年同期{'累计' if cumulative else ''} {show_value(last)}、本期 {show_value(this)}"
-            problems.warning(
-                f"同比填写为 {show_value(claim.percent)}%，但按{basis}计算应为 {computed:.1f}%，相差超过 0.1 个百分点。"
-                "请核对本期数值、去年同期数据或同比的计算口径。", **claim.cell.where())
+            said = (f"同比填写为 {show_value(claim.percent)}%，但按{basis}计算应为 {computed:.1f}%，相差超过 0.1 个百分点。")
+            if key in in_file:
+                problems.info(said + "填写的同比将作为“统计局口径”保存在数值旁，与系统计算的同比并列显示。",
+                              **claim.cell.where())
+            else:
+                problems.warning(said + "请核对本期数值、去年同期数据或同比的计算口径。", **claim.cell.where())
+    return published
 
 
 def revision_warnings(diff: pd.DataFrame, figures: list[MonthFigure], indicators: dict[str, Indicator],
