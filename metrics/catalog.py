@@ -14,7 +14,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ZONE = "XX经济开发区"
 KINDS = ("flow", "level", "derived")
 DIRECTIONS = ("higher", "lower", "neutral")
-TARGET_KINDS = ("annual", "year_end", "floor", "ceiling")
+TARGET_KINDS = ("annual", "growth", "year_end", "floor", "ceiling")
 
 
 @dataclass(frozen=True)

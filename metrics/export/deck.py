@@ -40,7 +40,8 @@ from ..catalog import ZONE, Indicator
 from ..chartdata import (DEBT_PARTS, DEBT_SHARE, ChartData, debt_structure_chart_data,
                          monthly_chart_data, ytd_chart_data)
 from ..chartdata import _source as source_line  # the wording under every chart, for the overview too
-from ..narrative import FLOOR_LABELS, STATUS_LABELS, indicator_sentence, overview_sentence, subject
+from ..narrative import indicator_sentence, overview_sentence, subject
+from ..status import BEHIND, STATUS_ORDER, verdict
 from ..store import Store, StoreError
 from ..zip_safety import UnsafeZip, open_checked_zip
 from .images import chart_picture
@@ -60,12 +61,11 @@ GRIDLINE = RGBColor(0xD9, 0xD9, 0xD9)
 BAND = RGBColor(0xF2, 0xF2, 0xF2)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 STATUS_FILL = {"green": RGBColor(0x2E, 0x7D, 0x32), "amber": RGBColor(0xE0, 0x9B, 0x00),
-               "red": RED, "none": LIGHT_GREY}
+               "red": RED, "open": NAVY, "none": LIGHT_GREY}
 # Bars after the first: last year's months in grey; further stacks in light blue, then grey.
 STACK_COLORS = (RGBColor(0x9D, 0xC3, 0xE6), LIGHT_GREY)
 SERIES_COLORS = {"已完成": STATUS_FILL["green"], "正在推进": STATUS_FILL["amber"]}
 
-STATUS_ORDER = {"red": 0, "amber": 1, "green": 2, "none": 3}
 OVERVIEW_ROWS_PER_SLIDE = 12
 LABELLED_CATEGORIES = 6   # up to this many months every bar carries its value
 SECONDARY_AXIS_IDS = ("50020001", "50020002")
@@ -182,20 +182,13 @@ def indicator_title(ind: Indicator, a: Assessment) -> str:
         figure = f"{ytd_label(a.period)}累计{fmt.amount(a.ytd, ind.unit, ind.decimals)}"
     else:
         figure = f"{month}月末{'列' if ind.unit == '位' else '为'}{fmt.amount(a.ytd, ind.unit, ind.decimals)}"
-    verdict = status_label(a)
-    return f"{ind.name}：{figure}" + (f"，{verdict}" if verdict else "")
+    said = status_label(a, ind)
+    return f"{ind.name}：{figure}" + (f"，{said}" if said else "")
 
 
-def status_label(a: Assessment) -> str:
-    """What the status colour means for this target: against 序时进度, a year-end target
-    measured against itself, or a floor or ceiling; empty without a target."""
-    if a.status == "none":
-        return ""
-    if a.progress is not None:
-        return STATUS_LABELS[a.status]
-    if a.target_kind == "year_end":
-        return {"green": "达到年末目标", "amber": "接近年末目标"}.get(a.status, "未达到年末目标")
-    return FLOOR_LABELS[a.status]
+def status_label(a: Assessment, ind: Indicator) -> str:
+    """The verdict for this kind of target (metrics.status); empty without a target."""
+    return "" if a.status == "none" else verdict(a, ind.unit, ind.decimals)
 
 
 def _as_of(period: str) -> str:
@@ -221,7 +214,7 @@ def _overview_slides(inds: dict[str, Indicator], assessments: list[Assessment], 
     with_target = sorted((a for a in assessments if a.status != "none"),
                          key=lambda a: STATUS_ORDER[a.status])
     on_pace = sum(a.status == "green" for a in with_target)
-    behind = sum(a.status in ("amber", "red") for a in with_target)
+    behind = sum(a.status in BEHIND for a in with_target)
     _, month = split_period(period)
     title = f"截至{month}月：{on_pace}项指标达到序时进度或达标，{behind}项滞后"
     illustrative = any(a.illustrative for a in with_target)
@@ -234,7 +227,7 @@ def _overview_slides(inds: dict[str, Indicator], assessments: list[Assessment], 
         ind = inds[a.code]
         target = fmt.number(a.target, 0 if a.target is not None and float(a.target).is_integer() else ind.decimals)
         rows.append([
-            status_label(a), ind.name, ind.unit, fmt.number(a.value, ind.decimals), fmt.number(a.ytd, ind.decimals),
+            status_label(a, ind), ind.name, ind.unit, fmt.number(a.value, ind.decimals), fmt.number(a.ytd, ind.decimals),
             target + ("（示例）" if a.target_illustrative else ""),
             fmt.percent(a.completion, is_fraction=True), fmt.percent(a.progress, is_fraction=True),
             "—" if a.gap_pp is None or a.progress is None else f"{a.gap_pp:+.1f}",

@@ -10,11 +10,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, tracker
+from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, status, tracker
 from metrics.store import Store, StoreError
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
-STATUS_BADGE = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
+STATUS_BADGE = {"green": "green", "amber": "orange", "red": "red", "open": "blue", "none": "gray"}
 
 
 @st.cache_resource
@@ -308,30 +308,27 @@ def _yoy_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
 
 
 def _pace_line(ind: catalog.Indicator, a: calc.Assessment) -> str:
-    """完成率 against 序时进度 in a status badge; met or not for floors and ceilings; for a
-    year-end level (a balance, share or rank), how far it still is from the target."""
+    """The status badge: 完成率 against 序时进度 where the target is paced through the year, and the
+    verdict of metrics.status (margin to a floor, ceiling, rank or year-end level) otherwise."""
     badge = STATUS_BADGE[a.status]
-    if a.progress is not None:
+    said = status.verdict(a, ind.unit, ind.decimals, language())
+    if a.progress is not None and a.completion is not None:
         gap = t("card_gap", sign="+" if a.gap_pp >= 0 else "−", points=f"{abs(a.gap_pp):,.1f}")
         pace = t("card_pace", completion=fmt.percent(a.completion, is_fraction=True),
                  progress=fmt.percent(a.progress, is_fraction=True))
-        return f":{badge}-badge[{gap}] :small[{pace}]"
-    if a.target_kind in ("floor", "ceiling"):
-        return f":{badge}-badge[{t('card_met') if a.status == 'green' else t('card_not_met')}]"
-    if a.status == "none":
-        return f":gray-badge[{t('status_none')}]"
-    if ind.direction != "lower":
-        if a.ytd >= a.target:
-            return f":{badge}-badge[{t('card_target_reached')}]"
-        short = a.target - a.ytd
-        amount = fmt.points(short) if ind.unit == "%" else fmt.amount(short, ind.unit, ind.decimals)
-        return f":{badge}-badge[{t('status_' + a.status)}] :small[{t('card_short_of_target', amount=amount)}]"
-    excess = a.ytd - a.target
-    if excess <= 0:
-        return f":{badge}-badge[{t('card_within_target')}]"
-    distance = (t("card_places_short", n=int(round(excess))) if ind.unit == "位"
-                else t("card_over_target", amount=fmt.amount(excess, ind.unit, ind.decimals)))
-    return f":{badge}-badge[{t('status_' + a.status)}] :small[{distance}]"
+        line = f":{badge}-badge[{gap}] :small[{pace}]"
+        return line + (f" :{badge}-badge[{inert(said)}]" if a.growth_short_pp else "")
+    return f":{badge}-badge[{inert(said)}]"
+
+
+def outlook_text(ind: catalog.Indicator, a: calc.Assessment) -> str | None:
+    """预计全年 and 每月还需完成 for a flow, or None where they mean nothing."""
+    if a.projection is None:
+        return None
+    text = t("outlook_projection", amount=fmt.amount(a.projection, ind.unit, ind.decimals))
+    if a.needed_per_month:
+        text += "｜" + t("outlook_needed", amount=fmt.amount(a.needed_per_month, ind.unit, ind.decimals))
+    return text
 
 
 def _target_parts(ind: catalog.Indicator, a: calc.Assessment) -> tuple[str, str]:
@@ -339,9 +336,10 @@ def _target_parts(ind: catalog.Indicator, a: calc.Assessment) -> tuple[str, str]
     if a.target is None:
         return t("card_no_target"), ""
     decimals = 0 if float(a.target).is_integer() else ind.decimals
-    label = {"annual": "card_annual", "year_end": "card_year_end", "floor": "card_floor",
+    label = {"annual": "card_annual", "growth": "card_growth", "year_end": "card_year_end", "floor": "card_floor",
              "ceiling": "card_ceiling"}[a.target_kind]
-    return t(label), fmt.amount(a.target, ind.unit, decimals) + ("*" if a.target_illustrative else "")
+    figure = fmt.percent(a.target) if a.target_kind == "growth" else fmt.amount(a.target, ind.unit, decimals)
+    return t(label), figure + ("*" if a.target_illustrative else "")
 
 
 def _target_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
@@ -421,9 +419,15 @@ def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
     cells.append((t("metric_completion"), completion))
     cells.append((t("metric_yoy"), _yoy_text(ind, a)))
     cells.append((t("metric_mom"), "—" if a.mom_pct is None else ("+" if a.mom_pct > 0 else "") + fmt.percent(a.mom_pct)))
+    if a.projection is not None:
+        cells.append((t("metric_projection"), fmt.amount(a.projection, ind.unit, ind.decimals)))
+    if a.needed_per_month:
+        cells.append((t("metric_needed"), fmt.amount(a.needed_per_month, ind.unit, ind.decimals)))
     for column, (label, value) in zip(st.columns(len(cells)), cells):
         column.metric(label, value, border=True)
     st.markdown(_pace_line(ind, a))
+    if a.projection is not None:
+        st.caption(t("projection_method", method=status.PROJECTION_METHOD[language()]))
 
 
 def months_table(ind: catalog.Indicator, series: pd.DataFrame, period: str) -> pd.DataFrame:
