@@ -166,6 +166,7 @@ class Assessment:
     projection: float | None = None        # 预计全年 (flows)
     needed_per_month: float | None = None  # 每月还需完成 (flows with a year's total)
     year_total: float | None = None        # the year's total a flow is measured against
+    target_phasing: tuple[float, ...] | None = None  # the phasing the status used, for the charts' pace
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -247,7 +248,7 @@ def assess(ind: Indicator, series: pd.DataFrame, period: str, target: dict | Non
         gap_pp=_rounded(judged.gap_pp), status=judged.status, illustrative=illustrative,
         margin=_rounded(judged.margin), growth_short_pp=_rounded(judged.growth_short_pp),
         projection=_rounded(judged.projection), needed_per_month=_rounded(judged.needed_per_month),
-        year_total=_rounded(judged.year_total))
+        year_total=_rounded(judged.year_total), target_phasing=target.get("phasing") if target else None)
 
 
 def _rounded(value: float | None) -> float | None:

@@ -90,18 +90,29 @@ def build_monthly_figure(data: ChartData, height: int = 380) -> go.Figure:
                       secondary_y=False)
     line_unit = data.line_unit or data.unit
     line_decimals = data.line_decimals if data.line_unit else data.decimals
-    for name, values in data.lines.items():
-        fig.add_trace(_line_trace(name, values, data.categories, line_unit, line_decimals),
+    for i, (name, values) in enumerate(data.lines.items()):
+        # A rank's years are its data lines: this year strong, last year muted.
+        color = (PALETTE[0], PALETTE[1])[i] if data.ranks and i < 2 and name not in REFERENCE_LINES else None
+        fig.add_trace(_line_trace(name, values, data.categories, line_unit, line_decimals, color=color),
                       secondary_y=second_axis)
     fig.update_layout(barmode="stack" if data.stacked else "group", bargap=0.25)
     fig.update_xaxes(type="category", automargin=True)
     # Units are in the title; an axis title would only crowd the tick labels.
     fig.update_yaxes(**_value_axis(data.unit, data.decimals), secondary_y=False)
+    if data.ranks:
+        # First place at the top: a better rank must never look smaller.
+        fig.update_yaxes(autorange="reversed", rangemode="normal", dtick=1 if _span(data) <= 10 else None,
+                         secondary_y=False)
     if second_axis:
         # This plotly.js syncs an overlaying axis to the primary's grid (63.5%, 52.9%, …): round ticks instead.
         fig.update_yaxes(**_value_axis(data.line_unit, data.line_decimals), showgrid=False, tickmode="auto",
                          secondary_y=True)
     return _base_layout(fig, data, height)
+
+
+def _span(data: ChartData) -> float:
+    values = [v for values in data.lines.values() for v in values if v is not None]
+    return max(values) - min(values) if values else 0
 
 
 # The debt ChartData carries its stacking and second axis itself; the name stays for callers.
@@ -151,8 +162,12 @@ def build_ranking_figure(data: ChartData, highlight: str | None = None, height: 
             textposition="outside", cliponaxis=False,
             hovertemplate=f"%{{y}}：%{{x:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
     for name, values in data.lines.items():
+        # One entity leaves a line of one point, which draws nothing while its legend shows: a
+        # tall dash marks the reference instead.
+        alone = len(data.categories) < 2
         fig.add_trace(go.Scatter(
-            name=name, x=values, y=data.categories, mode="lines",
+            name=name, x=values, y=data.categories, mode="markers" if alone else "lines",
+            marker=dict(symbol="line-ns-open", size=40, color=REFERENCE_COLOR, line=dict(width=3, color=REFERENCE_COLOR)),
             line=dict(color=REFERENCE_COLOR, width=2, dash="dash"),
             hovertemplate=f"{name}：%{{x:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)

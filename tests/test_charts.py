@@ -242,3 +242,28 @@ def test_sparkline_is_bare_and_marks_the_last_month_in_the_status_colour(land):
 def test_figures_serialise_to_json_that_plotly_js_can_read(land):
     for key, fig in all_figures(land).items():
         assert json.loads(fig.to_json())["data"], key
+
+
+def test_the_monthly_pace_line_follows_the_phasing_the_status_uses():
+    # 有效投资 phased 4, 9, 16 …% of 40: 1.6, 2.0, 2.8 due in January, February and March (issue 13).
+    ind = catalog.indicator("effective_investment")
+    s = with_ytd("effective_investment", months(2023, [1.0, 1.0, 1.0]))
+    phasing = (4, 9, 16, 24, 32, 41, 50, 59, 68, 78, 88, 100)
+    a = calc.assess(ind, s, "2023-03", {"kind": "annual", "value": 40.0, "phasing": phasing, "illustrative": False})
+    fig = charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s, a))
+    assert list(next(t for t in fig.data if t.name == "目标分月进度").y) == [1.6, 2.0, 2.8]
+
+
+def test_a_rank_is_drawn_as_lines_on_an_inverted_axis_never_as_bars():
+    ind = catalog.indicator("provincial_rank")
+    s = with_ytd("provincial_rank", {**months(2022, [37, 37]), **months(2023, [33, 33])})
+    a = calc.assess(ind, s, "2023-02", {"kind": "year_end", "value": 30.0, "phasing": None, "illustrative": False})
+    fig = charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s, a))
+    assert {t.type for t in fig.data} == {"scatter"}
+    assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_a_ranking_of_one_entity_still_draws_its_reference_it_names_in_the_legend():
+    data = chartdata.ChartData(title="t", categories=["甲"], bars={"累计": [5.0]}, lines={"序时目标": [6.0]})
+    reference = next(t for t in charts.build_ranking_figure(data).data if t.name == "序时目标")
+    assert reference.mode == "markers"

@@ -37,7 +37,7 @@ from .. import catalog, tracker
 from .. import formatting as fmt
 from ..calc import Assessment, split_period, target_for, ytd_label
 from ..catalog import ZONE, Indicator
-from ..chartdata import (DEBT_PARTS, DEBT_SHARE, ChartData, debt_structure_chart_data,
+from ..chartdata import (DEBT_PARTS, DEBT_SHARE, REFERENCE_LINES, ChartData, debt_structure_chart_data,
                          monthly_chart_data, ytd_chart_data)
 from ..chartdata import _source as source_line  # the wording under every chart, for the overview too
 from ..narrative import indicator_sentence, overview_sentence, subject
@@ -650,7 +650,10 @@ def _add_chart(slide, planned: PlannedChart, box: Box, pictures: bool) -> None:
 
 def add_native_chart(slide, data: ChartData, box: Box):
     """Bars (clustered, or stacked) with every line series in the same chart: on the bars' axis,
-    or on a secondary axis when the lines have their own unit."""
+    or on a secondary axis when the lines have their own unit. A rank is lines alone, on an
+    inverted axis."""
+    if data.ranks:
+        return _add_rank_chart(slide, data, box)
     table = CategoryChartData(number_format=number_format(data.decimals, data.unit))
     table.categories = data.categories
     for name, values in data.bars.items():
@@ -665,6 +668,36 @@ def add_native_chart(slide, data: ChartData, box: Box):
     if data.lines:
         _move_series_to_line_chart(chart, len(data.lines), secondary=_on_secondary_axis(data))
     _style_chart(chart, data)
+    return frame
+
+
+def _add_rank_chart(slide, data: ChartData, box: Box):
+    """Ranks as lines with first place at the top: a worse rank must not stand taller."""
+    table = CategoryChartData(number_format=number_format(0))
+    table.categories = data.categories
+    for name, values in data.lines.items():
+        table.add_series(name, values)
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, box.left, box.top, box.width, box.height, table)
+    chart = frame.chart
+    _style_titles_and_legend(chart, data)
+    axis = _value_axes(chart)[0]
+    _style_value_axis(axis, data.unit, 0)
+    axis.reverse_order = True
+    for index, series in enumerate(chart.plots[0].series):
+        series.smooth = False
+        line = series.format.line
+        line.width = Pt(2.25)
+        color = RED if series.name in REFERENCE_LINES else (NAVY if index == 0 else LIGHT_GREY)
+        line.color.rgb = color
+        if series.name in REFERENCE_LINES:
+            line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            series.marker.style = XL_MARKER_STYLE.NONE
+        else:
+            series.marker.style = XL_MARKER_STYLE.CIRCLE
+            series.marker.format.fill.solid()
+            series.marker.format.fill.fore_color.rgb = color
+            if index == 0:
+                _label(series, number_format(0), XL_LABEL_POSITION.ABOVE, NAVY)
     return frame
 
 
@@ -712,8 +745,7 @@ def _on_secondary_axis(data: ChartData) -> bool:
     return bool(data.line_unit) and data.line_unit != data.unit
 
 
-def _style_chart(chart, data: ChartData) -> None:
-    secondary = _on_secondary_axis(data)
+def _style_titles_and_legend(chart, data: ChartData) -> None:
     chart.font.size = Pt(11)
     chart.has_title = True
     chart.chart_title.text_frame.text = data.title
@@ -724,10 +756,14 @@ def _style_chart(chart, data: ChartData) -> None:
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
     chart.legend.font.size = Pt(10)
-
     category_axis = chart.category_axis
     category_axis.format.line.color.rgb = LIGHT_GREY
     category_axis.tick_labels.font.size = Pt(10)
+
+
+def _style_chart(chart, data: ChartData) -> None:
+    secondary = _on_secondary_axis(data)
+    _style_titles_and_legend(chart, data)
     bar_values = [v for values in data.bars.values() for v in values]
     same_axis_lines = [] if secondary else [v for values in data.lines.values() for v in values]
     value_axes = _value_axes(chart)
@@ -755,6 +791,8 @@ def _style_chart(chart, data: ChartData) -> None:
             _label(series, number_format(data.decimals), XL_LABEL_POSITION.CENTER, WHITE)
         elif not data.stacked and index == 0 and few:
             _label(series, number_format(data.decimals), XL_LABEL_POSITION.OUTSIDE_END, None)
+            for i in _labels_under_a_line(data, list(series.values), secondary):
+                _label_inside(series.points[i].data_label)
         elif not data.stacked and index == 0:
             # Twelve labels would run into the target line: label the latest month, unit included.
             latest = max((i for i, v in enumerate(series.values) if v is not None), default=None)
@@ -763,6 +801,8 @@ def _style_chart(chart, data: ChartData) -> None:
                 label.position = XL_LABEL_POSITION.OUTSIDE_END
                 label.font.size = Pt(10)
                 label.font.bold = True
+                if latest in _labels_under_a_line(data, list(series.values), secondary):
+                    _label_inside(label)
     if len(chart.plots) < 2:
         return
     for series in chart.plots[1].series:
@@ -785,6 +825,33 @@ def _style_chart(chart, data: ChartData) -> None:
     if secondary:
         _style_value_axis(value_axes[1], data.line_unit, 0, gridlines=False)
         _keep_line_above_bars(value_axes[0], value_axes[1], data)
+
+
+LABEL_CLEARANCE = 0.12  # of the axis' height: a label above a bar needs this much room below a line
+
+
+def _labels_under_a_line(data: ChartData, values: list[float | None], secondary: bool) -> set[int]:
+    """The bars whose label, placed above the bar, would sit on a line drawn on the same axis just
+    above it (a target or pace line): those labels go inside the bar's top instead."""
+    if secondary or not data.lines:
+        return set()
+    everything = [v for v in values if v is not None] + [v for line in data.lines.values() for v in line if v is not None]
+    top = max(everything, default=0)
+    if top <= 0:
+        return set()
+    hits = set()
+    for i, value in enumerate(values):
+        if value is None or value < top * 2 * LABEL_CLEARANCE:
+            continue  # too short to hold its label inside
+        if any(line[i] is not None and -LABEL_CLEARANCE / 3 <= (line[i] - value) / top <= LABEL_CLEARANCE
+               for line in data.lines.values() if i < len(line)):
+            hits.add(i)
+    return hits
+
+
+def _label_inside(label) -> None:
+    label.position = XL_LABEL_POSITION.INSIDE_END
+    label.font.color.rgb = WHITE
 
 
 def _value_axes(chart) -> list[ValueAxis]:
