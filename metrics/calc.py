@@ -255,6 +255,32 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, ROUND)
 
 
+@dataclass(frozen=True)
+class Reporting:
+    """How many of the indicators an entity reports hold a figure for each month."""
+    by_month: dict[str, int]   # period → indicators with a figure, latest month first
+    expected: int              # indicators the entity has ever reported
+
+    def line(self, period: str) -> tuple[int, int]:
+        return self.by_month.get(period, 0), self.expected
+
+    def default_period(self) -> str | None:
+        """The latest month for which most indicators have reported: one early upload for next
+        month must not blank the overview for everyone. Failing that, the best-reported month."""
+        for period, count in self.by_month.items():
+            if count * 2 > self.expected:
+                return period
+        return max(self.by_month, key=self.by_month.__getitem__, default=None)
+
+
+def reporting(observations: pd.DataFrame) -> Reporting:
+    """Reporting from an entity's current figures (indicator_code, period)."""
+    if observations.empty:
+        return Reporting({}, 0)
+    counts = observations.groupby("period")["indicator_code"].nunique().sort_index(ascending=False)
+    return Reporting({p: int(n) for p, n in counts.items()}, int(observations["indicator_code"].nunique()))
+
+
 def target_for(targets: pd.DataFrame, code: str, entity: str, year: int) -> dict | None:
     hit = targets[(targets["indicator_code"] == code) & (targets["entity"] == entity) & (targets["year"] == year)]
     return None if hit.empty else hit.iloc[0].to_dict()

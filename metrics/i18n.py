@@ -38,6 +38,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "health_failed": ("数据库异常：{problem}", "Database problem: {problem}"),
     # pickers
     "period": ("月份", "Month"),
+    "period_reported": ("{period}（已报 {count}/{expected}）", "{period} ({count}/{expected} reported)"),
+    "reported_line": ("已报 {count}/{expected} 项", "{count} of {expected} indicators reported"),
     "entity": ("主体", "Entity"),
     "indicator": ("指标", "Indicator"),
     "no_data": ("还没有任何数据。请在“数据上传”页面上传本月数据，或运行 `python -m metrics demo` 载入示例数据。",

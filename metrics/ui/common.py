@@ -62,8 +62,9 @@ def entities(data_version: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def periods(data_version: int, entity: str) -> list[str]:
-    return get_store().periods(entity)
+def reporting(data_version: int, entity: str) -> calc.Reporting:
+    """How many indicators have reported each month, for the month picker and the headline."""
+    return calc.reporting(get_store().observations(entity=entity)[["indicator_code", "period"]])
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -155,13 +156,21 @@ def entity_picker(store: Store) -> str:
 
 
 def period_picker(store: Store, entity: str) -> str | None:
-    """The month shown; defaults to the entity's latest month with data."""
-    choices = periods(store.data_version(), entity)
-    if not choices:
+    """The month shown, each choice with 已报 N/M; defaults to the latest month most indicators
+    have reported."""
+    reported = reporting(store.data_version(), entity)
+    if not reported.by_month:
         return None
     lang = language()
-    return _url_choice("period", choices, choices[0], t("period"),
-                       format_func=lambda p: i18n.period_name(p, lang))
+    return _url_choice("period", list(reported.by_month), reported.default_period(), t("period"),
+                       format_func=lambda p: t("period_reported", period=i18n.period_name(p, lang),
+                                               count=reported.line(p)[0], expected=reported.expected))
+
+
+def reported_line(store: Store, entity: str, period: str) -> str:
+    """已报 N/M 项 for the month shown."""
+    count, expected = reporting(store.data_version(), entity).line(period)
+    return t("reported_line", count=count, expected=expected)
 
 
 def indicator_picker() -> str:

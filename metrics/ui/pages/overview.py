@@ -22,7 +22,8 @@ with headline:
     on_pace, behind = narrative.headline_counts(assessments)
     label = f" :orange-badge[{t('illustrative')}]" if any(a.illustrative for a in assessments) else ""
     st.markdown(f"### {t('headline', on_pace=on_pace, behind=behind)}{label}")
-    st.caption(t("headline_as_of", period=i18n.period_name(period, lang), entity=common.inert(entity)))
+    st.caption(t("headline_as_of", period=i18n.period_name(period, lang), entity=common.inert(entity))
+               + " · " + common.reported_line(store, entity, period))
 with ledger:
     common.ledger_summary(version)
 
