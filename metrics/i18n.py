@@ -61,6 +61,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "headline": ("{on_pace} 项达到序时进度，{behind} 项滞后", "{on_pace} on pace, {behind} behind"),
     "headline_as_of": ("截至{period}  ·  {entity}  ·  目标后标 * 的为示例目标", "As of {period}  ·  {entity}  ·  targets marked * are examples"),
     "card_ytd": ("累计", "YTD"),
+    "behind_strip": ("滞后：", "Behind:"),
     "card_level": ("月末", "Month-end"),
     "card_month": ("本月", "Month"),
     "card_annual": ("年度目标", "Annual target"),

@@ -3,8 +3,10 @@ pickers kept in the URL, and the blocks pages are built from (banner, chart with
 sentence, indicator card)."""
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -163,8 +165,8 @@ def period_picker(store: Store, entity: str) -> str | None:
         return None
     lang = language()
     return _url_choice("period", list(reported.by_month), reported.default_period(), t("period"),
-                       format_func=lambda p: t("period_reported", period=i18n.period_name(p, lang),
-                                               count=reported.line(p)[0], expected=reported.expected))
+                       format_func=lambda p: i18n.t("period_reported", lang, period=i18n.period_name(p, lang),
+                                                    count=reported.line(p)[0], expected=reported.expected))
 
 
 def reported_line(store: Store, entity: str, period: str) -> str:
@@ -316,18 +318,29 @@ def _yoy_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
     return ("+" if a.yoy_pct > 0 else "") + fmt.percent(a.yoy_pct)
 
 
-def _pace_line(ind: catalog.Indicator, a: calc.Assessment) -> str:
-    """The status badge: 完成率 against 序时进度 where the target is paced through the year, and the
-    verdict of metrics.status (margin to a floor, ceiling, rank or year-end level) otherwise."""
-    badge = STATUS_BADGE[a.status]
+def pace_parts(ind: catalog.Indicator, a: calc.Assessment) -> tuple[str, str, str]:
+    """(badge, detail, second badge) for the status: 完成率 against 序时进度 where the target is
+    paced through the year, else the verdict of metrics.status (the margin to a floor, ceiling,
+    rank or year-end level). A growth target short of its 增幅 gets that as a second badge."""
     said = status.verdict(a, ind.unit, ind.decimals, language())
     if a.progress is not None and a.completion is not None:
         gap = t("card_gap", sign="+" if a.gap_pp >= 0 else "−", points=f"{abs(a.gap_pp):,.1f}")
         pace = t("card_pace", completion=fmt.percent(a.completion, is_fraction=True),
                  progress=fmt.percent(a.progress, is_fraction=True))
-        line = f":{badge}-badge[{gap}] :small[{pace}]"
-        return line + (f" :{badge}-badge[{inert(said)}]" if a.growth_short_pp else "")
-    return f":{badge}-badge[{inert(said)}]"
+        return gap, pace, said if a.growth_short_pp else ""
+    return said, "", ""
+
+
+def _pace_line(ind: catalog.Indicator, a: calc.Assessment) -> str:
+    """The status badge line in Streamlit's Markdown."""
+    badge = STATUS_BADGE[a.status]
+    first, detail, second = pace_parts(ind, a)
+    line = f":{badge}-badge[{inert(first)}]"
+    if detail:
+        line += f" :small[{inert(detail)}]"
+    if second:
+        line += f" :{badge}-badge[{inert(second)}]"
+    return line
 
 
 def outlook_text(ind: catalog.Indicator, a: calc.Assessment) -> str | None:
@@ -355,43 +368,91 @@ def _target_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
     return " ".join(part for part in _target_parts(ind, a) if part)
 
 
-def indicator_card(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.ChartData) -> None:
-    """One indicator on the overview: 累计 (or the month-end level) and this month, the target,
-    完成率 against 序时进度 in its status colour, 同比, and a sparkline."""
-    with st.container(border=True, gap=None):
-        st.markdown(f"**{inert(i18n.indicator_name(ind, language(), short=True))}**", wrap=False)
-        if a.ytd is None:
-            st.caption(t("card_no_data"))
-            return
-        with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center",
-                          gap="xsmall", wrap=False):
-            figure = f":small[{t('card_ytd') if ind.kind == 'flow' else t('card_level')}] **{fmt.amount(a.ytd, ind.unit, ind.decimals)}**"
-            if ind.kind == "flow":
-                figure += f" :small[{t('card_month')} {fmt.number(a.value, ind.decimals)}]"
-            st.markdown(figure, wrap=False)
-            st.plotly_chart(charts.build_sparkline(spark, a.status), width=72, theme=None,
-                            config={"staticPlot": True}, key=f"spark_{ind.code}")
-        st.markdown(_pace_line(ind, a), wrap=False)
-        st.markdown(f":small[{inert(_target_text(ind, a))}｜{t('card_yoy')} {inert(_yoy_text(ind, a))}]", wrap=False)
+def _card_html(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.ChartData, link: str) -> str:
+    """One indicator on the overview as a link to its page: 累计 (or the month-end level) and this
+    month, the status, the target and 同比, and a sparkline. Every figure is a piece that wraps
+    whole onto the next line rather than being cut off, whatever the width."""
+    lang = language()
+    name = html.escape(i18n.indicator_name(ind, lang, short=True))
+    if a.ytd is None:
+        return (f'<a class="mc-card mc-none" href="{link}"><span class="mc-name">{name}</span>'
+                f'<span class="mc-muted">{html.escape(t("card_no_data"))}</span></a>')
+    label = t("card_ytd") if ind.kind == "flow" else t("card_level")
+    figure = (f'<span class="mc-piece"><span class="mc-muted">{html.escape(label)}</span> '
+              f'<b class="mc-value">{html.escape(fmt.amount(a.ytd, ind.unit, ind.decimals))}</b></span>')
+    if ind.kind == "flow":
+        figure += (f'<span class="mc-piece mc-muted">{html.escape(t("card_month"))} '
+                   f'{html.escape(fmt.number(a.value, ind.decimals))}</span>')
+    first, detail, second = pace_parts(ind, a)
+    pace = f'<span class="mc-badge">{html.escape(first)}</span>'
+    if detail:
+        pace += f'<span class="mc-piece mc-muted">{html.escape(detail)}</span>'
+    if second:
+        pace += f'<span class="mc-badge">{html.escape(second)}</span>'
+    foot = [f'<span class="mc-piece">{html.escape(_target_text(ind, a))}</span>',
+            f'<span class="mc-piece">{html.escape(t("card_yoy"))} {html.escape(_yoy_text(ind, a))}</span>']
+    outlook = outlook_text(ind, a) if a.status in status.BEHIND else None
+    if outlook:
+        foot.append(f'<span class="mc-piece">{html.escape(outlook)}</span>')
+    return (f'<a class="mc-card mc-{a.status}" href="{link}" data-code="{ind.code}">'
+            f'<span class="mc-name">{name}</span>'
+            f'<span class="mc-row">{figure}{charts.sparkline_svg(spark, a.status)}</span>'
+            f'<span class="mc-row">{pace}</span><span class="mc-row mc-small mc-muted">{"".join(foot)}</span></a>')
 
 
-def card_grid(groups: dict[str, list], render, columns: int = 3, per_row: int = 2) -> None:
-    """Titled groups of cards dealt into columns, each group to the shortest column so far, so the
-    whole grid is as short as it can be and fits one screen."""
-    heights, placed = [0] * columns, [[] for _ in range(columns)]
-    for title, items in groups.items():
-        shortest = heights.index(min(heights))
-        placed[shortest].append(title)
-        heights[shortest] += 1 + -(-len(items) // per_row)
-    for column, titles in zip(st.columns(columns, gap="medium"), placed):
-        with column, st.container(gap="xsmall"):
-            for title in titles:
-                st.markdown(f"**{inert(title)}**")
-                items = groups[title]
-                for start in range(0, len(items), per_row):
-                    for cell, item in zip(st.columns(per_row, gap="xsmall"), items[start:start + per_row]):
-                        with cell:
-                            render(item)
+CARD_CSS = """
+<style>
+.mc-strip{display:flex;flex-wrap:wrap;gap:.35rem .5rem;align-items:center;margin:.1rem 0 .6rem}
+.mc-strip a{text-decoration:none;border-radius:.5rem;padding:.1rem .5rem;font-size:.85rem;color:#fff;white-space:nowrap}
+.mc-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%%,21rem),1fr));gap:.75rem 1rem}
+.mc-group h5{margin:.2rem 0 .35rem;font-size:.95rem}
+.mc-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%%,10.25rem),1fr));gap:.45rem}
+.mc-card{display:flex;flex-direction:column;gap:.15rem;min-width:0;padding:.45rem .55rem;border:1px solid #d5dde5;
+  border-left:4px solid var(--mc-status);border-radius:.5rem;color:inherit!important;text-decoration:none!important}
+.mc-card:hover{background:#f4f7fa}
+.mc-name{font-weight:600;font-size:.9rem;overflow-wrap:anywhere}
+.mc-row{display:flex;flex-wrap:wrap;align-items:center;gap:.1rem .45rem;min-width:0}
+.mc-piece{white-space:nowrap;max-width:100%%;overflow-wrap:anywhere}
+.mc-value{font-size:1.02rem}
+.mc-muted{color:#5f6b76;font-size:.8rem}
+.mc-small{font-size:.78rem}
+.mc-badge{background:var(--mc-status);color:#fff;border-radius:.35rem;padding:0 .35rem;font-size:.8rem;
+  white-space:normal;overflow-wrap:anywhere}
+.mc-red{--mc-status:%(red)s}.mc-amber{--mc-status:%(amber)s}.mc-green{--mc-status:%(green)s}
+.mc-open{--mc-status:%(open)s}.mc-none{--mc-status:%(none)s}
+.spark{flex:none}
+</style>
+""" % charts.STATUS_COLORS
+
+
+def indicator_link(code: str, entity: str, period: str) -> str:
+    """The indicator page for this card's indicator, entity, month and language."""
+    return "detail?" + urlencode({"indicator": code, "entity": entity, "period": period, "lang": language()})
+
+
+def overview_cards(groups: dict[str, list[str]], view: "View", sparks: dict[str, chartdata.ChartData]) -> None:
+    """The strip of indicators behind (worst first) and the cards by category, each category's
+    cards ordered by status, all as one block of HTML: one element for the browser to draw."""
+    inds = catalog.indicators()
+    lang = language()
+    behind = sorted((a for a in view.assessments.values() if a.status in status.BEHIND and a.code in sparks),
+                    key=lambda a: (status.STATUS_ORDER[a.status], a.gap_pp if a.gap_pp is not None else 0.0))
+    strip = "".join(
+        f'<a class="mc-{a.status}" style="background:var(--mc-status)" '
+        f'href="{indicator_link(a.code, view.entity, view.period)}">'
+        f'{html.escape(i18n.indicator_name(inds[a.code], lang, short=True))}：'
+        f'{html.escape(status.verdict(a, inds[a.code].unit, inds[a.code].decimals, lang))}</a>' for a in behind)
+    parts = [CARD_CSS]
+    if strip:
+        parts.append(f'<div class="mc-strip" data-testid="behind-strip"><b>{html.escape(t("behind_strip"))}</b>{strip}</div>')
+    parts.append('<div class="mc-grid">')
+    for title, codes in groups.items():
+        ordered = sorted(codes, key=lambda c: status.STATUS_ORDER[view.assessments[c].status])
+        cards = "".join(_card_html(inds[c], view.assessments[c], sparks[c],
+                                   indicator_link(c, view.entity, view.period)) for c in ordered)
+        parts.append(f'<section class="mc-group"><h5>{html.escape(title)}</h5><div class="mc-cards">{cards}</div></section>')
+    parts.append("</div>")
+    st.html("".join(parts))
 
 
 def ledger_counts(data_version: int) -> dict:

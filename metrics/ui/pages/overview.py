@@ -18,6 +18,7 @@ with pick_period:
 if period is None:
     common.no_data_stop()
 period, assessments, series = common.overview(version, entity, period)
+view = common.View(entity, period, {a.code: a for a in assessments}, series)
 with headline:
     on_pace, behind = narrative.headline_counts(assessments)
     label = f" :orange-badge[{t('illustrative')}]" if any(a.illustrative for a in assessments) else ""
@@ -27,13 +28,13 @@ with headline:
 with ledger:
     common.ledger_summary(version)
 
-by_code = {a.code: a for a in assessments}
 groups: dict[str, list[str]] = {}
 # Indicators the entity never reports (an enterprise's land or debt) get no card; a month missing
 # from one it does report shows as 暂无数据, since that is a late upload.
 for code, ind in inds.items():
     if not series[code].empty:
         groups.setdefault(i18n.category_name(ind.category, lang), []).append(code)
-common.card_grid(groups, lambda code: common.indicator_card(
-    inds[code], by_code[code], chartdata.trend_chart_data(inds[code], {entity: series[code]}, period, 12)))
+sparks = {code: chartdata.trend_chart_data(inds[code], {entity: series[code]}, period, 12)
+          for codes in groups.values() for code in codes}
+common.overview_cards(groups, view, sparks)
 st.code(narrative.overview_sentence(inds, assessments, entity), language=None, wrap_lines=True)
