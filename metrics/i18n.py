@@ -38,7 +38,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "health_failed": ("数据库异常：{problem}", "Database problem: {problem}"),
     # pickers
     "period": ("月份", "Month"),
-    "period_reported": ("{period}（已报 {count}/{expected}）", "{period} ({count}/{expected} reported)"),
+    "period_reported": ("{period}（已报{count}/{expected}）", "{period} · {count}/{expected}"),
     "reported_line": ("已报 {count}/{expected} 项", "{count} of {expected} indicators reported"),
     "entity": ("主体", "Entity"),
     "indicator": ("指标", "Indicator"),
@@ -418,3 +418,5 @@ def period_name(period: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """'2023-04' → 2023年4月 or Apr 2023."""
     year, month = split_period(period)
     return f"{_MONTHS_EN[month - 1]} {year}" if lang == "en" else f"{year}年{month}月"
+
+

@@ -155,7 +155,7 @@ def _distance(value: float, unit: str, decimals: int, lang: str) -> str:
     if unit == "位":
         n = int(round(abs(value)))
         return f"{n}位" if lang == "zh" else f"{n} place{'s' if n != 1 else ''}"
-    return fmt.amount(abs(value), unit, decimals) if lang == "zh" else fmt.number(abs(value), decimals)
+    return fmt.amount(abs(value), unit, decimals, lang)
 
 
 _VERDICTS = {
@@ -196,7 +196,7 @@ def verdict(a, unit: str, decimals: int, lang: str = "zh") -> str:
             return say("rank_reached") if status == "green" else say("rank_short", margin)
         if status == "green":
             return say("year_end_within" if a.completion is None else "year_end_reached")
-        if status == "open":
+        if status == "open" and a.completion is not None:
             return say("year_end_open", margin)
         return say("year_end_short" if a.completion is not None else "year_end_over", margin)
     return status_name(status, lang)

@@ -41,6 +41,6 @@ def test_two_early_figures_for_a_new_month_leave_the_overview_on_the_reported_mo
     picker = next(s for s in at.selectbox if s.key == "picker_period")
     assert picker.value == latest
     expected = calc.reporting(store.observations(entity=ZONE)).expected
-    assert any(f"（已报 2/{expected}）" in option for option in picker.options)
+    assert any(f"（已报2/{expected}）" in option for option in picker.options)
     captions = "\n".join(c.value for c in at.caption)
     assert "已报 " in captions and f"/{expected} 项" in captions

@@ -235,6 +235,10 @@ def view_header(title: str, *, pick_indicator: bool = False) -> View:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$])")
 
 
+def _amount(value, unit: str, decimals: int = 0) -> str:
+    return fmt.amount(value, unit, decimals, language())
+
+
 def inert(text: str) -> str:
     """Data shown inside Markdown (names uploads can create) renders as plain text."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
@@ -343,14 +347,14 @@ def _pace_line(ind: catalog.Indicator, a: calc.Assessment) -> str:
     return line
 
 
-def outlook_text(ind: catalog.Indicator, a: calc.Assessment) -> str | None:
-    """预计全年 and 每月还需完成 for a flow, or None where they mean nothing."""
+def outlook_pieces(ind: catalog.Indicator, a: calc.Assessment) -> list[str]:
+    """预计全年 and 每月还需完成 for a flow; nothing where they mean nothing."""
     if a.projection is None:
-        return None
-    text = t("outlook_projection", amount=fmt.amount(a.projection, ind.unit, ind.decimals))
+        return []
+    pieces = [t("outlook_projection", amount=_amount(a.projection, ind.unit, ind.decimals))]
     if a.needed_per_month:
-        text += "｜" + t("outlook_needed", amount=fmt.amount(a.needed_per_month, ind.unit, ind.decimals))
-    return text
+        pieces.append(t("outlook_needed", amount=_amount(a.needed_per_month, ind.unit, ind.decimals)))
+    return pieces
 
 
 def _target_parts(ind: catalog.Indicator, a: calc.Assessment) -> tuple[str, str]:
@@ -360,7 +364,7 @@ def _target_parts(ind: catalog.Indicator, a: calc.Assessment) -> tuple[str, str]
     decimals = 0 if float(a.target).is_integer() else ind.decimals
     label = {"annual": "card_annual", "growth": "card_growth", "year_end": "card_year_end", "floor": "card_floor",
              "ceiling": "card_ceiling"}[a.target_kind]
-    figure = fmt.percent(a.target) if a.target_kind == "growth" else fmt.amount(a.target, ind.unit, decimals)
+    figure = fmt.percent(a.target) if a.target_kind == "growth" else _amount(a.target, ind.unit, decimals)
     return t(label), figure + ("*" if a.target_illustrative else "")
 
 
@@ -379,7 +383,7 @@ def _card_html(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.Char
                 f'<span class="mc-muted">{html.escape(t("card_no_data"))}</span></a>')
     label = t("card_ytd") if ind.kind == "flow" else t("card_level")
     figure = (f'<span class="mc-piece"><span class="mc-muted">{html.escape(label)}</span> '
-              f'<b class="mc-value">{html.escape(fmt.amount(a.ytd, ind.unit, ind.decimals))}</b></span>')
+              f'<b class="mc-value">{html.escape(_amount(a.ytd, ind.unit, ind.decimals))}</b></span>')
     if ind.kind == "flow":
         figure += (f'<span class="mc-piece mc-muted">{html.escape(t("card_month"))} '
                    f'{html.escape(fmt.number(a.value, ind.decimals))}</span>')
@@ -391,9 +395,8 @@ def _card_html(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.Char
         pace += f'<span class="mc-badge">{html.escape(second)}</span>'
     foot = [f'<span class="mc-piece">{html.escape(_target_text(ind, a))}</span>',
             f'<span class="mc-piece">{html.escape(t("card_yoy"))} {html.escape(_yoy_text(ind, a))}</span>']
-    outlook = outlook_text(ind, a) if a.status in status.BEHIND else None
-    if outlook:
-        foot.append(f'<span class="mc-piece">{html.escape(outlook)}</span>')
+    if a.status in status.BEHIND:
+        foot += [f'<span class="mc-piece">{html.escape(piece)}</span>' for piece in outlook_pieces(ind, a)]
     return (f'<a class="mc-card mc-{a.status}" href="{link}" data-code="{ind.code}">'
             f'<span class="mc-name">{name}</span>'
             f'<span class="mc-row">{figure}{charts.sparkline_svg(spark, a.status)}</span>'
@@ -403,7 +406,8 @@ def _card_html(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.Char
 CARD_CSS = """
 <style>
 .mc-strip{display:flex;flex-wrap:wrap;gap:.35rem .5rem;align-items:center;margin:.1rem 0 .6rem}
-.mc-strip a{text-decoration:none;border-radius:.5rem;padding:.1rem .5rem;font-size:.85rem;color:#fff;white-space:nowrap}
+.mc-strip a{text-decoration:none!important;border-radius:.5rem;padding:.1rem .5rem;font-size:.85rem;color:#fff!important;
+  background:var(--mc-status);overflow-wrap:anywhere}
 .mc-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%%,21rem),1fr));gap:.75rem 1rem}
 .mc-group h5{margin:.2rem 0 .35rem;font-size:.95rem}
 .mc-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%%,10.25rem),1fr));gap:.45rem}
@@ -412,8 +416,8 @@ CARD_CSS = """
 .mc-card:hover{background:#f4f7fa}
 .mc-name{font-weight:600;font-size:.9rem;overflow-wrap:anywhere}
 .mc-row{display:flex;flex-wrap:wrap;align-items:center;gap:.1rem .45rem;min-width:0}
-.mc-piece{white-space:nowrap;max-width:100%%;overflow-wrap:anywhere}
-.mc-value{font-size:1.02rem}
+.mc-piece{max-width:100%%;overflow-wrap:anywhere}
+.mc-value{font-size:1.02rem;white-space:nowrap}
 .mc-muted{color:#5f6b76;font-size:.8rem}
 .mc-small{font-size:.78rem}
 .mc-badge{background:var(--mc-status);color:#fff;border-radius:.35rem;padding:0 .35rem;font-size:.8rem;
@@ -430,22 +434,29 @@ def indicator_link(code: str, entity: str, period: str) -> str:
     return "detail?" + urlencode({"indicator": code, "entity": entity, "period": period, "lang": language()})
 
 
-def overview_cards(groups: dict[str, list[str]], view: "View", sparks: dict[str, chartdata.ChartData]) -> None:
-    """The strip of indicators behind (worst first) and the cards by category, each category's
-    cards ordered by status, all as one block of HTML: one element for the browser to draw."""
+def behind_strip(view: "View") -> None:
+    """The indicators behind, worst first, each a link to its page: what a leader reads first,
+    so it sits under the headline (and on a phone, before the pickers and the cards)."""
     inds = catalog.indicators()
     lang = language()
-    behind = sorted((a for a in view.assessments.values() if a.status in status.BEHIND and a.code in sparks),
+    behind = sorted((a for a in view.assessments.values() if a.status in status.BEHIND),
                     key=lambda a: (status.STATUS_ORDER[a.status], a.gap_pp if a.gap_pp is not None else 0.0))
-    strip = "".join(
-        f'<a class="mc-{a.status}" style="background:var(--mc-status)" '
-        f'href="{indicator_link(a.code, view.entity, view.period)}">'
-        f'{html.escape(i18n.indicator_name(inds[a.code], lang, short=True))}：'
+    if not behind:
+        return
+    colon = "：" if lang == "zh" else ": "
+    links = "".join(
+        f'<a class="mc-{a.status}" href="{indicator_link(a.code, view.entity, view.period)}">'
+        f'{html.escape(i18n.indicator_name(inds[a.code], lang, short=True))}{colon}'
         f'{html.escape(status.verdict(a, inds[a.code].unit, inds[a.code].decimals, lang))}</a>' for a in behind)
-    parts = [CARD_CSS]
-    if strip:
-        parts.append(f'<div class="mc-strip" data-testid="behind-strip"><b>{html.escape(t("behind_strip"))}</b>{strip}</div>')
-    parts.append('<div class="mc-grid">')
+    st.html(f'{CARD_CSS}<div class="mc-strip" data-testid="behind-strip"><b>{html.escape(t("behind_strip"))}</b>'
+            f'{links}</div>')
+
+
+def overview_cards(groups: dict[str, list[str]], view: "View", sparks: dict[str, chartdata.ChartData]) -> None:
+    """The cards by category, each category's cards ordered by status, as one block of HTML: one
+    element for the browser to draw rather than a dozen widgets per card."""
+    inds = catalog.indicators()
+    parts = [CARD_CSS, '<div class="mc-grid">']
     for title, codes in groups.items():
         ordered = sorted(codes, key=lambda c: status.STATUS_ORDER[view.assessments[c].status])
         cards = "".join(_card_html(inds[c], view.assessments[c], sparks[c],
@@ -479,8 +490,8 @@ def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
     """本月值, 累计值, the target, 完成率 against 序时进度, 同比 and 环比 in one row."""
     cells = []
     if ind.kind == "flow":
-        cells.append((t("metric_month"), fmt.amount(a.value, ind.unit, ind.decimals)))
-    cells.append((t("metric_ytd") if ind.kind == "flow" else t("metric_level"), fmt.amount(a.ytd, ind.unit, ind.decimals)))
+        cells.append((t("metric_month"), _amount(a.value, ind.unit, ind.decimals)))
+    cells.append((t("metric_ytd") if ind.kind == "flow" else t("metric_level"), _amount(a.ytd, ind.unit, ind.decimals)))
     kind, figure = _target_parts(ind, a)
     cells.append((kind if figure else t("metric_target"), figure or kind))
     completion = fmt.percent(a.completion, is_fraction=True)
@@ -490,9 +501,9 @@ def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
     cells.append((t("metric_yoy"), _yoy_text(ind, a)))
     cells.append((t("metric_mom"), "—" if a.mom_pct is None else ("+" if a.mom_pct > 0 else "") + fmt.percent(a.mom_pct)))
     if a.projection is not None:
-        cells.append((t("metric_projection"), fmt.amount(a.projection, ind.unit, ind.decimals)))
+        cells.append((t("metric_projection"), _amount(a.projection, ind.unit, ind.decimals)))
     if a.needed_per_month:
-        cells.append((t("metric_needed"), fmt.amount(a.needed_per_month, ind.unit, ind.decimals)))
+        cells.append((t("metric_needed"), _amount(a.needed_per_month, ind.unit, ind.decimals)))
     for column, (label, value) in zip(st.columns(len(cells)), cells):
         column.metric(label, value, border=True)
     st.markdown(_pace_line(ind, a))
@@ -535,7 +546,7 @@ def report_figures_table(data_version: int, ind: catalog.Indicator) -> None:
         t("entity"): figures["entity_name"],
         t("col_year"): [str(y) if y else "—" for y in figures["year"]],
         t("col_scope"): [t(f"scope_{s}") for s in figures["scope"]],
-        t("col_figure"): [text or fmt.amount(v, u, ind.decimals if u == ind.unit else 1)
+        t("col_figure"): [text or _amount(v, u, ind.decimals if u == ind.unit else 1)
                           for text, v, u in zip(figures["value_text"], figures["value"], figures["unit"])],
         t("col_section"): "报告" + figures["section"],
         t("col_phrase"): figures["phrase"],

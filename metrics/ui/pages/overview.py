@@ -10,7 +10,7 @@ version = store.data_version()
 inds = catalog.indicators()
 lang = common.language()
 
-headline, ledger, pick_entity, pick_period = st.columns([5, 4, 2, 2], vertical_alignment="bottom")
+headline, ledger, pick_entity, pick_period = st.columns([6, 4, 2, 3], vertical_alignment="bottom")
 with pick_entity:
     entity = common.entity_picker(store)
 with pick_period:
@@ -25,6 +25,7 @@ with headline:
     st.markdown(f"### {t('headline', on_pace=on_pace, behind=behind)}{label}")
     st.caption(t("headline_as_of", period=i18n.period_name(period, lang), entity=common.inert(entity))
                + " · " + common.reported_line(store, entity, period))
+    common.behind_strip(view)
 with ledger:
     common.ledger_summary(version)
 
