@@ -259,6 +259,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # targets (目标管理); the title is page_targets
     "targets_kind_annual": ("年度累计目标", "Annual cumulative target"),
     "targets_kind_year_end": ("年末目标", "Year-end target"),
+    "targets_kind_growth": ("比上年同期增长（%）", "Growth on last year's same period (%)"),
+    "targets_phasing": ("分月进度（可选）", "Phasing (optional)"),
+    "targets_phasing_help": ("12 个累计百分比，用逗号分隔，如 4,9,16,…,100；留空则按月均（月份÷12）。年末目标设了分月进度，才会在年中判断是否滞后。",
+                             "12 cumulative percentages separated by commas, e.g. 4,9,16,…,100; empty means even (month ÷ 12). "
+                             "A year-end target is judged before December only with a phasing."),
+    "targets_col_phasing": ("分月进度（%）", "Phasing (%)"),
+    "targets_col_revision": ("版本", "Revision"),
     "targets_kind_floor": ("每月不低于（底线）", "At least, every month (floor)"),
     "targets_kind_ceiling": ("每月不高于（上限）", "At most, every month (ceiling)"),
     "targets_indicator_option": ("{name}（{unit}）", "{name} ({unit})"),

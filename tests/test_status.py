@@ -103,3 +103,10 @@ def test_the_monthly_pace_follows_the_phasing():
 def test_statuses_sort_worst_first():
     assert sorted(["green", "none", "open", "red", "amber"], key=status.STATUS_ORDER.get) == \
         ["red", "amber", "open", "green", "none"]
+
+
+def test_an_admin_types_a_phasing_as_twelve_cumulative_percentages():
+    assert catalog.parse_phasing("") is None
+    assert catalog.parse_phasing("0，0，0，20,30,40,50,60,70,80,90,100")[3] == 20
+    with pytest.raises(ValueError, match="12 个"):
+        catalog.parse_phasing("10, 20")
