@@ -70,6 +70,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "outlook_projection": ("预计全年{amount}", "Full year projected {amount}"),
     "outlook_needed": ("每月还需{amount}", "{amount} needed a month"),
     "metric_projection": ("预计全年", "Full-year projection"),
+    "upload_notes": ("上报备注", "Notes from the uploads"),
     "metric_needed": ("每月还需完成", "Needed per month"),
     "projection_method": ("口径：{method}", "Method: {method}"),
     "card_floor": ("不低于", "At least"),

@@ -366,3 +366,16 @@ def test_a_bar_label_that_would_sit_on_the_target_line_goes_inside_the_bar():
     # 190 sits just under the line at 200, and 205 just on it; 100 is far below.
     assert positions[0] == positions[2] == XL_LABEL_POSITION.INSIDE_END
     assert positions[1] != XL_LABEL_POSITION.INSIDE_END
+
+
+def test_upload_notes_appear_under_the_indicators_chart_and_in_the_speaker_notes(demo_store):
+    demo_store.commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": ZONE, "period": PERIOD,
+                                           "value": 300.0, "note": "含一次性收回闲置地块"}]),
+                            actor=Actor("统计员", "admin"), file_name="四月.xlsx", sha256="n" * 64)
+    plan, data = export_deck(demo_store, PERIOD, codes=["land_cleared"])
+    index = next(i for i, s in enumerate(plan.slides) if s.code == "land_cleared")
+    slide = Presentation(io.BytesIO(data)).slides[index]
+    texts = [s for s in slide.shapes if s.has_text_frame and "备注：4月 含一次性收回闲置地块" in s.text_frame.text]
+    chart = next(s for s in slide.shapes if s.has_chart)
+    assert texts and texts[0].top >= chart.top + chart.height
+    assert "含一次性收回闲置地块" in slide.notes_slide.notes_text_frame.text

@@ -391,3 +391,14 @@ def test_an_upload_previewed_in_english_has_english_labels_around_the_chinese_me
 
 def test_the_sign_in_role_names_are_those_of_metrics_auth_in_chinese():
     assert {role: i18n.t(f"signin_role_{role}") for role in auth.ROLE_LABELS} == auth.ROLE_LABELS
+
+
+def test_the_indicator_page_shows_upload_notes_and_the_projection(app_db):
+    Store(app_db).commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": ZONE, "period": "2023-04",
+                                              "value": 300.0, "note": "含一次性收回闲置地块"}]),
+                               actor=Actor("统计员", "admin"), file_name="四月.xlsx", sha256="m" * 64)
+    at = open_page("detail", indicator="land_cleared", period="2023-04")
+    text = page_text(at)
+    assert "上报备注" in text and "含一次性收回闲置地块" in text
+    assert "预计全年" in {m.label for m in at.metric}
+    assert "预计全年按上年同期累计" in "\n".join(str(e.value) for e in at.text)

@@ -103,10 +103,11 @@ class PlannedSlide:
     table: PlannedTable | None = None
     subtitle: str = ""
     code: str | None = None
+    remarks: str = ""       # upload 备注 notes for the figures shown, drawn under the charts
 
     @property
     def notes(self) -> str:
-        return "\n".join(t for t in (self.text, self.footnote) if t)
+        return "\n".join(t for t in (self.text, self.remarks, self.footnote) if t)
 
 
 @dataclass
@@ -153,7 +154,9 @@ def plan_deck(store: Store, period: str, codes: list[str] | None = None,
     slides = [_cover_slide(entity, period, any(a.illustrative for a in assessments))]
     slides += _overview_slides(inds, assessments, entity, period)
     for code in codes:
-        slides.append(_indicator_slide(inds[code], by_code[code], series[code], targets, entity))
+        slide = _indicator_slide(inds[code], by_code[code], series[code], targets, entity)
+        slide.remarks = notes_line(store.figure_notes(code, entity, period))
+        slides.append(slide)
     if all(not series[c].empty for c in (*DEBT_PARTS, DEBT_SHARE)):
         slides.append(_debt_slide(inds, by_code, series, period, entity))
     slides.append(_ledger_slide(store))
@@ -189,6 +192,13 @@ def indicator_title(ind: Indicator, a: Assessment) -> str:
 def status_label(a: Assessment, ind: Indicator) -> str:
     """The verdict for this kind of target (metrics.status); empty without a target."""
     return "" if a.status == "none" else verdict(a, ind.unit, ind.decimals)
+
+
+def notes_line(notes: pd.DataFrame) -> str:
+    """Upload 备注 notes, each with its month: "备注：3月 含一次性项目；4月 口径调整"."""
+    if notes.empty:
+        return ""
+    return "备注：" + "；".join(f"{int(p[5:])}月 {n}" for p, n in zip(notes["period"], notes["note"]))
 
 
 def _as_of(period: str) -> str:
@@ -482,8 +492,10 @@ def _draw_slide(prs: Presentation, planned: PlannedSlide, pictures: bool) -> Non
     top = title.top + title.height + GAP
     area = Box(left, top, width, prs.slide_height - FOOTER_ZONE - top)
 
-    if planned.illustrative:
-        _add_badge(slide, Box(area.left + area.width - Inches(1.1), area.top, Inches(1.1), Inches(0.36)))
+    badge = Box(area.left + area.width - BADGE_WIDTH, area.top, BADGE_WIDTH, BADGE_HEIGHT)
+    if planned.illustrative and not planned.text:
+        # Nothing beside the badge to share its row with (a continued table): the row is its own.
+        area = Box(area.left, area.top + BADGE_HEIGHT + GAP, area.width, area.height - BADGE_HEIGHT - GAP)
     if planned.text:
         text_width = area.width - (Inches(1.25) if planned.illustrative else 0)
         # Long 汇报 paragraphs step down a size rather than push the charts off the page.
@@ -494,7 +506,12 @@ def _draw_slide(prs: Presentation, planned: PlannedSlide, pictures: bool) -> Non
     footnote_height = Inches(0.3)
     _add_text(slide, Box(area.left, area.bottom - footnote_height, area.width, footnote_height),
               planned.footnote, 10, color=GREY)
-    body = Box(area.left, area.top, area.width, area.height - footnote_height - GAP)
+    below = footnote_height
+    if planned.remarks:
+        remarks_height = _text_height(planned.remarks, area.width, 11)
+        below += remarks_height
+        _add_text(slide, Box(area.left, area.bottom - below, area.width, remarks_height), planned.remarks, 11)
+    body = Box(area.left, area.top, area.width, area.height - below - GAP)
 
     if planned.table is not None and planned.charts:
         chart_box, table_box = body.split([0.4, 0.6], Inches(0.3))
@@ -506,6 +523,8 @@ def _draw_slide(prs: Presentation, planned: PlannedSlide, pictures: bool) -> Non
         fractions = [0.58, 0.42] if len(planned.charts) == 2 else [1.0] * len(planned.charts)
         for chart, box in zip(planned.charts, body.split(fractions)):
             _add_chart(slide, chart, box, pictures)
+    if planned.illustrative:
+        _add_badge(slide, _free_box(slide, prs, badge))
     slide.notes_slide.notes_text_frame.text = planned.notes
 
 
@@ -518,7 +537,8 @@ def _fill_cover(slide, planned: PlannedSlide, prs: Presentation) -> None:
         _add_text(slide, Box(title.left, title.top + title.height + GAP, title.width, Inches(0.6)),
                   planned.subtitle, 16, color=GREY)
     if planned.illustrative:
-        _add_badge(slide, Box(prs.slide_width - Inches(1.6), Inches(0.35), Inches(1.1), Inches(0.36)))
+        corner = Box(prs.slide_width - BADGE_WIDTH - Inches(0.4), Inches(0.3), BADGE_WIDTH, BADGE_HEIGHT)
+        _add_badge(slide, _free_box(slide, prs, corner))
     slide.notes_slide.notes_text_frame.text = planned.subtitle
 
 
@@ -557,6 +577,31 @@ def _write(paragraph, text: str, size: float, *, bold: bool = False, color: RGBC
     run.font.bold = bold
     if color is not None:
         run.font.color.rgb = color
+
+
+BADGE_WIDTH, BADGE_HEIGHT = Inches(1.1), Inches(0.36)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a.left < b.left + b.width and b.left < a.left + a.width and a.top < b.bottom and b.top < a.bottom
+
+
+def _free_box(slide, prs: Presentation, preferred: Box) -> Box:
+    """Where the badge goes: the preferred place if no shape of the slide covers it, else the
+    first free one of the slide's corners and the strips under and above each shape, so it never
+    lies over a title, a table or a chart whatever the template's proportions and layout."""
+    shapes = [Box(s.left, s.top, s.width, s.height) for s in slide.shapes if s.width and s.height]
+    margin = Inches(0.2)
+    right = prs.slide_width - BADGE_WIDTH - margin
+    candidates = [preferred, Box(right, margin, BADGE_WIDTH, BADGE_HEIGHT)]
+    for shape in sorted(shapes, key=lambda b: b.top):
+        candidates.append(Box(min(shape.left + shape.width - BADGE_WIDTH, right), shape.bottom + Inches(0.05),
+                              BADGE_WIDTH, BADGE_HEIGHT))
+        candidates.append(Box(min(shape.left + shape.width - BADGE_WIDTH, right),
+                              shape.top - BADGE_HEIGHT - Inches(0.05), BADGE_WIDTH, BADGE_HEIGHT))
+    candidates.append(Box(right, prs.slide_height - BADGE_HEIGHT - margin, BADGE_WIDTH, BADGE_HEIGHT))
+    on_slide = [c for c in candidates if c.left >= 0 and c.top >= 0 and c.bottom <= prs.slide_height]
+    return next((c for c in on_slide if not any(_overlaps(c, s) for s in shapes)), on_slide[-1])
 
 
 def _add_badge(slide, box: Box) -> None:

@@ -89,6 +89,11 @@ def history(data_version: int, code: str, entity: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def figure_notes(data_version: int, code: str, entity: str, period: str) -> pd.DataFrame:
+    return get_store().figure_notes(code, entity, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def report_figures(data_version: int, code: str) -> pd.DataFrame:
     return get_store().report_figures(code)
 
@@ -507,8 +512,6 @@ def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
     for column, (label, value) in zip(st.columns(len(cells)), cells):
         column.metric(label, value, border=True)
     st.markdown(_pace_line(ind, a))
-    if a.projection is not None:
-        st.caption(t("projection_method", method=status.PROJECTION_METHOD[language()]))
 
 
 def months_table(ind: catalog.Indicator, series: pd.DataFrame, period: str) -> pd.DataFrame:
