@@ -728,6 +728,7 @@ def _add_rank_chart(slide, data: ChartData, box: Box):
     axis = _value_axes(chart)[0]
     _style_value_axis(axis, data.unit, 0)
     axis.reverse_order = True
+    axis.minimum_scale = 1  # first place is the top of the axis
     for index, series in enumerate(chart.plots[0].series):
         series.smooth = False
         line = series.format.line
@@ -742,7 +743,8 @@ def _add_rank_chart(slide, data: ChartData, box: Box):
             series.marker.format.fill.solid()
             series.marker.format.fill.fore_color.rgb = color
             if index == 0:
-                _label(series, number_format(0), XL_LABEL_POSITION.ABOVE, NAVY)
+                # Under the points: on an inverted axis the target (a better rank) lies above them.
+                _label(series, number_format(0), XL_LABEL_POSITION.BELOW, NAVY)
     return frame
 
 
