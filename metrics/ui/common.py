@@ -3,6 +3,7 @@ pickers kept in the URL, and the blocks pages are built from (banner, chart with
 sentence, indicator card)."""
 from __future__ import annotations
 
+import base64
 import html
 import re
 from dataclasses import dataclass
@@ -377,6 +378,15 @@ def _target_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
     return " ".join(part for part in _target_parts(ind, a) if part)
 
 
+def _sparkline_img(spark: chartdata.ChartData, status_name: str) -> str:
+    """The sparkline's SVG as an image: st.html's sanitiser drops inline <svg>, but keeps a data URI."""
+    svg = charts.sparkline_svg(spark, status_name)
+    if not svg:
+        return ""
+    data = base64.b64encode(svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1).encode()).decode()
+    return f'<img class="spark" alt="" width="72" height="20" src="data:image/svg+xml;base64,{data}">'
+
+
 def _card_html(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.ChartData, link: str) -> str:
     """One indicator on the overview as a link to its page: 累计 (or the month-end level) and this
     month, the status, the target and 同比, and a sparkline. Every figure is a piece that wraps
@@ -404,7 +414,7 @@ def _card_html(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.Char
         foot += [f'<span class="mc-piece">{html.escape(piece)}</span>' for piece in outlook_pieces(ind, a)]
     return (f'<a class="mc-card mc-{a.status}" href="{link}" data-code="{ind.code}">'
             f'<span class="mc-name">{name}</span>'
-            f'<span class="mc-row">{figure}{charts.sparkline_svg(spark, a.status)}</span>'
+            f'<span class="mc-row">{figure}{_sparkline_img(spark, a.status)}</span>'
             f'<span class="mc-row">{pace}</span><span class="mc-row mc-small mc-muted">{"".join(foot)}</span></a>')
 
 
@@ -413,10 +423,11 @@ CARD_CSS = """
 .mc-strip{display:flex;flex-wrap:wrap;gap:.35rem .5rem;align-items:center;margin:.1rem 0 .6rem}
 .mc-strip a{text-decoration:none!important;border-radius:.5rem;padding:.1rem .5rem;font-size:.85rem;color:#fff!important;
   background:var(--mc-status);overflow-wrap:anywhere}
-.mc-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%%,21rem),1fr));gap:.75rem 1rem}
-.mc-group h5{margin:.2rem 0 .35rem;font-size:.95rem}
-.mc-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%%,10.25rem),1fr));gap:.45rem}
-.mc-card{display:flex;flex-direction:column;gap:.15rem;min-width:0;padding:.45rem .55rem;border:1px solid #d5dde5;
+.mc-grid{column-width:21rem;column-gap:1rem}
+.mc-group{break-inside:avoid;margin-bottom:.6rem}
+.mc-group h5{margin:.1rem 0 .3rem;font-size:.95rem}
+.mc-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%%,10.25rem),1fr));gap:.4rem}
+.mc-card{display:flex;flex-direction:column;gap:.05rem;min-width:0;padding:.35rem .5rem;border:1px solid #d5dde5;
   border-left:4px solid var(--mc-status);border-radius:.5rem;color:inherit!important;text-decoration:none!important}
 .mc-card:hover{background:#f4f7fa}
 .mc-name{font-weight:600;font-size:.9rem;overflow-wrap:anywhere}
@@ -429,7 +440,7 @@ CARD_CSS = """
   white-space:normal;overflow-wrap:anywhere}
 .mc-red{--mc-status:%(red)s}.mc-amber{--mc-status:%(amber)s}.mc-green{--mc-status:%(green)s}
 .mc-open{--mc-status:%(open)s}.mc-none{--mc-status:%(none)s}
-.spark{flex:none}
+.spark{flex:none;height:20px;width:72px}
 </style>
 """ % charts.STATUS_COLORS
 
