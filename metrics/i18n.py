@@ -100,7 +100,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "metric_ytd": ("累计值", "Year to date"),
     "metric_level": ("月末值", "Month-end"),
     "metric_target": ("目标", "Target"),
-    "metric_completion": ("完成率 / 序时进度", "Completion / time pace"),
+    "metric_completion": ("完成率", "Completion"),
     "metric_yoy": ("同比", "Year on year"),
     "metric_mom": ("环比", "Month on month"),
     "months_table": ("逐月数据（与上年同期比较）", "Month by month, against the same month last year"),

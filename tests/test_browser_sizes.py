@@ -82,3 +82,19 @@ def test_a_card_opens_its_indicator_page(running_app, chromium):
         assert page.locator("[data-testid=stException]").count() == 0
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("size", ["1366", "1920"])
+def test_the_indicator_pages_figures_are_not_cut_off(running_app, chromium, size):
+    width, height = SIZES[size]
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    try:
+        page.goto(f"{running_app}/detail?indicator=invoice_sales&lang=zh")
+        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+        page.get_by_test_id("stMetricValue").first.wait_for()
+        cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMetricValue] div')]
+            .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)""")
+        assert cut == []
+        page.screenshot(path=SCREENSHOTS / f"detail_zh_{size}.png")
+    finally:
+        page.close()

@@ -17,6 +17,7 @@ from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, n
 from metrics.store import Store, StoreError
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+METRICS_PER_ROW = 4
 STATUS_BADGE = {"green": "green", "amber": "orange", "red": "red", "open": "blue", "none": "gray"}
 
 
@@ -510,18 +511,19 @@ def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
     cells.append((t("metric_ytd") if ind.kind == "flow" else t("metric_level"), _amount(a.ytd, ind.unit, ind.decimals)))
     kind, figure = _target_parts(ind, a)
     cells.append((kind if figure else t("metric_target"), figure or kind))
-    completion = fmt.percent(a.completion, is_fraction=True)
-    if a.progress is not None:
-        completion += f" / {fmt.percent(a.progress, is_fraction=True)}"
-    cells.append((t("metric_completion"), completion))
+    # 序时进度 is in the status line under the row: one figure per cell keeps every cell readable.
+    cells.append((t("metric_completion"), fmt.percent(a.completion, is_fraction=True)))
     cells.append((t("metric_yoy"), _yoy_text(ind, a)))
     cells.append((t("metric_mom"), "—" if a.mom_pct is None else ("+" if a.mom_pct > 0 else "") + fmt.percent(a.mom_pct)))
     if a.projection is not None:
         cells.append((t("metric_projection"), _amount(a.projection, ind.unit, ind.decimals)))
     if a.needed_per_month:
         cells.append((t("metric_needed"), _amount(a.needed_per_month, ind.unit, ind.decimals)))
-    for column, (label, value) in zip(st.columns(len(cells)), cells):
-        column.metric(label, value, border=True)
+    # Rows of four: eight cells in one row cut their figures off on a 1366-pixel laptop.
+    for start in range(0, len(cells), METRICS_PER_ROW):
+        row = cells[start:start + METRICS_PER_ROW]
+        for column, (label, value) in zip(st.columns(METRICS_PER_ROW), row):
+            column.metric(label, value, border=True)
     st.markdown(_pace_line(ind, a))
 
 
