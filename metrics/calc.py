@@ -12,9 +12,9 @@ from functools import lru_cache
 
 import pandas as pd
 
+from . import status as rules
 from .catalog import Indicator
 
-AMBER_BAND = 0.10  # within 10 percentage points below 序时进度 is amber, further below is red
 ROUND = 9  # sums of one-decimal figures are rounded so 276.8 stays 276.8, not 276.79999999999995
 # Month arithmetic runs once per figure of an upload (20,000 of them) on a few dozen distinct months.
 month_memo = lru_cache(maxsize=4096, typed=True)
@@ -28,10 +28,7 @@ def split_period(period: str) -> tuple[int, int]:
 
 def time_progress(period: str, phasing: tuple[float, ...] | None = None) -> float:
     """序时进度: months elapsed / 12, or the target's own cumulative phasing (in percent)."""
-    _, month = split_period(period)
-    if phasing:
-        return phasing[month - 1] / 100
-    return month / 12
+    return rules.time_progress(split_period(period)[1], phasing)
 
 
 @month_memo
@@ -159,11 +156,17 @@ class Assessment:
     target_kind: str | None
     target: float | None
     target_illustrative: bool
-    completion: float | None     # 完成率 as a fraction
+    completion: float | None     # 完成率 as a fraction; None where less is better (see metrics.status)
     progress: float | None       # 序时进度 as a fraction
     gap_pp: float | None         # completion minus progress, in 个百分点; positive is good
-    status: str                  # green | amber | red | none
+    status: str                  # red | amber | open | green | none (metrics.status)
     illustrative: bool
+    margin: float | None = None            # distance from the target in the unit; positive is good
+    growth_short_pp: float | None = None   # 增幅低于目标 by this many points
+    projection: float | None = None        # 预计全年 (flows)
+    needed_per_month: float | None = None  # 每月还需完成 (flows with a year's total)
+    year_total: float | None = None        # the year's total a flow is measured against
+    target_phasing: tuple[float, ...] | None = None  # the phasing the status used, for the charts' pace
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -230,34 +233,52 @@ def assess(ind: Indicator, series: pd.DataFrame, period: str, target: dict | Non
     mom_pct = _pct_change(value, figures.at(previous_period(period, months), "value")) if months == 1 else None
     illustrative = figures.illustrative(period)
 
-    completion = progress = gap = None
-    status = "none"
+    year, month = split_period(period)
     kind = target["kind"] if target else None
     target_value = float(target["value"]) if target else None
-    if target and ytd is not None:
-        if kind in ("annual", "year_end") and target_value:
-            completion = ytd / target_value
-            if kind == "year_end" and not target.get("phasing"):
-                # A balance, share or rank is not built up month by month like a flow, so it is
-                # measured against the year-end target itself, not the calendar (unless the target
-                # gives its own path as a phasing): within 10% short of it is amber.
-                gap = (1 - completion) if ind.direction == "lower" else (completion - 1)
-            else:
-                progress = time_progress(period, target.get("phasing"))
-                gap = (progress - completion) if ind.direction == "lower" else (completion - progress)
-            status = "green" if gap >= -1e-12 else ("amber" if gap >= -AMBER_BAND - 1e-12 else "red")
-        elif kind in ("floor", "ceiling"):
-            met = ytd >= target_value if kind == "floor" else ytd <= target_value
-            completion = ytd / target_value if target_value else None
-            status = "green" if met else "red"
+    judged = rules.judge(
+        kind=kind, target=target_value, phasing=target.get("phasing") if target else None, month=month,
+        ytd=ytd, is_flow=ind.kind == "flow", lower_is_better=ind.direction == "lower", is_rank=ind.unit == "位",
+        last_year_ytd=last_year, last_year_total=figures.at(f"{year - 1:04d}-12", "ytd"))
     return Assessment(
         code=ind.code, period=period, value=value, months=months, ytd=ytd, ytd_last_year=last_year,
         yoy_pct=yoy_pct, yoy_pp=yoy_pp, mom_pct=mom_pct, target_kind=kind, target=target_value,
         target_illustrative=bool(target["illustrative"]) if target else False,
-        completion=None if completion is None else round(completion, ROUND),
-        progress=None if progress is None else round(progress, ROUND),
-        gap_pp=None if gap is None else round(gap * 100, ROUND),
-        status=status, illustrative=illustrative)
+        completion=_rounded(judged.completion), progress=_rounded(judged.progress),
+        gap_pp=_rounded(judged.gap_pp), status=judged.status, illustrative=illustrative,
+        margin=_rounded(judged.margin), growth_short_pp=_rounded(judged.growth_short_pp),
+        projection=_rounded(judged.projection), needed_per_month=_rounded(judged.needed_per_month),
+        year_total=_rounded(judged.year_total), target_phasing=target.get("phasing") if target else None)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, ROUND)
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """How many of the indicators an entity reports hold a figure for each month."""
+    by_month: dict[str, int]   # period → indicators with a figure, latest month first
+    expected: int              # indicators the entity has ever reported
+
+    def line(self, period: str) -> tuple[int, int]:
+        return self.by_month.get(period, 0), self.expected
+
+    def default_period(self) -> str | None:
+        """The latest month for which most indicators have reported: one early upload for next
+        month must not blank the overview for everyone. Failing that, the best-reported month."""
+        for period, count in self.by_month.items():
+            if count * 2 > self.expected:
+                return period
+        return max(self.by_month, key=self.by_month.__getitem__, default=None)
+
+
+def reporting(observations: pd.DataFrame) -> Reporting:
+    """Reporting from an entity's current figures (indicator_code, period)."""
+    if observations.empty:
+        return Reporting({}, 0)
+    counts = observations.groupby("period")["indicator_code"].nunique().sort_index(ascending=False)
+    return Reporting({p: int(n) for p, n in counts.items()}, int(observations["indicator_code"].nunique()))
 
 
 def target_for(targets: pd.DataFrame, code: str, entity: str, year: int) -> dict | None:

@@ -14,7 +14,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ZONE = "XX经济开发区"
 KINDS = ("flow", "level", "derived")
 DIRECTIONS = ("higher", "lower", "neutral")
-TARGET_KINDS = ("annual", "year_end", "floor", "ceiling")
+TARGET_KINDS = ("annual", "growth", "year_end", "floor", "ceiling")
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,21 @@ def targets() -> tuple[Target, ...]:
             row = dict(row, phasing=tuple(row["phasing"]))
         out.append(Target(**row))
     return tuple(out)
+
+
+def parse_phasing(text: str) -> tuple[float, ...] | None:
+    """A phasing typed as 12 cumulative percentages ("4, 9, 16, …, 100"); None when left empty.
+    Raises ValueError in Chinese when it is not 12 rising figures ending at 100."""
+    parts = [p for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
+    if not parts:
+        return None
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"分月进度“{text}”中有不是数字的内容，请填写 12 个累计百分比。") from None
+    if len(values) != 12 or any(b < a for a, b in zip(values, values[1:])) or values[-1] != 100:
+        raise ValueError("分月进度应为 12 个逐月不减的累计百分比，最后一个为 100。")
+    return values
 
 
 @cache

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import formatting as fmt
+from . import status as rules
 from .calc import Assessment, MonthFigures, split_period, time_progress, ytd_label
 from .catalog import ZONE, Indicator
 from .narrative import subject
@@ -19,7 +20,7 @@ DEBT_PARTS = ("debt_short_term", "debt_long_term", "bonds_outstanding")
 DEBT_SHARE = "debt_short_share"
 # Line names that are yardsticks rather than data: figures draw them dashed, and tests find the
 # target in a figure's JSON by these names.
-REFERENCE_LINES = frozenset({"目标月均进度", "底线要求", "上限要求", "年末目标", "序时进度", "序时目标"})
+REFERENCE_LINES = frozenset({"目标月均进度", "目标分月进度", "底线要求", "上限要求", "年末目标", "序时进度", "序时目标"})
 
 
 @dataclass
@@ -36,6 +37,7 @@ class ChartData:
     stacked: bool = False
     line_unit: str = ""      # set when the lines use another unit than the bars (a second axis)
     line_decimals: int = 1
+    ranks: bool = False      # smaller is better (a rank): drawn as lines on an inverted axis, never bars
 
     def table(self) -> pd.DataFrame:
         """One row per category, one column per series: the data behind the chart."""
@@ -72,7 +74,8 @@ def _source(illustrative: bool) -> str:
 
 def monthly_chart_data(ind: Indicator, series: pd.DataFrame, a: Assessment, entity: str = ZONE) -> ChartData:
     """This year's months as bars beside the same months last year, with the target's monthly
-    pace (an annual target ÷ 12, or the phasing's step) or the floor/ceiling as a line."""
+    pace (the year's total spread by the same phasing the status uses) or the floor/ceiling as a
+    line. A rank is drawn as lines on an inverted axis, so the better rank stands higher."""
     year, month = split_period(a.period)
     periods = _year_periods(year, month)
     last_year = _year_periods(year - 1, month)
@@ -95,18 +98,31 @@ def monthly_chart_data(ind: Indicator, series: pd.DataFrame, a: Assessment, enti
         previous.append(figures.at(q, "value"))
     bars = {f"{year}年": this_year, f"{year - 1}年同期": previous}
     lines: dict[str, list[float | None]] = {}
-    if a.target is not None and a.target_kind == "annual":
-        lines["目标月均进度"] = [round(a.target / 12, ind.decimals + 2)] * len(categories)
+    total = a.year_total if a.year_total is not None else (a.target if a.target_kind == "annual" else None)
+    if total is not None and a.target_kind in ("annual", "growth"):
+        name = "目标分月进度" if a.target_phasing else "目标月均进度"
+        lines[name] = [round(_pace_over(total, c, a.target_phasing), ind.decimals + 2) for c in categories]
     elif a.target is not None and a.target_kind in ("floor", "ceiling"):
         lines["底线要求" if a.target_kind == "floor" else "上限要求"] = [a.target] * len(categories)
     elif a.target is not None and a.target_kind == "year_end":
         lines["年末目标"] = [a.target] * len(categories)
     illustrative = _is_illustrative(series, periods + last_year)
     noun = "月度" if ind.kind == "flow" else "月末"
+    ranks = ind.unit == "位"
+    if ranks:  # ranks are positions, not amounts: every series is a line
+        lines = {**bars, **lines}
+        bars = {}
     return ChartData(
         title=f"{subject(entity)}{ind.name}{noun}情况（{ind.unit}）", categories=categories, bars=bars,
         lines=lines, unit=ind.unit, decimals=ind.decimals, illustrative=illustrative,
-        source=_source(illustrative), as_of=a.period)
+        source=_source(illustrative), as_of=a.period, ranks=ranks)
+
+
+def _pace_over(total: float, category: str, phasing) -> float:
+    """The amount due in the months a bar covers ('3月', or '1-2月' for a combined figure)."""
+    months = category.rstrip("月").split("-")
+    first, last = int(months[0]), int(months[-1])
+    return sum(rules.monthly_pace(total, m, phasing) for m in range(first, last + 1))
 
 
 def ytd_chart_data(ind: Indicator, series: pd.DataFrame, a: Assessment, target_phasing=None,

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 from .chartdata import REFERENCE_LINES, ChartData
 
 FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, sans-serif"
-STATUS_COLORS = {"green": "#2e7d32", "amber": "#e69f00", "red": "#c62828", "none": "#8a96a3"}
+STATUS_COLORS = {"green": "#2e7d32", "amber": "#e69f00", "red": "#c62828", "open": "#1f4e79", "none": "#8a96a3"}
 # Blues and greys: nothing here can be mistaken for a status colour.
 PALETTE = ("#2f5d8a", "#9fb6cd", "#5b7fa6", "#c9d4de", "#41566b", "#7f93a8")
 LINE_COLOR = "#37474f"
@@ -90,18 +90,29 @@ def build_monthly_figure(data: ChartData, height: int = 380) -> go.Figure:
                       secondary_y=False)
     line_unit = data.line_unit or data.unit
     line_decimals = data.line_decimals if data.line_unit else data.decimals
-    for name, values in data.lines.items():
-        fig.add_trace(_line_trace(name, values, data.categories, line_unit, line_decimals),
+    for i, (name, values) in enumerate(data.lines.items()):
+        # A rank's years are its data lines: this year strong, last year muted.
+        color = (PALETTE[0], PALETTE[1])[i] if data.ranks and i < 2 and name not in REFERENCE_LINES else None
+        fig.add_trace(_line_trace(name, values, data.categories, line_unit, line_decimals, color=color),
                       secondary_y=second_axis)
     fig.update_layout(barmode="stack" if data.stacked else "group", bargap=0.25)
     fig.update_xaxes(type="category", automargin=True)
     # Units are in the title; an axis title would only crowd the tick labels.
     fig.update_yaxes(**_value_axis(data.unit, data.decimals), secondary_y=False)
+    if data.ranks:
+        # First place at the top: a better rank must never look smaller.
+        fig.update_yaxes(autorange="reversed", rangemode="normal", dtick=1 if _span(data) <= 10 else None,
+                         secondary_y=False)
     if second_axis:
         # This plotly.js syncs an overlaying axis to the primary's grid (63.5%, 52.9%, …): round ticks instead.
         fig.update_yaxes(**_value_axis(data.line_unit, data.line_decimals), showgrid=False, tickmode="auto",
                          secondary_y=True)
     return _base_layout(fig, data, height)
+
+
+def _span(data: ChartData) -> float:
+    values = [v for values in data.lines.values() for v in values if v is not None]
+    return max(values) - min(values) if values else 0
 
 
 # The debt ChartData carries its stacking and second axis itself; the name stays for callers.
@@ -151,8 +162,12 @@ def build_ranking_figure(data: ChartData, highlight: str | None = None, height: 
             textposition="outside", cliponaxis=False,
             hovertemplate=f"%{{y}}：%{{x:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
     for name, values in data.lines.items():
+        # One entity leaves a line of one point, which draws nothing while its legend shows: a
+        # tall dash marks the reference instead.
+        alone = len(data.categories) < 2
         fig.add_trace(go.Scatter(
-            name=name, x=values, y=data.categories, mode="lines",
+            name=name, x=values, y=data.categories, mode="markers" if alone else "lines",
+            marker=dict(symbol="line-ns-open", size=40, color=REFERENCE_COLOR, line=dict(width=3, color=REFERENCE_COLOR)),
             line=dict(color=REFERENCE_COLOR, width=2, dash="dash"),
             hovertemplate=f"{name}：%{{x:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
@@ -191,22 +206,29 @@ def build_small_multiples(data: ChartData, highlight: str | None = None, columns
     return _base_layout(fig, data, 90 + height_per_row * rows)
 
 
-def build_sparkline(data: ChartData, status: str = "none", height: int = 28) -> go.Figure:
-    """A card's bare trend line (its ChartData's first line): no axes, the last month marked in
-    the status colour."""
-    name, values = next(iter(data.lines.items()), ("", []))
-    traces = [go.Scatter(
-        name=name, x=data.categories, y=values, mode="lines", line=dict(color=PALETTE[4], width=1.5),
-        hovertemplate=f"%{{x}}：%{{y:{_number_format(data.decimals)}}}{data.unit}<extra></extra>")]
-    points = [(c, v) for c, v in zip(data.categories, values) if v is not None]
-    if points:
-        traces.append(go.Scatter(x=[points[-1][0]], y=[points[-1][1]], mode="markers", hoverinfo="skip",
-                                 marker=dict(color=STATUS_COLORS.get(status, STATUS_COLORS["none"]), size=6)))
-    # Built in one call: a page draws a sparkline per card, and plotly's update_* methods, which
-    # parse and validate each property path again, cost several times the figure itself.
-    return go.Figure(traces, layout=dict(
-        height=height, margin=dict(l=2, r=4, t=2, b=2), showlegend=False,
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        font=dict(family=FONT_FAMILY, size=10), separators=".,",
-        xaxis=dict(type="category", visible=False),
-        yaxis=dict(visible=False, tickformat=_number_format(data.decimals), exponentformat="none")))
+def sparkline_svg(data: ChartData, status: str = "none", width: int = 72, height: int = 24) -> str:
+    """A card's trend as an inline SVG path (its ChartData's first line), the last month marked in
+    the status colour: a page of two dozen cards needs no plotly instance per card."""
+    values = next(iter(data.lines.values()), [])
+    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    if not points:
+        return ""
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    span_x, span_y = max(len(values) - 1, 1), (high - low) or 1.0
+    pad = 3
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return (pad + (width - 2 * pad) * i / span_x,
+                height - pad - (height - 2 * pad) * (v - low) / span_y)
+
+    segments, previous = [], None
+    for i, v in points:
+        x, y = xy(i, v)
+        segments.append(f"{'L' if previous == i - 1 else 'M'}{x:.1f},{y:.1f}")
+        previous = i
+    last_x, last_y = xy(*points[-1])
+    color = STATUS_COLORS.get(status, STATUS_COLORS["none"])
+    return (f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+            f'role="img" aria-hidden="true"><path d="{" ".join(segments)}" fill="none" '
+            f'stroke="{PALETTE[4]}" stroke-width="1.5"/><circle cx="{last_x:.1f}" cy="{last_y:.1f}" '
+            f'r="3" fill="{color}"/></svg>')

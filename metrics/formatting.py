@@ -31,10 +31,22 @@ def number(value, decimals: int = 0) -> str:
     return "0" if text in ("-0", "-0.0") and decimals == 0 else text
 
 
-def amount(value, unit: str, decimals: int = 0) -> str:
-    """A figure with its unit, scaling plain 元 and 美元 into 万/亿 as officials do."""
+# Units in English, for the screens' English mode; the 汇报 wording and the slides stay Chinese.
+UNITS_EN = {"亩": "mu", "亿元": "100m yuan", "万元": "10k yuan", "万美元": "10k USD", "万元/亩": "10k yuan/mu",
+            "家": "firms", "个": "", "条": "items", "吨标准煤": "t coal eq.", "元": "yuan", "美元": "USD"}
+
+
+def amount(value, unit: str, decimals: int = 0, lang: str = "zh") -> str:
+    """A figure with its unit, scaling plain 元 and 美元 into 万/亿 as officials do; in English
+    1,234 mu and No. 33."""
     if _missing(value):
         return "—"
+    if lang == "en":
+        if unit == "位":
+            return f"No. {number(value, 0)}"
+        if unit == "%":
+            return f"{number(value, decimals)}%"
+        return f"{number(value, decimals)} {UNITS_EN.get(unit, unit)}".rstrip()
     if unit in ("元", "美元"):
         if abs(value) >= 1e8:
             return f"{number(value / 1e8, 2)}亿{unit}"

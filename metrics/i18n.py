@@ -38,6 +38,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "health_failed": ("数据库异常：{problem}", "Database problem: {problem}"),
     # pickers
     "period": ("月份", "Month"),
+    "period_reported": ("{period}（已报{count}/{expected}）", "{period} · {count}/{expected}"),
+    "reported_line": ("已报 {count}/{expected} 项", "{count} of {expected} indicators reported"),
     "entity": ("主体", "Entity"),
     "indicator": ("指标", "Indicator"),
     "no_data": ("还没有任何数据。请在“数据上传”页面上传本月数据，或运行 `python -m metrics demo` 载入示例数据。",
@@ -59,10 +61,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "headline": ("{on_pace} 项达到序时进度，{behind} 项滞后", "{on_pace} on pace, {behind} behind"),
     "headline_as_of": ("截至{period}  ·  {entity}  ·  目标后标 * 的为示例目标", "As of {period}  ·  {entity}  ·  targets marked * are examples"),
     "card_ytd": ("累计", "YTD"),
+    "behind_strip": ("滞后：", "Behind:"),
     "card_level": ("月末", "Month-end"),
     "card_month": ("本月", "Month"),
     "card_annual": ("年度目标", "Annual target"),
     "card_year_end": ("年末目标", "Year-end target"),
+    "card_growth": ("目标增长", "Growth target"),
+    "outlook_projection": ("预计全年{amount}", "Full year projected {amount}"),
+    "outlook_needed": ("每月还需{amount}", "{amount} needed a month"),
+    "metric_projection": ("预计全年", "Full-year projection"),
+    "upload_notes": ("上报备注", "Notes from the uploads"),
+    "metric_needed": ("每月还需完成", "Needed per month"),
+    "projection_method": ("口径：{method}", "Method: {method}"),
     "card_floor": ("不低于", "At least"),
     "card_ceiling": ("不高于", "At most"),
     "card_pace": ("完成{completion}｜序时{progress}", "done {completion} | pace {progress}"),
@@ -85,16 +95,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "ledger_disagrees": ("报告汇总称已完成 {done} 个、推进中 {in_progress} 个，与其逐项清单不一致（详见整改进展）",
                          "The report's summary says {done} done and {in_progress} in progress, which disagrees with its own list (see Rectification)"),
     # status
-    "status_green": ("达到序时进度", "On pace"),
-    "status_amber": ("略滞后", "Slightly behind"),
-    "status_red": ("滞后", "Behind"),
-    "status_none": ("无目标", "No target"),
     # detail
     "metric_month": ("本月值", "This month"),
     "metric_ytd": ("累计值", "Year to date"),
     "metric_level": ("月末值", "Month-end"),
     "metric_target": ("目标", "Target"),
-    "metric_completion": ("完成率 / 序时进度", "Completion / time pace"),
+    "metric_completion": ("完成率", "Completion"),
     "metric_yoy": ("同比", "Year on year"),
     "metric_mom": ("环比", "Month on month"),
     "months_table": ("逐月数据（与上年同期比较）", "Month by month, against the same month last year"),
@@ -233,10 +239,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
                          "Undid batch {batch} ({file}); the figures it replaced are back."),
     "upload_undo_failed": ("未能撤销：{problem}", "Could not undo: {problem}"),
     # export (导出汇报); the title is page_export. Slide titles and the deck itself stay Chinese.
-    "export_status_green": ("正常", "on pace"),
-    "export_status_amber": ("略滞后", "slightly behind"),
-    "export_status_red": ("滞后", "behind"),
-    "export_status_none": ("无目标", "no target"),
     "export_indicators": ("指标（滞后于序时进度的排在前面）", "Indicators (those behind the time pace first)"),
     "export_indicator_option": ("{name}（{status}）", "{name} ({status})"),
     "export_template_sign_in": ("登录后可上传本单位的 PowerPoint 模板；未登录时使用系统自带模板。",
@@ -258,6 +260,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # targets (目标管理); the title is page_targets
     "targets_kind_annual": ("年度累计目标", "Annual cumulative target"),
     "targets_kind_year_end": ("年末目标", "Year-end target"),
+    "targets_kind_growth": ("比上年同期增长（%）", "Growth on last year's same period (%)"),
+    "targets_phasing": ("分月进度（可选）", "Phasing (optional)"),
+    "targets_phasing_help": ("12 个累计百分比，用逗号分隔，如 4,9,16,…,100；留空则按月均（月份÷12）。年末目标设了分月进度，才会在年中判断是否滞后。",
+                             "12 cumulative percentages separated by commas, e.g. 4,9,16,…,100; empty means even (month ÷ 12). "
+                             "A year-end target is judged before December only with a phasing."),
+    "targets_col_phasing": ("分月进度（%）", "Phasing (%)"),
+    "targets_col_revision": ("版本", "Revision"),
     "targets_kind_floor": ("每月不低于（底线）", "At least, every month (floor)"),
     "targets_kind_ceiling": ("每月不高于（上限）", "At most, every month (ceiling)"),
     "targets_indicator_option": ("{name}（{unit}）", "{name} ({unit})"),
@@ -417,3 +426,5 @@ def period_name(period: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """'2023-04' → 2023年4月 or Apr 2023."""
     year, month = split_period(period)
     return f"{_MONTHS_EN[month - 1]} {year}" if lang == "en" else f"{year}年{month}月"
+
+

@@ -5,11 +5,10 @@ The screens and the slides both call these, so the wording is the same everywher
 from __future__ import annotations
 
 from . import formatting as fmt
+from . import status as rules
 from .calc import Assessment, split_period, ytd_label
 from .catalog import ZONE, Indicator
 
-STATUS_LABELS = {"green": "达到序时进度", "amber": "略滞后于序时进度", "red": "滞后于序时进度", "none": "无目标"}
-FLOOR_LABELS = {"green": "达标", "red": "未达标"}
 
 
 def subject(entity: str) -> str:
@@ -35,35 +34,55 @@ def _change(a: Assessment, ind: Indicator) -> str:
 
 
 def _against_target(a: Assessment, ind: Indicator) -> str:
+    """The sentence's half about the target, by the target's kind as metrics.status judged it:
+    a share of a paced total, a margin to a floor, ceiling or year-end level, places for a rank."""
     # Targets are round numbers: 不低于8万元/亩, not 8.00万元/亩.
     target_decimals = 0 if a.target is not None and float(a.target).is_integer() else ind.decimals
     unit_target = fmt.amount(a.target, ind.unit, target_decimals) if a.target is not None else ""
-    if a.target_kind == "annual" and a.completion is not None:
-        text = f"完成年度目标{fmt.percent(a.completion, is_fraction=True)}"
-        return text + "，" + _against_progress(a)
-    if a.target_kind == "year_end" and a.completion is not None:
+    if a.status == "none":
+        return ""
+    margin = abs(a.margin) if a.margin is not None else None
+    distance = fmt.points(margin) if ind.unit == "%" else fmt.amount(margin, ind.unit, ind.decimals)
+    if a.target_kind == "annual":
+        if a.completion is None:  # less is better: the share of the year's allowance used so far
+            return f"占年度控制目标{fmt.percent(a.ytd / a.target, is_fraction=True)}，" + _against_progress(a)
+        return f"完成年度目标{fmt.percent(a.completion, is_fraction=True)}，" + _against_progress(a)
+    if a.target_kind == "growth":
+        text = f"目标增长{fmt.percent(a.target)}"
+        if a.completion is not None:
+            text += f"，完成全年目标{fmt.percent(a.completion, is_fraction=True)}，" + _against_progress(a)
+        return text + (f"，{rules.verdict(a, ind.unit, ind.decimals)}" if a.growth_short_pp else "")
+    if a.target_kind == "year_end":
+        if a.progress is not None and a.completion is not None:
+            return f"为年末目标{unit_target}的{fmt.percent(a.completion, is_fraction=True)}，" + _against_progress(a)
         if ind.direction == "lower":
-            if a.ytd <= a.target:
+            if a.margin >= 0:
                 return f"已控制在年末目标{unit_target}以内"
             if ind.unit == "位":
-                return f"距年末目标{unit_target}还差{int(round(a.ytd - a.target))}个位次"
-            return f"高于年末控制目标{unit_target}，需再压降{fmt.amount(a.ytd - a.target, ind.unit, ind.decimals)}"
-        if a.progress is not None:
-            return f"为年末目标{unit_target}的{fmt.percent(a.completion, is_fraction=True)}，" + _against_progress(a)
-        if a.ytd >= a.target:
+                return f"距年末目标{unit_target}还差{int(round(margin))}个位次"
+            return f"高于年末控制目标{unit_target}，需再压降{distance}"
+        if a.margin >= 0:
             return f"已达到年末目标{unit_target}"
-        short = a.target - a.ytd
-        distance = fmt.points(short) if ind.unit == "%" else fmt.amount(short, ind.unit, ind.decimals)
         return f"为年末目标{unit_target}的{fmt.percent(a.completion, is_fraction=True)}，距目标还差{distance}"
     if a.target_kind == "floor":
         if a.status == "green":
             return f"达到不低于{unit_target}的要求"
-        return f"低于{unit_target}的底线要求{fmt.amount(a.target - a.ytd, ind.unit, ind.decimals)}"
+        return f"低于{unit_target}的底线要求{distance}"
     if a.target_kind == "ceiling":
         if a.status == "green":
             return f"控制在不高于{unit_target}的要求以内"
-        return f"超出{unit_target}的上限{fmt.amount(a.ytd - a.target, ind.unit, ind.decimals)}"
+        return f"超出{unit_target}的上限{distance}"
     return ""
+
+
+def _outlook(a: Assessment, ind: Indicator) -> str:
+    """预计全年 and 每月还需完成, for a flow that is behind: the two questions after "are we behind?"."""
+    if a.status not in rules.BEHIND or a.projection is None:
+        return ""
+    text = f"预计全年{fmt.amount(a.projection, ind.unit, ind.decimals)}"
+    if a.needed_per_month:
+        text += f"，此后每月需完成{fmt.amount(a.needed_per_month, ind.unit, ind.decimals)}"
+    return text
 
 
 def _against_progress(a: Assessment) -> str:
@@ -72,7 +91,8 @@ def _against_progress(a: Assessment) -> str:
     if abs(a.gap_pp) < 0.05:
         return "与序时进度持平"
     ahead = a.gap_pp > 0
-    if a.progress is not None and a.completion is not None and (a.completion > a.progress) != ahead:
+    used = a.completion if a.completion is not None else (a.ytd / a.target if a.target else None)
+    if a.progress is not None and used is not None and (used > a.progress) != ahead:
         # Lower-is-better flows: using less than the calendar allows is ahead.
         return f"{'低于' if ahead else '高于'}序时进度{fmt.points(a.gap_pp)}"
     return f"{'高于' if ahead else '低于'}序时进度{fmt.points(a.gap_pp)}"
@@ -89,7 +109,7 @@ def indicator_sentence(ind: Indicator, a: Assessment, entity: str = ZONE) -> str
         head = f"{when}，{subject(entity)}{ind.name}累计{fmt.amount(a.ytd, ind.unit, ind.decimals)}"
     else:
         head = f"{month}月末，{subject(entity)}{ind.name}{'为' if ind.unit != '位' else '列'}{fmt.amount(a.ytd, ind.unit, ind.decimals)}"
-    parts = [head] + [p for p in (_change(a, ind), _against_target(a, ind)) if p]
+    parts = [head] + [p for p in (_change(a, ind), _against_target(a, ind), _outlook(a, ind)) if p]
     return "，".join(parts) + "。"
 
 
@@ -100,20 +120,18 @@ def overview_sentence(indicators: dict[str, Indicator], assessments: list[Assess
     year, month = split_period(assessments[0].period)
     with_target = [a for a in assessments if a.status != "none"]
     green = [a for a in with_target if a.status == "green"]
-    behind = sorted((a for a in with_target if a.status in ("amber", "red")),
-                    key=lambda a: (a.gap_pp if a.gap_pp is not None else -1e9))
+    behind = sorted((a for a in with_target if a.status in rules.BEHIND),
+                    key=lambda a: (rules.STATUS_ORDER[a.status], a.gap_pp if a.gap_pp is not None else 0.0))
     text = (f"截至{year}年{month}月，{subject(entity)}{len(with_target)}项有目标的指标中，"
             f"{len(green)}项达到序时进度（或达标），{len(behind)}项滞后")
     if behind:
         details = []
         for a in behind:
-            name = indicators[a.code].name
-            if a.gap_pp is not None and a.target_kind == "annual":
-                details.append(f"{name}低于序时进度{fmt.points(a.gap_pp)}")
-            elif a.target_kind in ("floor", "ceiling"):
-                details.append(f"{name}未达标")
+            ind = indicators[a.code]
+            if a.gap_pp is not None and a.gap_pp < 0:
+                details.append(f"{ind.name}低于序时进度{fmt.points(a.gap_pp)}")
             else:
-                details.append(f"{name}未达到年末目标")
+                details.append(f"{ind.name}{rules.verdict(a, ind.unit, ind.decimals)}")
         text += "：" + "；".join(details)
     return text + "。"
 
@@ -121,5 +139,5 @@ def overview_sentence(indicators: dict[str, Indicator], assessments: list[Assess
 def headline_counts(assessments: list[Assessment]) -> tuple[int, int]:
     """(on pace, behind) for the headline 'N 项达到序时进度，M 项滞后'."""
     on_pace = sum(a.status == "green" for a in assessments)
-    behind = sum(a.status in ("amber", "red") for a in assessments)
+    behind = sum(a.status in rules.BEHIND for a in assessments)
     return on_pace, behind

@@ -90,12 +90,14 @@ def unknown_indicator_message(code: str) -> str:
 
 def overview_figures(store: Store, entity: str, period: str | None = None):
     """(period, observations, targets): what the overview reads for one entity at one month, in
-    one session of the file (each opening costs more than these queries do)."""
+    one session of the file (each opening costs more than these queries do). Without a month, the
+    latest one most indicators have reported (calc.Reporting.default_period)."""
     with store.session():
-        period = period or store.latest_period(entity)
+        observations = store.observations(entity=entity)
+        period = period or calc.reporting(observations).default_period()
         if period is None:
             return None, None, None
-        return period, store.observations(entity=entity), store.targets()
+        return period, observations, store.targets()
 
 
 def assessed_overview(store: Store, entity: str, period: str | None = None):

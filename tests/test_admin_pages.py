@@ -82,3 +82,29 @@ def test_an_admin_adds_an_entity_and_a_twin_by_width_is_refused_in_chinese(db):
     at.run()
     assert at.error and "只差全角半角" in at.error[0].value
     assert list(Store(db).entities().name).count("测试园区（东区）") == 1
+
+
+def test_the_targets_page_labels_kinds_and_columns_in_english_never_raw_codes(db):
+    at = AppTest.from_file(str(PAGES / "targets.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    sign_in_app(at, auth.Actor("测试admin", "admin"))
+    at.run()
+    assert len(at.dataframe) == 2
+    for frame in (f.value for f in at.dataframe):
+        assert not {"indicator_code", "set_by", "set_at", "kind", "value_max"} & set(map(str, frame.columns))
+        assert "Type" in frame.columns and "Set by" in frame.columns
+        assert not {"annual", "year_end", "floor", "ceiling"} & set(frame["Type"])
+
+
+def test_an_admin_sets_a_phased_year_end_target(db):
+    at = page("targets", "admin")
+    at.selectbox[0].set_value("bonds_outstanding")
+    at.number_input[0].set_value(2023)
+    at.selectbox[1].set_value("year_end")
+    at.number_input[1].set_value(7.0)
+    at.text_input[0].input("融资计划")
+    at.text_input[1].input("0,0,0,30,30,30,60,60,60,100,100,100")
+    at.button[0].click().run()
+    assert not at.exception and at.success
+    target = Store(db).targets().query("indicator_code == 'bonds_outstanding' and year == 2023").iloc[0]
+    assert target["phasing"][3] == 30

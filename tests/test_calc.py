@@ -68,12 +68,15 @@ def test_phasing_replaces_the_even_time_progress():
     assert even.status == "amber" and phased.status == "green"  # 10% vs 16.7% evenly, vs 9% phased
 
 
-def test_a_lower_is_better_level_is_judged_against_its_year_end_ceiling():
+def test_a_lower_is_better_level_is_judged_against_its_year_end_cap_in_december():
+    # Before December a balance above its year-end cap is still open (issue 13), never a 完成率.
     ind = INDS["debt_short_term"]
     within = calc.assess(ind, series("debt_short_term", {"2023-04": 11.5}), "2023-04", target("year_end", 12))
-    near = calc.assess(ind, series("debt_short_term", {"2023-04": 12.9}), "2023-04", target("year_end", 12))
-    far = calc.assess(ind, series("debt_short_term", {"2023-04": 14.0}), "2023-04", target("year_end", 12))
-    assert (within.status, near.status, far.status) == ("green", "amber", "red")
+    april = calc.assess(ind, series("debt_short_term", {"2023-04": 12.9}), "2023-04", target("year_end", 12))
+    near = calc.assess(ind, series("debt_short_term", {"2023-12": 12.9}), "2023-12", target("year_end", 12))
+    far = calc.assess(ind, series("debt_short_term", {"2023-12": 14.0}), "2023-12", target("year_end", 12))
+    assert (within.status, april.status, near.status, far.status) == ("green", "open", "amber", "red")
+    assert april.completion is None and april.margin == pytest.approx(-0.9)
 
 
 def test_a_lower_is_better_flow_is_green_when_below_time_progress():
@@ -150,11 +153,11 @@ def test_sums_of_one_decimal_figures_stay_exact():
 
 
 @pytest.mark.parametrize("share,status", [(70.0, "green"), (67.4, "amber"), (62.0, "red")])
-def test_a_higher_is_better_level_is_judged_against_its_year_end_target_not_the_calendar(share, status):
-    # 67.4 of 70 is 96.3%: 3.7 points short of the target itself, whatever the month.
-    frame = pd.DataFrame({"period": ["2023-04"], "value": [share], "months": [1], "illustrative": False})
+def test_a_higher_is_better_level_is_judged_against_its_year_end_target_in_december(share, status):
+    # 67.4 of 70 is 96.3%: 3.7 points short of the target itself.
+    frame = pd.DataFrame({"period": ["2023-12"], "value": [share], "months": [1], "illustrative": False})
     s = calc.with_ytd(INDS["county_sales_share"], frame)
-    a = calc.assess(INDS["county_sales_share"], s, "2023-04", target("year_end", 70))
+    a = calc.assess(INDS["county_sales_share"], s, "2023-12", target("year_end", 70))
     assert a.status == status and a.progress is None
     assert a.completion == pytest.approx(share / 70)
 

@@ -53,7 +53,6 @@ def all_figures(land) -> dict[str, object]:
             chartdata.trend_chart_data(ind, {ZONE: s, "甲开发区": s}, "2023-04", 4), highlight=ZONE),
         "completion": charts.build_completion_figure(
             chartdata.completion_chart_data([ind], {ind.code: a}, "完成率与序时进度（%）")),
-        "sparkline": charts.build_sparkline(chartdata.trend_chart_data(ind, {ZONE: s}, "2023-04", 4), a.status),
     }
 
 
@@ -103,7 +102,7 @@ def test_ytd_figure_draws_completion_against_time_progress_in_percent(land):
 
 def test_month_axes_are_categories_never_dates(land):
     figures = all_figures(land)
-    for key in ("monthly", "ytd", "debt", "small_multiples", "sparkline"):
+    for key in ("monthly", "ytd", "debt", "small_multiples"):
         layout = figures[key].to_plotly_json()["layout"]
         x_axes = [v for k, v in layout.items() if k.startswith("xaxis")]
         assert x_axes and all(axis.get("type") == "category" for axis in x_axes), key
@@ -142,8 +141,6 @@ def test_illustrative_data_is_stamped_on_the_figure(land):
 def test_red_amber_green_never_colour_data_outside_the_sparklines_status_point(land):
     status = {c.lower() for c in charts.STATUS_COLORS.values()}
     for key, fig in all_figures(land).items():
-        if key == "sparkline":
-            continue
         colours = [c for c in json_values(json.loads(fig.to_json()), "color")
                    if isinstance(c, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", c)]
         assert colours and not status & {c.lower() for c in colours}, key
@@ -232,13 +229,39 @@ def test_safety_chart_shows_hazards_by_month_with_the_cumulative_fix_rate_and_it
     assert "底线要求" in trace_names(fig) and fig.layout.yaxis2.ticksuffix == "%"
 
 
-def test_sparkline_is_bare_and_marks_the_last_month_in_the_status_colour(land):
-    fig = all_figures(land)["sparkline"]
-    assert not fig.layout.xaxis.visible and not fig.layout.yaxis.visible
-    last = fig.data[-1]
-    assert list(last.x) == ["23年4月"] and last.marker.color == charts.STATUS_COLORS["red"]
+def test_sparkline_is_an_inline_svg_path_marking_the_last_month_in_the_status_colour(land):
+    ind, s, a = land
+    svg = charts.sparkline_svg(chartdata.trend_chart_data(ind, {ZONE: s}, "2023-04", 4), a.status)
+    assert svg.startswith("<svg") and svg.count("<path") == 1
+    assert re.search(r'd="M[\d.]+,[\d.]+( L[\d.]+,[\d.]+){3}"', svg)  # four months, one unbroken line
+    assert f'fill="{charts.STATUS_COLORS["red"]}"' in svg
 
 
 def test_figures_serialise_to_json_that_plotly_js_can_read(land):
     for key, fig in all_figures(land).items():
         assert json.loads(fig.to_json())["data"], key
+
+
+def test_the_monthly_pace_line_follows_the_phasing_the_status_uses():
+    # 有效投资 phased 4, 9, 16 …% of 40: 1.6, 2.0, 2.8 due in January, February and March (issue 13).
+    ind = catalog.indicator("effective_investment")
+    s = with_ytd("effective_investment", months(2023, [1.0, 1.0, 1.0]))
+    phasing = (4, 9, 16, 24, 32, 41, 50, 59, 68, 78, 88, 100)
+    a = calc.assess(ind, s, "2023-03", {"kind": "annual", "value": 40.0, "phasing": phasing, "illustrative": False})
+    fig = charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s, a))
+    assert list(next(t for t in fig.data if t.name == "目标分月进度").y) == [1.6, 2.0, 2.8]
+
+
+def test_a_rank_is_drawn_as_lines_on_an_inverted_axis_never_as_bars():
+    ind = catalog.indicator("provincial_rank")
+    s = with_ytd("provincial_rank", {**months(2022, [37, 37]), **months(2023, [33, 33])})
+    a = calc.assess(ind, s, "2023-02", {"kind": "year_end", "value": 30.0, "phasing": None, "illustrative": False})
+    fig = charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s, a))
+    assert {t.type for t in fig.data} == {"scatter"}
+    assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_a_ranking_of_one_entity_still_draws_its_reference_it_names_in_the_legend():
+    data = chartdata.ChartData(title="t", categories=["甲"], bars={"累计": [5.0]}, lines={"序时目标": [6.0]})
+    reference = next(t for t in charts.build_ranking_figure(data).data if t.name == "序时目标")
+    assert reference.mode == "markers"

@@ -224,7 +224,7 @@ def test_overview_colours_each_status_and_lists_every_indicator_with_a_target(de
             rows += 1
             fills.add(str(row.cells[0].fill.fore_color.rgb))
     assert rows == sum(a.status != "none" for a in assessments)
-    assert fills == {"2E7D32", "E09B00", "C00000"}
+    assert fills == {"2E7D32", "E09B00", "C00000", "1F4E79"}  # 1F4E79: a year-end target still open
 
 
 def test_ledger_slide_shows_the_listed_counts_and_the_disagreement_with_the_summary(deck):
@@ -337,3 +337,45 @@ def test_export_page_lists_the_slides_and_offers_both_downloads_after_one_click(
     at.button[0].click().run()
     assert not at.exception and not at.error
     assert len(at.get("download_button")) == 2
+
+
+def _chart_on_blank_slide(data):
+    from metrics.export.deck import Box, add_native_chart
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    return add_native_chart(slide, data, Box(0, 0, prs.slide_width, prs.slide_height)).chart
+
+
+def test_a_rank_chart_is_lines_on_a_reversed_axis_so_first_place_is_at_the_top():
+    from metrics.chartdata import ChartData
+    chart = _chart_on_blank_slide(ChartData(
+        title="排名", categories=["3月", "4月"], bars={},
+        lines={"2023年": [33, 33], "2022年同期": [37, 37], "年末目标": [30, 30]}, unit="位", ranks=True))
+    assert all(isinstance(p, LinePlot) for p in chart.plots)
+    assert chart.value_axis.reverse_order is True
+
+
+def test_a_bar_label_that_would_sit_on_the_target_line_goes_inside_the_bar():
+    from pptx.enum.chart import XL_LABEL_POSITION
+    from metrics.chartdata import ChartData
+    chart = _chart_on_blank_slide(ChartData(
+        title="t", categories=["1月", "2月", "3月"], bars={"2023年": [190.0, 100.0, 205.0]},
+        lines={"目标月均进度": [200.0, 200.0, 200.0]}, unit="亩"))
+    bars = chart.plots[0].series[0]
+    positions = [bars.points[i].data_label.position for i in range(3)]
+    # 190 sits just under the line at 200, and 205 just on it; 100 is far below.
+    assert positions[0] == positions[2] == XL_LABEL_POSITION.INSIDE_END
+    assert positions[1] != XL_LABEL_POSITION.INSIDE_END
+
+
+def test_upload_notes_appear_under_the_indicators_chart_and_in_the_speaker_notes(demo_store):
+    demo_store.commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": ZONE, "period": PERIOD,
+                                           "value": 300.0, "note": "含一次性收回闲置地块"}]),
+                            actor=Actor("统计员", "admin"), file_name="四月.xlsx", sha256="n" * 64)
+    plan, data = export_deck(demo_store, PERIOD, codes=["land_cleared"])
+    index = next(i for i, s in enumerate(plan.slides) if s.code == "land_cleared")
+    slide = Presentation(io.BytesIO(data)).slides[index]
+    texts = [s for s in slide.shapes if s.has_text_frame and "备注：4月 含一次性收回闲置地块" in s.text_frame.text]
+    chart = next(s for s in slide.shapes if s.has_chart)
+    assert texts and texts[0].top >= chart.top + chart.height
+    assert "含一次性收回闲置地块" in slide.notes_slide.notes_text_frame.text

@@ -49,6 +49,17 @@ def page_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def cards_html(at: AppTest) -> str:
+    """The overview's cards: one st.html block (issue 13), its markup unescaped for reading."""
+    import html
+    return html.unescape("\n".join(e.proto.body for e in at.get("html")))
+
+
+def card_names(at: AppTest) -> list[str]:
+    import re
+    return re.findall(r'<span class="mc-name">([^<]+)</span>', cards_html(at))
+
+
 def table_text(at: AppTest) -> str:
     return "\n".join(frame.value.to_csv(index=False) for frame in at.dataframe)
 
@@ -75,27 +86,47 @@ def test_overview_headline_counts_indicators_on_pace_and_behind(app_db):
 
 def test_overview_has_a_card_per_indicator_with_its_total_and_its_gap_to_time_progress(app_db):
     _, by_code = zone_overview(app_db)
-    text = page_text(open_page("overview"))
+    text = cards_html(open_page("overview"))
     for code, ind in catalog.indicators().items():
         a = by_code[code]
-        assert f"**{ind.name}**" in text
-        assert f"**{fmt.amount(a.ytd, ind.unit, ind.decimals)}**" in text
+        assert f'<span class="mc-name">{ind.name}</span>' in text
+        assert f'<b class="mc-value">{fmt.amount(a.ytd, ind.unit, ind.decimals)}</b>' in text
         if a.gap_pp is not None and a.progress is not None:
             sign = "+" if a.gap_pp >= 0 else "−"
             assert f"{sign}{abs(a.gap_pp):,.1f}个百分点" in text, code
 
 
-def test_overview_cards_are_grouped_by_category(app_db):
-    text = page_text(open_page("overview"))
-    positions = {c.name: text.index(f"**{c.name}**") for c in catalog.categories()}
-    for ind in catalog.indicators().values():
-        assert text.index(f"**{ind.name}**") > positions[ind.category]
+def test_overview_cards_are_grouped_by_category_and_ordered_by_status_within_it(app_db):
+    import re
+    from metrics import status
+    _, by_code = zone_overview(app_db)
+    text = cards_html(open_page("overview"))
+    groups = re.findall(r'<h5>([^<]+)</h5><div class="mc-cards">(.*?)</div></section>', text)
+    assert {title for title, _ in groups} == {c.name for c in catalog.categories()}
+    for title, cards in groups:
+        codes = re.findall(r'data-code="([a-z0-9_]+)"', cards)
+        assert {catalog.indicator(c).category for c in codes} == {title}
+        order = [status.STATUS_ORDER[by_code[c].status] for c in codes]
+        assert order == sorted(order), title
+
+
+def test_every_card_and_the_behind_strip_link_to_the_indicator_page(app_db):
+    import re
+    from metrics import status
+    _, by_code = zone_overview(app_db)
+    text = cards_html(open_page("overview"))
+    for code in by_code:
+        assert re.search(rf'<a class="mc-card [^"]+" href="detail\?indicator={code}&', text), code
+    strip = re.search(r'data-testid="behind-strip">(.*?)</div>', text).group(1)
+    behind = sorted((a for a in by_code.values() if a.status in status.BEHIND),
+                    key=lambda a: (status.STATUS_ORDER[a.status], a.gap_pp if a.gap_pp is not None else 0.0))
+    assert re.findall(r"indicator=([a-z0-9_]+)", strip) == [a.code for a in behind]
 
 
 def test_an_enterprises_overview_has_cards_only_for_the_indicators_it_reports(app_db):
     reported = set(Store(app_db).observations(entity="理士电池")["indicator_code"])
-    text = page_text(open_page("overview", entity="理士电池"))
-    shown = {code for code, ind in catalog.indicators().items() if f"**{ind.name}**" in text}
+    names = card_names(open_page("overview", entity="理士电池"))
+    shown = {code for code, ind in catalog.indicators().items() if ind.name in names}
     assert shown == reported == {"invoice_sales", "tax_per_mu", "output_per_mu"}
 
 
@@ -360,3 +391,14 @@ def test_an_upload_previewed_in_english_has_english_labels_around_the_chinese_me
 
 def test_the_sign_in_role_names_are_those_of_metrics_auth_in_chinese():
     assert {role: i18n.t(f"signin_role_{role}") for role in auth.ROLE_LABELS} == auth.ROLE_LABELS
+
+
+def test_the_indicator_page_shows_upload_notes_and_the_projection(app_db):
+    Store(app_db).commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": ZONE, "period": "2023-04",
+                                              "value": 300.0, "note": "含一次性收回闲置地块"}]),
+                               actor=Actor("统计员", "admin"), file_name="四月.xlsx", sha256="m" * 64)
+    at = open_page("detail", indicator="land_cleared", period="2023-04")
+    text = page_text(at)
+    assert "上报备注" in text and "含一次性收回闲置地块" in text
+    assert "预计全年" in {m.label for m in at.metric}
+    assert "预计全年按上年同期累计" in "\n".join(str(e.value) for e in at.text)

@@ -37,10 +37,11 @@ from .. import catalog, tracker
 from .. import formatting as fmt
 from ..calc import Assessment, split_period, target_for, ytd_label
 from ..catalog import ZONE, Indicator
-from ..chartdata import (DEBT_PARTS, DEBT_SHARE, ChartData, debt_structure_chart_data,
+from ..chartdata import (DEBT_PARTS, DEBT_SHARE, REFERENCE_LINES, ChartData, debt_structure_chart_data,
                          monthly_chart_data, ytd_chart_data)
 from ..chartdata import _source as source_line  # the wording under every chart, for the overview too
-from ..narrative import FLOOR_LABELS, STATUS_LABELS, indicator_sentence, overview_sentence, subject
+from ..narrative import indicator_sentence, overview_sentence, subject
+from ..status import BEHIND, STATUS_ORDER, verdict
 from ..store import Store, StoreError
 from ..zip_safety import UnsafeZip, open_checked_zip
 from .images import chart_picture
@@ -60,12 +61,11 @@ GRIDLINE = RGBColor(0xD9, 0xD9, 0xD9)
 BAND = RGBColor(0xF2, 0xF2, 0xF2)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 STATUS_FILL = {"green": RGBColor(0x2E, 0x7D, 0x32), "amber": RGBColor(0xE0, 0x9B, 0x00),
-               "red": RED, "none": LIGHT_GREY}
+               "red": RED, "open": NAVY, "none": LIGHT_GREY}
 # Bars after the first: last year's months in grey; further stacks in light blue, then grey.
 STACK_COLORS = (RGBColor(0x9D, 0xC3, 0xE6), LIGHT_GREY)
 SERIES_COLORS = {"已完成": STATUS_FILL["green"], "正在推进": STATUS_FILL["amber"]}
 
-STATUS_ORDER = {"red": 0, "amber": 1, "green": 2, "none": 3}
 OVERVIEW_ROWS_PER_SLIDE = 12
 LABELLED_CATEGORIES = 6   # up to this many months every bar carries its value
 SECONDARY_AXIS_IDS = ("50020001", "50020002")
@@ -103,10 +103,11 @@ class PlannedSlide:
     table: PlannedTable | None = None
     subtitle: str = ""
     code: str | None = None
+    remarks: str = ""       # upload 备注 notes for the figures shown, drawn under the charts
 
     @property
     def notes(self) -> str:
-        return "\n".join(t for t in (self.text, self.footnote) if t)
+        return "\n".join(t for t in (self.text, self.remarks, self.footnote) if t)
 
 
 @dataclass
@@ -153,7 +154,9 @@ def plan_deck(store: Store, period: str, codes: list[str] | None = None,
     slides = [_cover_slide(entity, period, any(a.illustrative for a in assessments))]
     slides += _overview_slides(inds, assessments, entity, period)
     for code in codes:
-        slides.append(_indicator_slide(inds[code], by_code[code], series[code], targets, entity))
+        slide = _indicator_slide(inds[code], by_code[code], series[code], targets, entity)
+        slide.remarks = notes_line(store.figure_notes(code, entity, period))
+        slides.append(slide)
     if all(not series[c].empty for c in (*DEBT_PARTS, DEBT_SHARE)):
         slides.append(_debt_slide(inds, by_code, series, period, entity))
     slides.append(_ledger_slide(store))
@@ -182,20 +185,20 @@ def indicator_title(ind: Indicator, a: Assessment) -> str:
         figure = f"{ytd_label(a.period)}累计{fmt.amount(a.ytd, ind.unit, ind.decimals)}"
     else:
         figure = f"{month}月末{'列' if ind.unit == '位' else '为'}{fmt.amount(a.ytd, ind.unit, ind.decimals)}"
-    verdict = status_label(a)
-    return f"{ind.name}：{figure}" + (f"，{verdict}" if verdict else "")
+    said = status_label(a, ind)
+    return f"{ind.name}：{figure}" + (f"，{said}" if said else "")
 
 
-def status_label(a: Assessment) -> str:
-    """What the status colour means for this target: against 序时进度, a year-end target
-    measured against itself, or a floor or ceiling; empty without a target."""
-    if a.status == "none":
+def status_label(a: Assessment, ind: Indicator) -> str:
+    """The verdict for this kind of target (metrics.status); empty without a target."""
+    return "" if a.status == "none" else verdict(a, ind.unit, ind.decimals)
+
+
+def notes_line(notes: pd.DataFrame) -> str:
+    """Upload 备注 notes, each with its month: "备注：3月 含一次性项目；4月 口径调整"."""
+    if notes.empty:
         return ""
-    if a.progress is not None:
-        return STATUS_LABELS[a.status]
-    if a.target_kind == "year_end":
-        return {"green": "达到年末目标", "amber": "接近年末目标"}.get(a.status, "未达到年末目标")
-    return FLOOR_LABELS[a.status]
+    return "备注：" + "；".join(f"{int(p[5:])}月 {n}" for p, n in zip(notes["period"], notes["note"]))
 
 
 def _as_of(period: str) -> str:
@@ -221,7 +224,7 @@ def _overview_slides(inds: dict[str, Indicator], assessments: list[Assessment], 
     with_target = sorted((a for a in assessments if a.status != "none"),
                          key=lambda a: STATUS_ORDER[a.status])
     on_pace = sum(a.status == "green" for a in with_target)
-    behind = sum(a.status in ("amber", "red") for a in with_target)
+    behind = sum(a.status in BEHIND for a in with_target)
     _, month = split_period(period)
     title = f"截至{month}月：{on_pace}项指标达到序时进度或达标，{behind}项滞后"
     illustrative = any(a.illustrative for a in with_target)
@@ -234,7 +237,7 @@ def _overview_slides(inds: dict[str, Indicator], assessments: list[Assessment], 
         ind = inds[a.code]
         target = fmt.number(a.target, 0 if a.target is not None and float(a.target).is_integer() else ind.decimals)
         rows.append([
-            status_label(a), ind.name, ind.unit, fmt.number(a.value, ind.decimals), fmt.number(a.ytd, ind.decimals),
+            status_label(a, ind), ind.name, ind.unit, fmt.number(a.value, ind.decimals), fmt.number(a.ytd, ind.decimals),
             target + ("（示例）" if a.target_illustrative else ""),
             fmt.percent(a.completion, is_fraction=True), fmt.percent(a.progress, is_fraction=True),
             "—" if a.gap_pp is None or a.progress is None else f"{a.gap_pp:+.1f}",
@@ -489,8 +492,10 @@ def _draw_slide(prs: Presentation, planned: PlannedSlide, pictures: bool) -> Non
     top = title.top + title.height + GAP
     area = Box(left, top, width, prs.slide_height - FOOTER_ZONE - top)
 
-    if planned.illustrative:
-        _add_badge(slide, Box(area.left + area.width - Inches(1.1), area.top, Inches(1.1), Inches(0.36)))
+    badge = Box(area.left + area.width - BADGE_WIDTH, area.top, BADGE_WIDTH, BADGE_HEIGHT)
+    if planned.illustrative and not planned.text:
+        # Nothing beside the badge to share its row with (a continued table): the row is its own.
+        area = Box(area.left, area.top + BADGE_HEIGHT + GAP, area.width, area.height - BADGE_HEIGHT - GAP)
     if planned.text:
         text_width = area.width - (Inches(1.25) if planned.illustrative else 0)
         # Long 汇报 paragraphs step down a size rather than push the charts off the page.
@@ -501,7 +506,12 @@ def _draw_slide(prs: Presentation, planned: PlannedSlide, pictures: bool) -> Non
     footnote_height = Inches(0.3)
     _add_text(slide, Box(area.left, area.bottom - footnote_height, area.width, footnote_height),
               planned.footnote, 10, color=GREY)
-    body = Box(area.left, area.top, area.width, area.height - footnote_height - GAP)
+    below = footnote_height
+    if planned.remarks:
+        remarks_height = _text_height(planned.remarks, area.width, 11)
+        below += remarks_height
+        _add_text(slide, Box(area.left, area.bottom - below, area.width, remarks_height), planned.remarks, 11)
+    body = Box(area.left, area.top, area.width, area.height - below - GAP)
 
     if planned.table is not None and planned.charts:
         chart_box, table_box = body.split([0.4, 0.6], Inches(0.3))
@@ -513,6 +523,8 @@ def _draw_slide(prs: Presentation, planned: PlannedSlide, pictures: bool) -> Non
         fractions = [0.58, 0.42] if len(planned.charts) == 2 else [1.0] * len(planned.charts)
         for chart, box in zip(planned.charts, body.split(fractions)):
             _add_chart(slide, chart, box, pictures)
+    if planned.illustrative:
+        _add_badge(slide, _free_box(slide, prs, badge))
     slide.notes_slide.notes_text_frame.text = planned.notes
 
 
@@ -525,7 +537,8 @@ def _fill_cover(slide, planned: PlannedSlide, prs: Presentation) -> None:
         _add_text(slide, Box(title.left, title.top + title.height + GAP, title.width, Inches(0.6)),
                   planned.subtitle, 16, color=GREY)
     if planned.illustrative:
-        _add_badge(slide, Box(prs.slide_width - Inches(1.6), Inches(0.35), Inches(1.1), Inches(0.36)))
+        corner = Box(prs.slide_width - BADGE_WIDTH - Inches(0.4), Inches(0.3), BADGE_WIDTH, BADGE_HEIGHT)
+        _add_badge(slide, _free_box(slide, prs, corner))
     slide.notes_slide.notes_text_frame.text = planned.subtitle
 
 
@@ -564,6 +577,31 @@ def _write(paragraph, text: str, size: float, *, bold: bool = False, color: RGBC
     run.font.bold = bold
     if color is not None:
         run.font.color.rgb = color
+
+
+BADGE_WIDTH, BADGE_HEIGHT = Inches(1.1), Inches(0.36)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a.left < b.left + b.width and b.left < a.left + a.width and a.top < b.bottom and b.top < a.bottom
+
+
+def _free_box(slide, prs: Presentation, preferred: Box) -> Box:
+    """Where the badge goes: the preferred place if no shape of the slide covers it, else the
+    first free one of the slide's corners and the strips under and above each shape, so it never
+    lies over a title, a table or a chart whatever the template's proportions and layout."""
+    shapes = [Box(s.left, s.top, s.width, s.height) for s in slide.shapes if s.width and s.height]
+    margin = Inches(0.2)
+    right = prs.slide_width - BADGE_WIDTH - margin
+    candidates = [preferred, Box(right, margin, BADGE_WIDTH, BADGE_HEIGHT)]
+    for shape in sorted(shapes, key=lambda b: b.top):
+        candidates.append(Box(min(shape.left + shape.width - BADGE_WIDTH, right), shape.bottom + Inches(0.05),
+                              BADGE_WIDTH, BADGE_HEIGHT))
+        candidates.append(Box(min(shape.left + shape.width - BADGE_WIDTH, right),
+                              shape.top - BADGE_HEIGHT - Inches(0.05), BADGE_WIDTH, BADGE_HEIGHT))
+    candidates.append(Box(right, prs.slide_height - BADGE_HEIGHT - margin, BADGE_WIDTH, BADGE_HEIGHT))
+    on_slide = [c for c in candidates if c.left >= 0 and c.top >= 0 and c.bottom <= prs.slide_height]
+    return next((c for c in on_slide if not any(_overlaps(c, s) for s in shapes)), on_slide[-1])
 
 
 def _add_badge(slide, box: Box) -> None:
@@ -657,7 +695,10 @@ def _add_chart(slide, planned: PlannedChart, box: Box, pictures: bool) -> None:
 
 def add_native_chart(slide, data: ChartData, box: Box):
     """Bars (clustered, or stacked) with every line series in the same chart: on the bars' axis,
-    or on a secondary axis when the lines have their own unit."""
+    or on a secondary axis when the lines have their own unit. A rank is lines alone, on an
+    inverted axis."""
+    if data.ranks:
+        return _add_rank_chart(slide, data, box)
     table = CategoryChartData(number_format=number_format(data.decimals, data.unit))
     table.categories = data.categories
     for name, values in data.bars.items():
@@ -672,6 +713,38 @@ def add_native_chart(slide, data: ChartData, box: Box):
     if data.lines:
         _move_series_to_line_chart(chart, len(data.lines), secondary=_on_secondary_axis(data))
     _style_chart(chart, data)
+    return frame
+
+
+def _add_rank_chart(slide, data: ChartData, box: Box):
+    """Ranks as lines with first place at the top: a worse rank must not stand taller."""
+    table = CategoryChartData(number_format=number_format(0))
+    table.categories = data.categories
+    for name, values in data.lines.items():
+        table.add_series(name, values)
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, box.left, box.top, box.width, box.height, table)
+    chart = frame.chart
+    _style_titles_and_legend(chart, data)
+    axis = _value_axes(chart)[0]
+    _style_value_axis(axis, data.unit, 0)
+    axis.reverse_order = True
+    axis.minimum_scale = 1  # first place is the top of the axis
+    for index, series in enumerate(chart.plots[0].series):
+        series.smooth = False
+        line = series.format.line
+        line.width = Pt(2.25)
+        color = RED if series.name in REFERENCE_LINES else (NAVY if index == 0 else LIGHT_GREY)
+        line.color.rgb = color
+        if series.name in REFERENCE_LINES:
+            line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            series.marker.style = XL_MARKER_STYLE.NONE
+        else:
+            series.marker.style = XL_MARKER_STYLE.CIRCLE
+            series.marker.format.fill.solid()
+            series.marker.format.fill.fore_color.rgb = color
+            if index == 0:
+                # Under the points: on an inverted axis the target (a better rank) lies above them.
+                _label(series, number_format(0), XL_LABEL_POSITION.BELOW, NAVY)
     return frame
 
 
@@ -719,8 +792,7 @@ def _on_secondary_axis(data: ChartData) -> bool:
     return bool(data.line_unit) and data.line_unit != data.unit
 
 
-def _style_chart(chart, data: ChartData) -> None:
-    secondary = _on_secondary_axis(data)
+def _style_titles_and_legend(chart, data: ChartData) -> None:
     chart.font.size = Pt(11)
     chart.has_title = True
     chart.chart_title.text_frame.text = data.title
@@ -731,10 +803,14 @@ def _style_chart(chart, data: ChartData) -> None:
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
     chart.legend.font.size = Pt(10)
-
     category_axis = chart.category_axis
     category_axis.format.line.color.rgb = LIGHT_GREY
     category_axis.tick_labels.font.size = Pt(10)
+
+
+def _style_chart(chart, data: ChartData) -> None:
+    secondary = _on_secondary_axis(data)
+    _style_titles_and_legend(chart, data)
     bar_values = [v for values in data.bars.values() for v in values]
     same_axis_lines = [] if secondary else [v for values in data.lines.values() for v in values]
     value_axes = _value_axes(chart)
@@ -762,6 +838,8 @@ def _style_chart(chart, data: ChartData) -> None:
             _label(series, number_format(data.decimals), XL_LABEL_POSITION.CENTER, WHITE)
         elif not data.stacked and index == 0 and few:
             _label(series, number_format(data.decimals), XL_LABEL_POSITION.OUTSIDE_END, None)
+            for i in _labels_under_a_line(data, list(series.values), secondary):
+                _label_inside(series.points[i].data_label)
         elif not data.stacked and index == 0:
             # Twelve labels would run into the target line: label the latest month, unit included.
             latest = max((i for i, v in enumerate(series.values) if v is not None), default=None)
@@ -770,6 +848,8 @@ def _style_chart(chart, data: ChartData) -> None:
                 label.position = XL_LABEL_POSITION.OUTSIDE_END
                 label.font.size = Pt(10)
                 label.font.bold = True
+                if latest in _labels_under_a_line(data, list(series.values), secondary):
+                    _label_inside(label)
     if len(chart.plots) < 2:
         return
     for series in chart.plots[1].series:
@@ -792,6 +872,33 @@ def _style_chart(chart, data: ChartData) -> None:
     if secondary:
         _style_value_axis(value_axes[1], data.line_unit, 0, gridlines=False)
         _keep_line_above_bars(value_axes[0], value_axes[1], data)
+
+
+LABEL_CLEARANCE = 0.12  # of the axis' height: a label above a bar needs this much room below a line
+
+
+def _labels_under_a_line(data: ChartData, values: list[float | None], secondary: bool) -> set[int]:
+    """The bars whose label, placed above the bar, would sit on a line drawn on the same axis just
+    above it (a target or pace line): those labels go inside the bar's top instead."""
+    if secondary or not data.lines:
+        return set()
+    everything = [v for v in values if v is not None] + [v for line in data.lines.values() for v in line if v is not None]
+    top = max(everything, default=0)
+    if top <= 0:
+        return set()
+    hits = set()
+    for i, value in enumerate(values):
+        if value is None or value < top * 2 * LABEL_CLEARANCE:
+            continue  # too short to hold its label inside
+        if any(line[i] is not None and -LABEL_CLEARANCE / 3 <= (line[i] - value) / top <= LABEL_CLEARANCE
+               for line in data.lines.values() if i < len(line)):
+            hits.add(i)
+    return hits
+
+
+def _label_inside(label) -> None:
+    label.position = XL_LABEL_POSITION.INSIDE_END
+    label.font.color.rgb = WHITE
 
 
 def _value_axes(chart) -> list[ValueAxis]:

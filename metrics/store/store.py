@@ -453,6 +453,20 @@ class Store:
                     JOIN batch b ON b.id = o.batch_id
                     {where} ORDER BY o.indicator_code, e.name, o.period""", where.params).df()
 
+    def figure_notes(self, code: str, entity: str, until: str) -> pd.DataFrame:
+        """The 备注 notes uploads gave with the current figures of one indicator and entity, in the
+        year up to `until` ("YYYY-MM"), oldest first: period, note. The illustrative series' own
+        marker is not a note (the 示例数据 badge says it)."""
+        with self.connect() as con:
+            return con.execute(
+                """SELECT c.period, o.note FROM current_figure c
+                   JOIN entity e ON e.id = c.entity_id
+                   JOIN observation o ON o.id = c.observation_id
+                   JOIN batch b ON b.id = c.batch_id
+                   WHERE c.indicator_code = ? AND e.name = ? AND c.period >= ? AND c.period <= ?
+                     AND o.note IS NOT NULL AND o.note <> '' AND NOT b.illustrative
+                   ORDER BY c.period""", [code, entity, until[:4] + "-01", until]).df()
+
     def history(self, code: str, entity: str) -> pd.DataFrame:
         """Every revision of one indicator for one entity, with who, when and from which upload."""
         with self.connect() as con:

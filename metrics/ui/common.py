@@ -3,18 +3,22 @@ pickers kept in the URL, and the blocks pages are built from (banner, chart with
 sentence, indicator card)."""
 from __future__ import annotations
 
+import base64
+import html
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, tracker
+from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, status, tracker
 from metrics.store import Store, StoreError
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
-STATUS_BADGE = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
+METRICS_PER_ROW = 4
+STATUS_BADGE = {"green": "green", "amber": "orange", "red": "red", "open": "blue", "none": "gray"}
 
 
 @st.cache_resource
@@ -62,8 +66,9 @@ def entities(data_version: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def periods(data_version: int, entity: str) -> list[str]:
-    return get_store().periods(entity)
+def reporting(data_version: int, entity: str) -> calc.Reporting:
+    """How many indicators have reported each month, for the month picker and the headline."""
+    return calc.reporting(get_store().observations(entity=entity)[["indicator_code", "period"]])
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -83,6 +88,11 @@ def indicator_by_entity(data_version: int, code: str) -> dict[str, pd.DataFrame]
 @st.cache_data(show_spinner=False, max_entries=64)
 def history(data_version: int, code: str, entity: str) -> pd.DataFrame:
     return get_store().history(code, entity)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def figure_notes(data_version: int, code: str, entity: str, period: str) -> pd.DataFrame:
+    return get_store().figure_notes(code, entity, period)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -155,13 +165,21 @@ def entity_picker(store: Store) -> str:
 
 
 def period_picker(store: Store, entity: str) -> str | None:
-    """The month shown; defaults to the entity's latest month with data."""
-    choices = periods(store.data_version(), entity)
-    if not choices:
+    """The month shown, each choice with 已报 N/M; defaults to the latest month most indicators
+    have reported."""
+    reported = reporting(store.data_version(), entity)
+    if not reported.by_month:
         return None
     lang = language()
-    return _url_choice("period", choices, choices[0], t("period"),
-                       format_func=lambda p: i18n.period_name(p, lang))
+    return _url_choice("period", list(reported.by_month), reported.default_period(), t("period"),
+                       format_func=lambda p: i18n.t("period_reported", lang, period=i18n.period_name(p, lang),
+                                                    count=reported.line(p)[0], expected=reported.expected))
+
+
+def reported_line(store: Store, entity: str, period: str) -> str:
+    """已报 N/M 项 for the month shown."""
+    count, expected = reporting(store.data_version(), entity).line(period)
+    return t("reported_line", count=count, expected=expected)
 
 
 def indicator_picker() -> str:
@@ -201,7 +219,7 @@ class View:
 def view_header(title: str, *, pick_indicator: bool = False) -> View:
     """The page's title with its pickers beside it; stops with a hint when there is no data."""
     store = get_store()
-    columns = st.columns([5, 4, 2, 2] if pick_indicator else [9, 2, 2], vertical_alignment="bottom")
+    columns = st.columns([4, 4, 2, 3] if pick_indicator else [8, 2, 3], vertical_alignment="bottom")
     heading, pickers = columns[0], columns[1:]
     indicator = None
     if pick_indicator:
@@ -222,6 +240,10 @@ def view_header(title: str, *, pick_indicator: bool = False) -> View:
 # ---- blocks --------------------------------------------------------------------------------
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$])")
+
+
+def _amount(value, unit: str, decimals: int = 0) -> str:
+    return fmt.amount(value, unit, decimals, language())
 
 
 def inert(text: str) -> str:
@@ -307,31 +329,39 @@ def _yoy_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
     return ("+" if a.yoy_pct > 0 else "") + fmt.percent(a.yoy_pct)
 
 
-def _pace_line(ind: catalog.Indicator, a: calc.Assessment) -> str:
-    """完成率 against 序时进度 in a status badge; met or not for floors and ceilings; for a
-    year-end level (a balance, share or rank), how far it still is from the target."""
-    badge = STATUS_BADGE[a.status]
-    if a.progress is not None:
+def pace_parts(ind: catalog.Indicator, a: calc.Assessment) -> tuple[str, str, str]:
+    """(badge, detail, second badge) for the status: 完成率 against 序时进度 where the target is
+    paced through the year, else the verdict of metrics.status (the margin to a floor, ceiling,
+    rank or year-end level). A growth target short of its 增幅 gets that as a second badge."""
+    said = status.verdict(a, ind.unit, ind.decimals, language())
+    if a.progress is not None and a.completion is not None:
         gap = t("card_gap", sign="+" if a.gap_pp >= 0 else "−", points=f"{abs(a.gap_pp):,.1f}")
         pace = t("card_pace", completion=fmt.percent(a.completion, is_fraction=True),
                  progress=fmt.percent(a.progress, is_fraction=True))
-        return f":{badge}-badge[{gap}] :small[{pace}]"
-    if a.target_kind in ("floor", "ceiling"):
-        return f":{badge}-badge[{t('card_met') if a.status == 'green' else t('card_not_met')}]"
-    if a.status == "none":
-        return f":gray-badge[{t('status_none')}]"
-    if ind.direction != "lower":
-        if a.ytd >= a.target:
-            return f":{badge}-badge[{t('card_target_reached')}]"
-        short = a.target - a.ytd
-        amount = fmt.points(short) if ind.unit == "%" else fmt.amount(short, ind.unit, ind.decimals)
-        return f":{badge}-badge[{t('status_' + a.status)}] :small[{t('card_short_of_target', amount=amount)}]"
-    excess = a.ytd - a.target
-    if excess <= 0:
-        return f":{badge}-badge[{t('card_within_target')}]"
-    distance = (t("card_places_short", n=int(round(excess))) if ind.unit == "位"
-                else t("card_over_target", amount=fmt.amount(excess, ind.unit, ind.decimals)))
-    return f":{badge}-badge[{t('status_' + a.status)}] :small[{distance}]"
+        return gap, pace, said if a.growth_short_pp else ""
+    return said, "", ""
+
+
+def _pace_line(ind: catalog.Indicator, a: calc.Assessment) -> str:
+    """The status badge line in Streamlit's Markdown."""
+    badge = STATUS_BADGE[a.status]
+    first, detail, second = pace_parts(ind, a)
+    line = f":{badge}-badge[{inert(first)}]"
+    if detail:
+        line += f" :small[{inert(detail)}]"
+    if second:
+        line += f" :{badge}-badge[{inert(second)}]"
+    return line
+
+
+def outlook_pieces(ind: catalog.Indicator, a: calc.Assessment) -> list[str]:
+    """预计全年 and 每月还需完成 for a flow; nothing where they mean nothing."""
+    if a.projection is None:
+        return []
+    pieces = [t("outlook_projection", amount=_amount(a.projection, ind.unit, ind.decimals))]
+    if a.needed_per_month:
+        pieces.append(t("outlook_needed", amount=_amount(a.needed_per_month, ind.unit, ind.decimals)))
+    return pieces
 
 
 def _target_parts(ind: catalog.Indicator, a: calc.Assessment) -> tuple[str, str]:
@@ -339,52 +369,118 @@ def _target_parts(ind: catalog.Indicator, a: calc.Assessment) -> tuple[str, str]
     if a.target is None:
         return t("card_no_target"), ""
     decimals = 0 if float(a.target).is_integer() else ind.decimals
-    label = {"annual": "card_annual", "year_end": "card_year_end", "floor": "card_floor",
+    label = {"annual": "card_annual", "growth": "card_growth", "year_end": "card_year_end", "floor": "card_floor",
              "ceiling": "card_ceiling"}[a.target_kind]
-    return t(label), fmt.amount(a.target, ind.unit, decimals) + ("*" if a.target_illustrative else "")
+    figure = fmt.percent(a.target) if a.target_kind == "growth" else _amount(a.target, ind.unit, decimals)
+    return t(label), figure + ("*" if a.target_illustrative else "")
 
 
 def _target_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
     return " ".join(part for part in _target_parts(ind, a) if part)
 
 
-def indicator_card(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.ChartData) -> None:
-    """One indicator on the overview: 累计 (or the month-end level) and this month, the target,
-    完成率 against 序时进度 in its status colour, 同比, and a sparkline."""
-    with st.container(border=True, gap=None):
-        st.markdown(f"**{inert(i18n.indicator_name(ind, language(), short=True))}**", wrap=False)
-        if a.ytd is None:
-            st.caption(t("card_no_data"))
-            return
-        with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center",
-                          gap="xsmall", wrap=False):
-            figure = f":small[{t('card_ytd') if ind.kind == 'flow' else t('card_level')}] **{fmt.amount(a.ytd, ind.unit, ind.decimals)}**"
-            if ind.kind == "flow":
-                figure += f" :small[{t('card_month')} {fmt.number(a.value, ind.decimals)}]"
-            st.markdown(figure, wrap=False)
-            st.plotly_chart(charts.build_sparkline(spark, a.status), width=72, theme=None,
-                            config={"staticPlot": True}, key=f"spark_{ind.code}")
-        st.markdown(_pace_line(ind, a), wrap=False)
-        st.markdown(f":small[{inert(_target_text(ind, a))}｜{t('card_yoy')} {inert(_yoy_text(ind, a))}]", wrap=False)
+def _sparkline_img(spark: chartdata.ChartData, status_name: str) -> str:
+    """The sparkline's SVG as an image: st.html's sanitiser drops inline <svg>, but keeps a data URI."""
+    svg = charts.sparkline_svg(spark, status_name)
+    if not svg:
+        return ""
+    data = base64.b64encode(svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1).encode()).decode()
+    return f'<img class="spark" alt="" width="72" height="20" src="data:image/svg+xml;base64,{data}">'
 
 
-def card_grid(groups: dict[str, list], render, columns: int = 3, per_row: int = 2) -> None:
-    """Titled groups of cards dealt into columns, each group to the shortest column so far, so the
-    whole grid is as short as it can be and fits one screen."""
-    heights, placed = [0] * columns, [[] for _ in range(columns)]
-    for title, items in groups.items():
-        shortest = heights.index(min(heights))
-        placed[shortest].append(title)
-        heights[shortest] += 1 + -(-len(items) // per_row)
-    for column, titles in zip(st.columns(columns, gap="medium"), placed):
-        with column, st.container(gap="xsmall"):
-            for title in titles:
-                st.markdown(f"**{inert(title)}**")
-                items = groups[title]
-                for start in range(0, len(items), per_row):
-                    for cell, item in zip(st.columns(per_row, gap="xsmall"), items[start:start + per_row]):
-                        with cell:
-                            render(item)
+def _card_html(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.ChartData, link: str) -> str:
+    """One indicator on the overview as a link to its page: 累计 (or the month-end level) and this
+    month, the status, the target and 同比, and a sparkline. Every figure is a piece that wraps
+    whole onto the next line rather than being cut off, whatever the width."""
+    lang = language()
+    name = html.escape(i18n.indicator_name(ind, lang, short=True))
+    if a.ytd is None:
+        return (f'<a class="mc-card mc-none" href="{link}"><span class="mc-name">{name}</span>'
+                f'<span class="mc-muted">{html.escape(t("card_no_data"))}</span></a>')
+    label = t("card_ytd") if ind.kind == "flow" else t("card_level")
+    figure = (f'<span class="mc-piece"><span class="mc-muted">{html.escape(label)}</span> '
+              f'<b class="mc-value">{html.escape(_amount(a.ytd, ind.unit, ind.decimals))}</b></span>')
+    if ind.kind == "flow":
+        figure += (f'<span class="mc-piece mc-muted">{html.escape(t("card_month"))} '
+                   f'{html.escape(fmt.number(a.value, ind.decimals))}</span>')
+    first, detail, second = pace_parts(ind, a)
+    pace = f'<span class="mc-badge">{html.escape(first)}</span>'
+    if detail:
+        pace += f'<span class="mc-piece mc-muted">{html.escape(detail)}</span>'
+    if second:
+        pace += f'<span class="mc-badge">{html.escape(second)}</span>'
+    foot = [f'<span class="mc-piece">{html.escape(_target_text(ind, a))}</span>',
+            f'<span class="mc-piece">{html.escape(t("card_yoy"))} {html.escape(_yoy_text(ind, a))}</span>']
+    if a.status in status.BEHIND:
+        foot += [f'<span class="mc-piece">{html.escape(piece)}</span>' for piece in outlook_pieces(ind, a)]
+    return (f'<a class="mc-card mc-{a.status}" href="{link}" data-code="{ind.code}">'
+            f'<span class="mc-name">{name}</span>'
+            f'<span class="mc-row">{figure}{_sparkline_img(spark, a.status)}</span>'
+            f'<span class="mc-row">{pace}</span><span class="mc-row mc-small mc-muted">{"".join(foot)}</span></a>')
+
+
+CARD_CSS = """
+<style>
+.mc-strip{display:flex;flex-wrap:wrap;gap:.35rem .5rem;align-items:center;margin:.1rem 0 .6rem}
+.mc-strip a{text-decoration:none!important;border-radius:.5rem;padding:.1rem .5rem;font-size:.85rem;color:#fff!important;
+  background:var(--mc-status);overflow-wrap:anywhere}
+.mc-grid{column-width:21rem;column-gap:1rem}
+.mc-group{break-inside:avoid;margin-bottom:.6rem}
+.mc-group h5{margin:.1rem 0 .3rem;font-size:.95rem}
+.mc-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%%,10.25rem),1fr));gap:.4rem}
+.mc-card{display:flex;flex-direction:column;gap:.05rem;min-width:0;padding:.35rem .5rem;border:1px solid #d5dde5;
+  border-left:4px solid var(--mc-status);border-radius:.5rem;color:inherit!important;text-decoration:none!important}
+.mc-card:hover{background:#f4f7fa}
+.mc-name{font-weight:600;font-size:.9rem;overflow-wrap:anywhere}
+.mc-row{display:flex;flex-wrap:wrap;align-items:center;gap:.1rem .45rem;min-width:0}
+.mc-piece{max-width:100%%;overflow-wrap:anywhere}
+.mc-value{font-size:1.02rem;white-space:nowrap}
+.mc-muted{color:#5f6b76;font-size:.8rem}
+.mc-small{font-size:.78rem}
+.mc-badge{background:var(--mc-status);color:#fff;border-radius:.35rem;padding:0 .35rem;font-size:.8rem;
+  white-space:normal;overflow-wrap:anywhere}
+.mc-red{--mc-status:%(red)s}.mc-amber{--mc-status:%(amber)s}.mc-green{--mc-status:%(green)s}
+.mc-open{--mc-status:%(open)s}.mc-none{--mc-status:%(none)s}
+.spark{flex:none;height:20px;width:72px}
+</style>
+""" % charts.STATUS_COLORS
+
+
+def indicator_link(code: str, entity: str, period: str) -> str:
+    """The indicator page for this card's indicator, entity, month and language."""
+    return "detail?" + urlencode({"indicator": code, "entity": entity, "period": period, "lang": language()})
+
+
+def behind_strip(view: "View") -> None:
+    """The indicators behind, worst first, each a link to its page: what a leader reads first,
+    so it sits under the headline (and on a phone, before the pickers and the cards)."""
+    inds = catalog.indicators()
+    lang = language()
+    behind = sorted((a for a in view.assessments.values() if a.status in status.BEHIND),
+                    key=lambda a: (status.STATUS_ORDER[a.status], a.gap_pp if a.gap_pp is not None else 0.0))
+    if not behind:
+        return
+    colon = "：" if lang == "zh" else ": "
+    links = "".join(
+        f'<a class="mc-{a.status}" href="{indicator_link(a.code, view.entity, view.period)}">'
+        f'{html.escape(i18n.indicator_name(inds[a.code], lang, short=True))}{colon}'
+        f'{html.escape(status.verdict(a, inds[a.code].unit, inds[a.code].decimals, lang))}</a>' for a in behind)
+    st.html(f'{CARD_CSS}<div class="mc-strip" data-testid="behind-strip"><b>{html.escape(t("behind_strip"))}</b>'
+            f'{links}</div>')
+
+
+def overview_cards(groups: dict[str, list[str]], view: "View", sparks: dict[str, chartdata.ChartData]) -> None:
+    """The cards by category, each category's cards ordered by status, as one block of HTML: one
+    element for the browser to draw rather than a dozen widgets per card."""
+    inds = catalog.indicators()
+    parts = [CARD_CSS, '<div class="mc-grid">']
+    for title, codes in groups.items():
+        ordered = sorted(codes, key=lambda c: status.STATUS_ORDER[view.assessments[c].status])
+        cards = "".join(_card_html(inds[c], view.assessments[c], sparks[c],
+                                   indicator_link(c, view.entity, view.period)) for c in ordered)
+        parts.append(f'<section class="mc-group"><h5>{html.escape(title)}</h5><div class="mc-cards">{cards}</div></section>')
+    parts.append("</div>")
+    st.html("".join(parts))
 
 
 def ledger_counts(data_version: int) -> dict:
@@ -411,18 +507,23 @@ def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
     """本月值, 累计值, the target, 完成率 against 序时进度, 同比 and 环比 in one row."""
     cells = []
     if ind.kind == "flow":
-        cells.append((t("metric_month"), fmt.amount(a.value, ind.unit, ind.decimals)))
-    cells.append((t("metric_ytd") if ind.kind == "flow" else t("metric_level"), fmt.amount(a.ytd, ind.unit, ind.decimals)))
+        cells.append((t("metric_month"), _amount(a.value, ind.unit, ind.decimals)))
+    cells.append((t("metric_ytd") if ind.kind == "flow" else t("metric_level"), _amount(a.ytd, ind.unit, ind.decimals)))
     kind, figure = _target_parts(ind, a)
     cells.append((kind if figure else t("metric_target"), figure or kind))
-    completion = fmt.percent(a.completion, is_fraction=True)
-    if a.progress is not None:
-        completion += f" / {fmt.percent(a.progress, is_fraction=True)}"
-    cells.append((t("metric_completion"), completion))
+    # 序时进度 is in the status line under the row: one figure per cell keeps every cell readable.
+    cells.append((t("metric_completion"), fmt.percent(a.completion, is_fraction=True)))
     cells.append((t("metric_yoy"), _yoy_text(ind, a)))
     cells.append((t("metric_mom"), "—" if a.mom_pct is None else ("+" if a.mom_pct > 0 else "") + fmt.percent(a.mom_pct)))
-    for column, (label, value) in zip(st.columns(len(cells)), cells):
-        column.metric(label, value, border=True)
+    if a.projection is not None:
+        cells.append((t("metric_projection"), _amount(a.projection, ind.unit, ind.decimals)))
+    if a.needed_per_month:
+        cells.append((t("metric_needed"), _amount(a.needed_per_month, ind.unit, ind.decimals)))
+    # Rows of four: eight cells in one row cut their figures off on a 1366-pixel laptop.
+    for start in range(0, len(cells), METRICS_PER_ROW):
+        row = cells[start:start + METRICS_PER_ROW]
+        for column, (label, value) in zip(st.columns(METRICS_PER_ROW), row):
+            column.metric(label, value, border=True)
     st.markdown(_pace_line(ind, a))
 
 
@@ -461,7 +562,7 @@ def report_figures_table(data_version: int, ind: catalog.Indicator) -> None:
         t("entity"): figures["entity_name"],
         t("col_year"): [str(y) if y else "—" for y in figures["year"]],
         t("col_scope"): [t(f"scope_{s}") for s in figures["scope"]],
-        t("col_figure"): [text or fmt.amount(v, u, ind.decimals if u == ind.unit else 1)
+        t("col_figure"): [text or _amount(v, u, ind.decimals if u == ind.unit else 1)
                           for text, v, u in zip(figures["value_text"], figures["value"], figures["unit"])],
         t("col_section"): "报告" + figures["section"],
         t("col_phrase"): figures["phrase"],

@@ -2,7 +2,7 @@
 figures, who changed what, its definition and the inspection problems it measures."""
 import streamlit as st
 
-from metrics import catalog, chartdata, charts, i18n
+from metrics import catalog, chartdata, charts, i18n, status
 from metrics.ui import common
 from metrics.ui.common import t
 
@@ -23,6 +23,12 @@ if a.progress is not None:
         data = chartdata.ytd_chart_data(ind, series, a, view.phasing(ind.code), view.entity)
         common.chart_block(charts.build_ytd_figure(data), None, [ind.code], key="ytd")
 
+notes = common.figure_notes(version, ind.code, view.entity, view.period)
+if not notes.empty:
+    st.markdown(f"##### {t('upload_notes')}")
+    for period, note in zip(notes["period"], notes["note"]):
+        st.markdown(f"- **{i18n.period_name(period, common.language())}** {common.inert(note)}")
+
 st.markdown(f"##### {t('months_table')}")
 st.dataframe(common.months_table(ind, series, view.period), hide_index=True)
 
@@ -35,6 +41,8 @@ with revisions:
     st.dataframe(common.history_table(version, ind, view.entity), hide_index=True, height=320)
 with definition:
     st.text(ind.definition)
+    if a.projection is not None:
+        st.text(t("projection_method", method=status.PROJECTION_METHOD[common.language()]))
     if ind.formula:
         st.text(t("formula", formula=ind.formula))
     if target is not None:

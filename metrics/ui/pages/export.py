@@ -1,7 +1,7 @@
 """导出汇报: the leaders' deck in two clicks (生成, then 下载), plus the data behind its charts."""
 import streamlit as st
 
-from metrics import catalog, i18n
+from metrics import catalog, i18n, status
 from metrics.export import (ImageExportError, TemplateError, chart_data_xlsx, deck_indicator_choices,
                             default_deck_indicators, export_deck, plan_deck)
 from metrics.store import StoreError
@@ -21,7 +21,8 @@ if period is None:
 inds = catalog.indicators()
 _, assessments, _ = common.overview(version, catalog.ZONE, period)
 common.illustrative_banner(any(a.illustrative for a in assessments))
-status = {a.code: a.status for a in assessments}
+verdicts = {a.code: status.verdict(a, inds[a.code].unit, inds[a.code].decimals, common.language())
+            for a in assessments}
 choices = deck_indicator_choices(assessments)
 chosen_elsewhere = [c for c in st.session_state.get("deck_indicators") or [] if c in inds]
 lang = common.language()
@@ -29,7 +30,7 @@ lang = common.language()
 codes = st.multiselect(
     t("export_indicators"), choices, default=chosen_elsewhere or default_deck_indicators(assessments),
     format_func=lambda c: t("export_indicator_option", name=i18n.indicator_name(inds[c], lang),
-                            status=t(f"export_status_{status[c]}")))
+                            status=verdicts[c]))
 # An uploaded template is parsed on the server, so only someone signed in may send one.
 if session.current_actor() is not None:
     template = st.file_uploader(t("export_template"), type=["pptx", "potx"])

@@ -10,7 +10,7 @@ version = store.data_version()
 inds = catalog.indicators()
 lang = common.language()
 
-headline, ledger, pick_entity, pick_period = st.columns([5, 4, 2, 2], vertical_alignment="bottom")
+headline, ledger, pick_entity, pick_period = st.columns([6, 4, 2, 3], vertical_alignment="bottom")
 with pick_entity:
     entity = common.entity_picker(store)
 with pick_period:
@@ -18,21 +18,24 @@ with pick_period:
 if period is None:
     common.no_data_stop()
 period, assessments, series = common.overview(version, entity, period)
+view = common.View(entity, period, {a.code: a for a in assessments}, series)
 with headline:
     on_pace, behind = narrative.headline_counts(assessments)
     label = f" :orange-badge[{t('illustrative')}]" if any(a.illustrative for a in assessments) else ""
     st.markdown(f"### {t('headline', on_pace=on_pace, behind=behind)}{label}")
-    st.caption(t("headline_as_of", period=i18n.period_name(period, lang), entity=common.inert(entity)))
+    st.caption(t("headline_as_of", period=i18n.period_name(period, lang), entity=common.inert(entity))
+               + " · " + common.reported_line(store, entity, period))
+    common.behind_strip(view)
 with ledger:
     common.ledger_summary(version)
 
-by_code = {a.code: a for a in assessments}
 groups: dict[str, list[str]] = {}
 # Indicators the entity never reports (an enterprise's land or debt) get no card; a month missing
 # from one it does report shows as 暂无数据, since that is a late upload.
 for code, ind in inds.items():
     if not series[code].empty:
         groups.setdefault(i18n.category_name(ind.category, lang), []).append(code)
-common.card_grid(groups, lambda code: common.indicator_card(
-    inds[code], by_code[code], chartdata.trend_chart_data(inds[code], {entity: series[code]}, period, 12)))
+sparks = {code: chartdata.trend_chart_data(inds[code], {entity: series[code]}, period, 12)
+          for codes in groups.values() for code in codes}
+common.overview_cards(groups, view, sparks)
 st.code(narrative.overview_sentence(inds, assessments, entity), language=None, wrap_lines=True)

@@ -1,0 +1,46 @@
+"""The month the overview opens on: the latest that most indicators have reported, so one early
+upload for the next month does not blank it for everyone (issue 13)."""
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO
+from metrics import calc, catalog
+from metrics.auth import Actor
+from metrics.store import Store
+
+ZONE = catalog.ZONE
+
+
+def figures(by_month: dict[str, list[str]]) -> pd.DataFrame:
+    return pd.DataFrame([{"indicator_code": c, "period": p} for p, codes in by_month.items() for c in codes])
+
+
+def test_the_default_month_is_the_latest_that_most_indicators_reported():
+    reported = calc.reporting(figures({"2024-02": ["a", "b", "c"], "2024-03": ["a"], "2024-01": ["a", "b", "c"]}))
+    assert reported.default_period() == "2024-02"
+    assert reported.line("2024-03") == (1, 3) and reported.line("2024-02") == (3, 3)
+    assert list(reported.by_month) == ["2024-03", "2024-02", "2024-01"]
+
+
+def test_without_a_month_most_have_reported_the_best_reported_one_is_shown():
+    assert calc.reporting(figures({"2024-03": ["a"], "2024-02": ["a", "b"]})).default_period() == "2024-02"
+    assert calc.reporting(figures({})).default_period() is None
+
+
+def test_two_early_figures_for_a_new_month_leave_the_overview_on_the_reported_month(app_db):
+    store = Store(app_db)
+    latest = store.latest_period()
+    early = calc.previous_period(latest, -1)
+    store.commit_batch(pd.DataFrame([{"indicator_code": c, "entity": ZONE, "period": early, "value": 1.0}
+                                     for c in ("land_cleared", "hightech_new")]),
+                       actor=Actor("测试", "admin"), file_name="早报.xlsx", sha256="e" * 64)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.query_params.update(lang="zh")
+    at.run()
+    assert not at.exception
+    picker = next(s for s in at.selectbox if s.key == "picker_period")
+    assert picker.value == latest
+    expected = calc.reporting(store.observations(entity=ZONE)).expected
+    assert any(f"（已报2/{expected}）" in option for option in picker.options)
+    captions = "\n".join(c.value for c in at.caption)
+    assert "已报 " in captions and f"/{expected} 项" in captions
