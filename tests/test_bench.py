@@ -1,6 +1,7 @@
 """The benchmark still runs: `python -m metrics.bench --quick` writes a table with every measure,
 each beside its baseline and ratio. Nothing here judges a time: on a shared machine that would
 only test the neighbours (DESIGN.md: ratios in the benchmark, never timed assertions in tests)."""
+import os
 import re
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import sys
 import pytest
 
 from conftest import REPO, requires_system_tool
-from metrics.bench import DECK_CHARTS, PICTURES, QUICK
+from metrics.bench import DECK_CHARTS, PICTURES, QUICK, WRITERS
 
 pytestmark = pytest.mark.slow  # Chromium or LibreOffice: not in the fast part
 
@@ -32,6 +33,11 @@ MEASURES = [
     "changing the indicator on the indicator detail page",
     f"a native deck of {DECK_CHARTS} charts",
     f"{PICTURES} PNGs with the persistent renderer",
+    f"{WRITERS} confirmations at one moment on the same key, DuckDB",
+    f"{WRITERS} confirmations at one moment on {WRITERS} different keys, DuckDB",
+    f"{WRITERS} confirmations at one moment on the same key, PostgreSQL",
+    f"{WRITERS} confirmations at one moment on {WRITERS} different keys, PostgreSQL",
+    f"a one-figure correction while another upload of {LARGE} rows is read",
 ]
 TIME = re.compile(r"\d+ ms|\d+\.\d\d s")
 
@@ -42,11 +48,12 @@ def table_rows(markdown: str) -> list[dict[str, str]]:
     return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")))) for line in lines[2:]]
 
 
-def test_quick_benchmark_reports_every_measure_beside_its_baseline(tmp_path):
+def test_quick_benchmark_reports_every_measure_beside_its_baseline(tmp_path, postgres_server):
     requires_system_tool("/usr/bin/chromium", "the picture measures render PNGs with it")
     out = tmp_path / "BENCHMARKS.md"
     result = subprocess.run([sys.executable, "-m", "metrics.bench", "--quick", "--out", str(out)],
-                            cwd=REPO, capture_output=True, text=True, timeout=1200)
+                            cwd=REPO, capture_output=True, text=True, timeout=1200,
+                            env={**os.environ, "METRICS_BENCH_POSTGRES": postgres_server})
     assert result.returncode == 0, result.stderr[-3000:]
     report = out.read_text(encoding="utf-8")
     for fact in ("- date: ", "- machine: ", "- command: `python -m metrics.bench --quick`"):

@@ -19,7 +19,8 @@ def test_json_output_gives_ok_errors_warnings_and_summary(empty_store, import_co
     report = json.loads(result.stdout)
     assert result.returncode == 0 and report["ok"] is True
     assert report["errors"] == [] and report["summary"] == {"new": 2, "changed": 0, "unchanged": 0}
-    assert set(report["warnings"][0]) == {"sheet", "row", "column", "value", "message"}
+    assert set(report["warnings"][0]) == {"sheet", "row", "column", "value", "indicator", "entity", "message"}
+    assert report["warnings"][0]["indicator"] == "低效用地清理面积" and report["infos"] == []
 
 
 def test_a_rejected_file_exits_1_with_one_chinese_line_per_error_and_writes_nothing(empty_store, import_corpus):
@@ -37,7 +38,8 @@ def test_json_output_of_a_rejected_file_lists_each_error_with_its_place(empty_st
     report = json.loads(result.stdout)
     assert result.returncode == 1 and report["ok"] is False
     assert report["errors"][0] | {"message": ""} == {"sheet": "err_duplicate.csv", "row": 4, "column": "C（数值）",
-                                                     "value": "130", "message": ""}
+                                                     "value": "130", "indicator": "低效用地清理面积",
+                                                     "entity": "XX经济开发区", "message": ""}
 
 
 def test_a_file_that_cannot_be_read_exits_2(empty_store, import_corpus, tmp_path):

@@ -8,8 +8,8 @@ from ..store import PeriodLocked
 from .errors_xlsx import errors_workbook
 from .normalise import Period, parse_period
 from .pipeline import ImportResult, PreviewOutdated, commit_preview, import_file, preview_file, undo_upload
-from .problems import Problem
+from .problems import Problem, grouped
 from .template import write_template
 
 __all__ = ["ImportResult", "Period", "PeriodLocked", "PreviewOutdated", "Problem", "commit_preview", "errors_workbook",
-           "import_file", "parse_period", "preview_file", "undo_upload", "write_template"]
+           "grouped", "import_file", "parse_period", "preview_file", "undo_upload", "write_template"]

@@ -414,7 +414,7 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
     def report_once(ref: CellRef, message: str) -> None:
         if (ref.sheet, ref.row, ref.col) not in reported:
             reported.add((ref.sheet, ref.row, ref.col))
-            problems.error(message, **ref.where())
+            problems.error(message, **ref.where(), indicator=ind.name, entity=entry.entity)
 
     for entry in entries:
         ind = indicators[entry.code]
@@ -436,7 +436,8 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
         except ValueProblem as problem:
             if entry.measure == "yoy":
                 # A 同比 is only checked, never stored, so an unreadable one must not block the file.
-                problems.warning(f"同比无法核对：{problem}", **entry.cell.where())
+                problems.warning(f"同比无法核对：{problem}", **entry.cell.where(), indicator=ind.name,
+                                 entity=entry.entity)
             else:
                 report_once(entry.cell, str(problem))
             continue

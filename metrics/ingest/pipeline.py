@@ -278,7 +278,7 @@ def _held_entities(records: list, directory: EntityDirectory, sheet_entities: di
         hint = f"您是否要填“{'”或“'.join(close)}”？" if close else ""
         problems.error(f"没有名为“{record.entity}”的主体。{hint}上传不会新建主体：请改为已有的主体名称，"
                        "或请管理员先在“主体管理”中新建该主体，或把这个名称设为已有主体的别名。",
-                       **(record.entity_cell or record.cell).where())
+                       **(record.entity_cell or record.cell).where(), entity=record.entity)
     return held
 
 

@@ -5,6 +5,7 @@ mistake: staff should see all of a file's errors at once, not one per upload.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -45,6 +46,14 @@ class Problem:
     row: int | None = None
     column: str = ""  # "C（数值）"
     value: str = ""
+    indicator: str = ""  # the indicator's name, where the problem is about one figure
+    entity: str = ""
+
+    @property
+    def cause(self) -> str:
+        """The message with its particulars (quoted names, numbers) masked: problems that share a
+        cause share it, so a file with one mistake repeated down a column reads as one cause."""
+        return re.sub(r"-?\d[\d,.]*", "N", re.sub(r"“[^”]*”", "“…”", self.message))
 
     def line(self) -> str:
         where = []
@@ -62,7 +71,7 @@ class Problem:
 
     def as_dict(self) -> dict:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value,
-                "message": self.message}
+                "indicator": self.indicator, "entity": self.entity, "message": self.message}
 
 
 @dataclass
@@ -115,3 +124,13 @@ class CellRef(NamedTuple):
 
 class UnreadableFile(Exception):
     """The file cannot be opened as a table at all (exit code 2); the message says why and what to do."""
+
+
+def grouped(problems: list[Problem]) -> list[tuple[Problem, list[Problem]]]:
+    """Problems by shared cause, the most repeated first, whole-sheet ones (no row) before them all:
+    each with its first instance, to show as 同一原因 N 行."""
+    groups: dict[tuple[str, str], list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.level, problem.cause), []).append(problem)
+    ordered = sorted(groups.values(), key=lambda g: (g[0].row is not None, -len(g)))
+    return [(group[0], group) for group in ordered]

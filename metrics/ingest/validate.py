@@ -30,11 +30,11 @@ def check_readings(readings: list[Reading], indicators: dict[str, Indicator], to
         if ind.kind == "derived":
             inputs = "、".join(f"“{indicators[c].name}”" for c in ind.inputs)
             problems.error(f"“{ind.name}”是派生指标，由系统根据{inputs}计算，不能上传。"
-                           f"请删除这一行，只上传{inputs}。", **r.cell.where())
+                           f"请删除这一行，只上传{inputs}。", **r.cell.where(), **_about(r, ind))
             continue
         if (r.period.year, r.period.month) > this_month:
             problems.error(f"期间 {r.period.label} 还没有到（今天是 {today.year}年{today.month}月{today.day}日）。"
-                           "请检查年份和月份是否填错。", **(r.period_cell or r.cell).where())
+                           "请检查年份和月份是否填错。", **(r.period_cell or r.cell).where(), **_about(r, ind))
             continue
         key = (r.code, r.entity, r.period.key, r.measure)
         earlier = first_seen.get(key)
@@ -47,7 +47,7 @@ def check_readings(readings: list[Reading], indicators: dict[str, Indicator], to
             problems.error(
                 f"与{sheet}第{earlier.cell.row + 1}行（{earlier.cell.column}列，值 {show_value(earlier.value)}）重复："
                 f"“{ind.name}”{_entity_text(r.entity)}{r.period.label}的{what}出现了两个不同的数。"
-                f"请删除或更正其中一行。", **r.cell.where())
+                f"请删除或更正其中一行。", **r.cell.where(), **_about(r, ind))
     return kept
 
 
@@ -59,15 +59,15 @@ def check_figures(figures: list[MonthFigure], book: MonthBook, indicators: dict[
         year, month = calc.split_period(f.period)
         if f.value < 0 and not ind.may_be_negative:
             problems.error(f"“{ind.name}”不能为负数，{_label(f)}却是 {show_value(f.value)}{_origin(f)}。"
-                           "请检查正负号；如果是累计值推算出的负数，请核对本月和以前月份的累计值。", **f.cell.where())
+                           "请检查正负号；如果是累计值推算出的负数，请核对本月和以前月份的累计值。", **f.cell.where(), **_about(f, ind))
         if ind.is_count and f.value != f.value.to_integral_value():
             problems.error(f"“{ind.name}”以“{ind.unit}”计数，只能是整数，{_label(f)}却是 {show_value(f.value)}{_origin(f)}。"
-                           "请填写整数。", **f.cell.where())
+                           "请填写整数。", **f.cell.where(), **_about(f, ind))
         if month == 1 and f.months == 1:
             february = book.get(f.code, f.entity, year, 2)
             if february is not None and february[1] == 2 and (f.code, f.entity, f"{year:04d}-02") not in in_file:
                 problems.error(f"{year}年1-2月已按合并数保存，不能再单独上传 1 月，否则 1 月会被计算两次。"
-                               f"请同时上传 2 月的单月数，或改为上传 1-2月合计。", **f.cell.where())
+                               f"请同时上传 2 月的单月数，或改为上传 1-2月合计。", **f.cell.where(), **_about(f, ind))
         _check_jump(f, ind, book, problems)
 
 
@@ -90,7 +90,7 @@ def _check_jump(f: MonthFigure, ind: Indicator, book: MonthBook, problems: Probl
         problems.warning(
             f"“{ind.name}”{calc.period_label(f.period, f.months)}为 {show_value(f.value)}，是上月（{show_value(previous[0])}）的 "
             f"{ratio:.1f} 倍，相差超过 {JUMP_FACTOR} 倍，常见原因是单位填错（例如万元填成了元）。请核对单位和数值。",
-            **f.cell.where())
+            **f.cell.where(), **_about(f, ind))
 
 
 def check_yoy(claims: list[YoyClaim], book: MonthBook, indicators: dict[str, Indicator],
@@ -127,9 +127,9 @@ def check_yoy(claims: list[YoyClaim], book: MonthBook, indicators: dict[str, Ind
             said = (f"同比填写为 {show_value(claim.percent)}%，但按{basis}计算应为 {computed:.1f}%，相差超过 0.1 个百分点。")
             if key in in_file:
                 problems.info(said + "填写的同比将作为“统计局口径”保存在数值旁，与系统计算的同比并列显示。",
-                              **claim.cell.where())
+                              **claim.cell.where(), **_about(claim, ind))
             else:
-                problems.warning(said + "请核对本期数值、去年同期数据或同比的计算口径。", **claim.cell.where())
+                problems.warning(said + "请核对本期数值、去年同期数据或同比的计算口径。", **claim.cell.where(), **_about(claim, ind))
     return published
 
 
@@ -144,7 +144,13 @@ def revision_warnings(diff: pd.DataFrame, figures: list[MonthFigure], indicators
         problems.warning(
             f"将修订已有数据：“{ind.name}”{_entity_text(row.entity)}{new} 原为 {_number(row.old_value)}，"
             f"改为 {_number(row.value)}{span}。旧值保留在修订历史中，可撤销本次上传恢复。",
-            **cells[(row.indicator_code, row.entity, row.period)].where())
+            **cells[(row.indicator_code, row.entity, row.period)].where(),
+            indicator=ind.name, entity=row.entity)
+
+
+def _about(record, ind: Indicator) -> dict:
+    """Which indicator and entity a problem is about, for the error table's columns."""
+    return {"indicator": ind.name, "entity": record.entity}
 
 
 def _entity_text(entity: str) -> str:

@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from metrics import auth, calc, i18n, tracker
-from metrics.ingest import (PreviewOutdated, commit_preview, errors_workbook, parse_period, preview_file, undo_upload,
-                            write_template)
+from metrics.ingest import (PreviewOutdated, commit_preview, errors_workbook, grouped, parse_period, preview_file,
+                            undo_upload, write_template)
 from metrics.store import StoreError
 from metrics.ui import common, session
 from metrics.ui.common import get_store, t
@@ -29,11 +29,43 @@ actor = session.require_role("upload")
 upload_tab, template_tab, history_tab = st.tabs([t("upload_tab_file"), t("upload_tab_template"), t("upload_tab_history")])
 
 
+# Up to this many problems show as a table that wraps its text; more as a scrolling grid.
+WRAPPED_ROWS = 100
+# Streamlit's drop zone speaks English whatever the page's language: its words are replaced here.
+UPLOADER_CSS = """<style>
+[data-testid=stFileUploaderDropzoneInstructions] span:not([data-testid]), [data-testid=stFileUploaderDropzoneInstructions] small
+  {font-size:0!important}
+[data-testid=stFileUploaderDropzoneInstructions] span:not([data-testid])::after{content:"%(drop)s";font-size:1rem}
+[data-testid=stFileUploaderDropzoneInstructions] small::after{content:"%(formats)s";font-size:.85rem}
+[data-testid=stFileUploaderDropzone] button{font-size:0!important}
+[data-testid=stFileUploaderDropzone] button::after{content:"%(browse)s";font-size:.9rem}
+</style>"""
+
+
 def problems_table(problems) -> pd.DataFrame:
     return pd.DataFrame({
         t("upload_col_sheet"): [p.sheet for p in problems], t("upload_col_row"): [str(p.row or "") for p in problems],
         t("upload_col_column"): [p.column for p in problems], t("upload_col_value"): [p.value for p in problems],
+        t("upload_col_indicator"): [p.indicator for p in problems], t("upload_col_entity"): [p.entity for p in problems],
         t("upload_col_message"): [p.message for p in problems]})
+
+
+def show_problems(problems) -> None:
+    """Root causes first: whole-sheet problems, then the most repeated causes, each repetition
+    summarised as 同一原因 N 行 with the rows it is on; then every problem, wrapped to be read."""
+    groups = grouped(problems)
+    repeated = [(first, group) for first, group in groups if len(group) > 1]
+    if repeated:
+        st.table(pd.DataFrame({
+            t("upload_col_cause"): [first.message for first, _ in repeated],
+            t("upload_col_count"): [t("upload_same_cause", count=len(group)) for _, group in repeated],
+            t("upload_col_rows"): ["、".join(dict.fromkeys(str(p.row) for p in group if p.row))[:200]
+                                   for _, group in repeated]}))
+    ordered = [p for _, group in groups for p in group]
+    if len(ordered) <= WRAPPED_ROWS:
+        st.table(problems_table(ordered))
+    else:
+        st.dataframe(problems_table(ordered), hide_index=True, width="stretch", column_config=WIDE_TEXT)
 
 
 def exact(value) -> str:
@@ -92,17 +124,17 @@ def show_result(result, data: bytes, file_name: str, sheet: str | None, generati
         return
     if result.errors:
         st.error(t("upload_errors", count=len(result.errors)))
-        st.dataframe(problems_table(result.errors), hide_index=True, width="stretch", column_config=WIDE_TEXT)
+        show_problems(result.errors)
         # The marked-up workbook is metrics.ingest's, in Chinese, and so is its file name.
         st.download_button(t("upload_errors_download"), errors_file, file_name=f"{Path(file_name).stem}_错误标注.xlsx",
                            mime=XLSX_MIME, key="errors_download", on_click="ignore")
         if result.warnings:
             st.caption(t("upload_also_warnings"))
-            st.dataframe(problems_table(result.warnings), hide_index=True, width="stretch", column_config=WIDE_TEXT)
+            show_problems(result.warnings)
         return
     counts = result.summary
     layout = t(f"upload_layout_{result.layout}") if result.layout in LAYOUTS else result.layout
-    st.caption(t("upload_read_as", sheet=common.inert(result.sheet.name), layout=layout))
+    st.caption(t("upload_read_as", sheet=common.inert("、".join(result.sheet_names) or result.sheet.name), layout=layout))
     for column, change in zip(st.columns(3), CHANGES):
         column.metric(t(f"upload_change_{change}"), counts[change])
     st.dataframe(preview_table(result.preview), hide_index=True, width="stretch")
@@ -111,9 +143,12 @@ def show_result(result, data: bytes, file_name: str, sheet: str | None, generati
         return
     confirmed = True
     round_key = f"{generation}_{st.session_state.get('upload_round', 0)}"
+    if result.infos:
+        st.info(t("upload_infos", count=len(result.infos)))
+        show_problems(result.infos)
     if result.warnings:
         st.warning(t("upload_check_warnings", count=len(result.warnings)))
-        st.dataframe(problems_table(result.warnings), hide_index=True, width="stretch", column_config=WIDE_TEXT)
+        show_problems(result.warnings)
         confirmed = st.checkbox(t("upload_warnings_checked"), key=f"upload_ack_{round_key}")
     lock_reason = ""
     if set(result.preview["period"]) & store.locked_periods():
@@ -129,17 +164,27 @@ with upload_tab:
     if done:
         st.success(done)
     generation = st.session_state.get("upload_generation", 0)
+    st.markdown(UPLOADER_CSS % {"drop": t("upload_drop"), "formats": t("upload_formats"),
+                                "browse": t("upload_browse")}, unsafe_allow_html=True)
     uploaded = st.file_uploader(t("upload_choose_file"), type=["xlsx", "xls", "csv", "ods"],
                                 key=f"upload_file_{generation}")
-    sheet = st.text_input(t("upload_sheet"),
-                          key=f"upload_sheet_{generation}").strip() or None
     if uploaded is not None:
         data = uploaded.getvalue()
-        key = (hashlib.sha256(data).hexdigest(), uploaded.name, sheet)
+        digest = hashlib.sha256(data).hexdigest()
+        # Every importable sheet is read unless one is picked; the picker lists what the whole file held.
+        sheet_key = f"upload_sheet_{generation}_{digest[:12]}"
+        sheet = st.session_state.get(sheet_key) or None
+        key = (digest, uploaded.name, sheet)
         cached = st.session_state.get("upload_preview")
         if cached is None or cached["key"] != key:
             cached = {"key": key, "result": preview_file(store, data, uploaded.name, actor=actor, sheet=sheet)}
             st.session_state["upload_preview"] = cached
+            if sheet is None:
+                st.session_state["upload_sheets"] = {digest: cached["result"].sheet_names}
+        sheets = st.session_state.get("upload_sheets", {}).get(digest, [])
+        if len(sheets) > 1:
+            st.selectbox(t("upload_sheet"), ["", *sheets], key=sheet_key,
+                         format_func=lambda name: common.inert(name) if name else t("upload_all_sheets"))
         show_result(cached["result"], data, uploaded.name, sheet, generation)
 
 with template_tab:
