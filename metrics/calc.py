@@ -129,8 +129,8 @@ def all_series(indicators: dict[str, Indicator], observations: pd.DataFrame) -> 
         if ind.kind == "derived":
             continue
         frame = grouped.get(code)
-        base = (frame[["period", "months", "value", "illustrative"]] if frame is not None
-                else pd.DataFrame({"period": [], "months": [], "value": [], "illustrative": []}))
+        kept = ["period", "months", "value", "illustrative"] + (["published_yoy"] if "published_yoy" in observations else [])
+        base = (frame[kept] if frame is not None else pd.DataFrame({column: [] for column in kept}))
         out[code] = with_ytd(ind, base)
     for code, ind in indicators.items():
         if ind.kind == "derived":
@@ -167,6 +167,7 @@ class Assessment:
     needed_per_month: float | None = None  # 每月还需完成 (flows with a year's total)
     year_total: float | None = None        # the year's total a flow is measured against
     target_phasing: tuple[float, ...] | None = None  # the phasing the status used, for the charts' pace
+    published_yoy: float | None = None     # the 同比 the uploaded file published (统计局口径), beside ours
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -184,7 +185,8 @@ class MonthFigures:
 
     def __init__(self, series: pd.DataFrame):
         self.periods = series["period"].tolist()
-        self.columns = {c: series[c].tolist() for c in ("value", "ytd", "months", "illustrative") if c in series}
+        self.columns = {c: series[c].tolist() for c in ("value", "ytd", "months", "illustrative", "published_yoy")
+                        if c in series}
         self.first: dict[str, int] = {}
         for i, p in enumerate(self.periods):
             self.first.setdefault(p, i)
@@ -248,7 +250,8 @@ def assess(ind: Indicator, series: pd.DataFrame, period: str, target: dict | Non
         gap_pp=_rounded(judged.gap_pp), status=judged.status, illustrative=illustrative,
         margin=_rounded(judged.margin), growth_short_pp=_rounded(judged.growth_short_pp),
         projection=_rounded(judged.projection), needed_per_month=_rounded(judged.needed_per_month),
-        year_total=_rounded(judged.year_total), target_phasing=target.get("phasing") if target else None)
+        year_total=_rounded(judged.year_total), target_phasing=target.get("phasing") if target else None,
+        published_yoy=figures.at(period, "published_yoy") if "published_yoy" in figures.columns else None)
 
 
 def _rounded(value: float | None) -> float | None:

@@ -101,6 +101,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "metric_level": ("月末值", "Month-end"),
     "metric_target": ("目标", "Target"),
     "metric_completion": ("完成率", "Completion"),
+    "metric_published_yoy": ("同比（统计局口径）", "YoY (as published)"),
     "metric_yoy": ("同比", "Year on year"),
     "metric_mom": ("环比", "Month on month"),
     "months_table": ("逐月数据（与上年同期比较）", "Month by month, against the same month last year"),

@@ -26,11 +26,22 @@ def _change(a: Assessment, ind: Indicator) -> str:
         if moved == 0:
             return "与上年同期持平"
         return f"比上年同期{'前进' if moved > 0 else '后退'}{abs(moved)}位"
+    published = "" if a.published_yoy is None else f"（统计局口径{_growth(a.published_yoy)}）"
     if a.yoy_pct is None:
-        return ""
-    if abs(a.yoy_pct) < 0.05:
-        return "同比持平"
-    return f"同比{'增长' if a.yoy_pct > 0 else '下降'}{fmt.percent(abs(a.yoy_pct))}"
+        return f"同比{_growth(a.published_yoy)}（统计局口径）" if published else ""
+    if published and abs(a.published_yoy - a.yoy_pct) < PUBLISHED_AGREES_PP:
+        published = ""  # the same figure twice says nothing
+    return f"同比{_growth(a.yoy_pct)}{published}"
+
+
+# A published 同比 within this many points of the computed one is not shown beside it.
+PUBLISHED_AGREES_PP = 0.05
+
+
+def _growth(percent: float) -> str:
+    if abs(percent) < 0.05:
+        return "持平"
+    return f"{'增长' if percent > 0 else '下降'}{fmt.percent(abs(percent))}"
 
 
 def _against_target(a: Assessment, ind: Indicator) -> str:

@@ -402,3 +402,15 @@ def test_the_indicator_page_shows_upload_notes_and_the_projection(app_db):
     assert "上报备注" in text and "含一次性收回闲置地块" in text
     assert "预计全年" in {m.label for m in at.metric}
     assert "预计全年按上年同期累计" in "\n".join(str(e.value) for e in at.text)
+
+
+def test_a_published_yoy_shows_as_the_bureaus_figure_beside_the_computed_one(app_db):
+    from import_fixtures import EDITOR, xlsx_bytes
+    from metrics.ingest import import_file
+
+    data = xlsx_bytes({"2023年4月": [["指标名称", "本月", "累计", "累计同比(%)"], ["新获批土地面积", 200, 900, 12.3]]})
+    assert import_file(Store(app_db), data, "四月.xlsx", actor=EDITOR).committed
+    at = open_page("detail", indicator="land_approved", period="2023-04")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["同比（统计局口径）"] == "+12.3%" and metrics["同比"] != metrics["同比（统计局口径）"]
+    assert "（统计局口径增长12.3%）" in page_text(at)

@@ -514,6 +514,8 @@ def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
     # 序时进度 is in the status line under the row: one figure per cell keeps every cell readable.
     cells.append((t("metric_completion"), fmt.percent(a.completion, is_fraction=True)))
     cells.append((t("metric_yoy"), _yoy_text(ind, a)))
+    if a.published_yoy is not None:
+        cells.append((t("metric_published_yoy"), ("+" if a.published_yoy > 0 else "") + fmt.percent(a.published_yoy)))
     cells.append((t("metric_mom"), "—" if a.mom_pct is None else ("+" if a.mom_pct > 0 else "") + fmt.percent(a.mom_pct)))
     if a.projection is not None:
         cells.append((t("metric_projection"), _amount(a.projection, ind.unit, ind.decimals)))
