@@ -18,11 +18,13 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,9 +71,10 @@ def _peak_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _descendants_pss_mb() -> float:
+def _descendants_pss_mb(skip: tuple[int, ...] = ()) -> float:
     """The memory of this process's children and theirs (Chromium's processes), now, as their
-    proportional set sizes, so the pages they share are counted once between them."""
+    proportional set sizes, so the pages they share are counted once between them. The processes
+    in `skip`, and theirs, are left out (the Streamlit servers a browser measure started)."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -81,7 +84,7 @@ def _descendants_pss_mb() -> float:
             continue
     family, grew = {os.getpid()}, True
     while grew:
-        children = {pid for pid, parent in parents.items() if parent in family} - family
+        children = {pid for pid, parent in parents.items() if parent in family} - family - set(skip)
         family |= children
         grew = bool(children)
     total = 0.0
@@ -465,6 +468,129 @@ def measure_naive_pictures(size: dict, work: Path, data: Path) -> Measured:
                     {"timed": len(figures)})
 
 
+# ---- pages in a real browser: Chromium through Playwright against `streamlit run` ---------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+BROWSER_SESSIONS = 4  # people opening the overview at the same moment
+VIEWPORT = {"width": 1920, "height": 1080}
+SETTLED = "[data-testid=stApp][data-test-script-state=notRunning]"
+BROWSER_TIMEOUT_MS = 180_000
+ONE_LINE_PAGE = 'import streamlit as st\nst.markdown("总览")\n'
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def _streamlit_server(script: Path, log_path: Path, db: Path | None = None):
+    """`streamlit run script --server.headless true` on a free port, from the repository (so its
+    .streamlit/config.toml applies to every script alike); yields (base URL, server pid) once it
+    answers its health check, and always stops it."""
+    import urllib.request
+
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if db is not None:
+        env["METRICS_DB"] = str(db)
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+                                   "--server.headless", "true"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                if server.poll() is not None:
+                    raise RuntimeError(f"streamlit exited with {server.returncode}: {log_path.read_text()[-2000:]}")
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not answer within 120 s: {log_path.read_text()[-2000:]}")
+                time.sleep(0.1)  # polling the health check, before any timing
+            yield base, server.pid
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def _process_peak_mb(pid: int) -> float | None:
+    try:
+        return _memory("VmHWM", f"/proc/{pid}/status")
+    except (OSError, ValueError):
+        return None
+
+
+def measure_browser_pages(size: dict, work: Path, data: Path) -> Measured:
+    """Whole page loads in Chromium until the app has finished drawing: the overview and the
+    indicator page against a one-line Streamlit page, each served by its own `streamlit run`, in a
+    browser whose assets are cached; then four sessions loading at once."""
+    import asyncio
+    import statistics
+
+    from playwright.async_api import async_playwright
+
+    db = _demo_store(work, "browser.duckdb").path
+    one_line = work / "one_line.py"
+    one_line.write_text(ONE_LINE_PAGE, encoding="utf-8")
+    with _streamlit_server(REPO / "app.py", work / "app.log", db) as (app, app_pid), \
+            _streamlit_server(one_line, work / "one_line.log") as (floor, floor_pid):
+        pages = {"overview": (f"{app}/", re.compile(r"\d+ 项达到序时进度")),
+                 "detail": (f"{app}/detail?indicator=land_cleared", "低效用地清理面积"),
+                 "floor": (f"{floor}/", "总览")}
+
+        async def load(page, which: str) -> float:
+            url, text = pages[which]
+            started = time.perf_counter()
+            await page.goto(url, timeout=BROWSER_TIMEOUT_MS)
+            await page.get_by_text(text).first.wait_for(timeout=BROWSER_TIMEOUT_MS)
+            await page.wait_for_selector(SETTLED, timeout=BROWSER_TIMEOUT_MS)
+            seconds = time.perf_counter() - started
+            errors = await page.locator("[data-testid=stException]").count()
+            assert not errors, f"{which} shows an exception"
+            return seconds
+
+        async def run() -> dict:
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    contexts = [await browser.new_context(viewport=VIEWPORT) for _ in range(BROWSER_SESSIONS)]
+                    tabs = [await c.new_page() for c in contexts]
+                    for tab in tabs:  # every context loads every page once, so its assets are cached
+                        for which in pages:
+                            await load(tab, which)
+                    seconds = {which: min([await load(tabs[0], which) for _ in range(size["repeats"])])
+                               for which in pages}
+                    for which in ("overview", "floor"):
+                        medians = []
+                        for _ in range(size["repeats"]):
+                            times = await asyncio.gather(*(load(tab, which) for tab in tabs))
+                            medians.append(statistics.median(times))
+                        seconds[f"{which}_at_once"] = min(medians)
+                    chromium_mb = _descendants_pss_mb(skip=(app_pid, floor_pid))
+                    return {"seconds": seconds, "chromium_mb": chromium_mb}
+                finally:
+                    await browser.close()
+
+        result = asyncio.run(run())
+        facts = {"chromium_mb": result["chromium_mb"], "app_server_mb": _process_peak_mb(app_pid),
+                 "floor_server_mb": _process_peak_mb(floor_pid), "sessions": BROWSER_SESSIONS}
+    return Measured(result["seconds"], _peak_mb(), facts)
+
+
 @dataclass(frozen=True)
 class Measure:
     run: object
@@ -612,6 +738,7 @@ MEASURES = {
     "deck": Measure(measure_deck),
     "pictures": Measure(measure_pictures),
     "pictures_naive": Measure(measure_naive_pictures),
+    "browser_pages": Measure(measure_browser_pages),
     "writers": Measure(lambda s, w, d: measure_writers(s, w, d, "duckdb")),
     "writers_postgres": Measure(lambda s, w, d: measure_writers(s, w, d, "postgresql")),
     "write_during_parse": Measure(measure_write_during_parse, ("upload:large",)),
@@ -759,6 +886,23 @@ def rows(size: dict, m: dict[str, Measured | str]) -> list[Row]:
                        f"the renderer's start, once per server: {r.facts['start']:.1f} s; Chromium's own processes "
                        f"hold another {r.facts['chromium_mb']:.0f} MB (PSS)"))
 
+    if "browser_pages" in ok:
+        r = ok["browser_pages"]
+        n = r.facts["sessions"]
+        server_mb = r.facts.get("app_server_mb")
+        memory = (f"the app's server peaked at {server_mb:.0f} MB (VmHWM), the one-line page's at "
+                  f"{r.facts['floor_server_mb']:.0f} MB; " if server_mb and r.facts.get("floor_server_mb") else "")
+        memory += f"Chromium's processes held {r.facts['chromium_mb']:.0f} MB (PSS) after the loads"
+        floor = "a one-line Streamlit page in Chromium"
+        for key, page in (("overview", "the overview page"), ("detail", "the indicator detail page")):
+            out.append(Row(f"{page} in Chromium (whole load, cached assets)", r.seconds[key], floor, r.seconds["floor"],
+                           [("≤ 2× the one-line page", r.seconds[key] <= 2 * r.seconds["floor"])], r.peak_mb,
+                           memory if key == "overview" else ""))
+        out.append(Row(f"{n} sessions loading the overview at once in Chromium (median)", r.seconds["overview_at_once"],
+                       f"{n} sessions loading the one-line page at once (median)", r.seconds["floor_at_once"],
+                       [("≤ 2× the one-line page", r.seconds["overview_at_once"] <= 2 * r.seconds["floor_at_once"])],
+                       r.peak_mb))
+
     for name, engine in (("writers", "DuckDB"), ("writers_postgres", "PostgreSQL")):
         if name in ok:
             r = ok[name]
@@ -883,6 +1027,13 @@ WHAT_IS_MEASURED = [
     "persistent renderer's one-off start is reported, not counted. One Chromium per picture is timed over a few "
     "pictures and scaled to 20. Peak RSS is the Python process's; Chromium's processes are given apart, "
     "as the sum of their proportional set sizes (shared pages counted once).",
+    "- **Pages in Chromium** (only where /usr/bin/chromium exists) are whole loads through Playwright against "
+    "`streamlit run app.py --server.headless true` on the illustrative data, timed from navigation until the "
+    "page's content is shown and Streamlit reports the script run finished (`data-test-script-state=notRunning`). "
+    "The baseline is a one-line page (`st.markdown(\"总览\")`) served the same way in the same run. Each browser "
+    "context has loaded every page once first, so assets come from its cache. Four sessions at once are four "
+    "contexts navigating together; their median load is given. Peak RSS is the measuring process's; the "
+    "servers' peaks and Chromium's processes (PSS) are given apart.",
 ]
 
 
@@ -908,8 +1059,10 @@ def main(argv: list[str] | None = None) -> int:
 
     size = QUICK if args.quick else FULL
     # PostgreSQL is measured where a server is given: METRICS_BENCH_POSTGRES=postgresql://…
+    # The browser measures need Debian's Chromium; without it they are left out.
     names = args.only.split(",") if args.only else [
-        n for n in MEASURES if not n.endswith("_postgres") or os.environ.get("METRICS_BENCH_POSTGRES")]
+        n for n in MEASURES if (not n.endswith("_postgres") or os.environ.get("METRICS_BENCH_POSTGRES"))
+        and (not n.startswith("browser_") or Path(CHROMIUM).exists())]
     unknown = [n for n in names if n not in MEASURES]
     if unknown:
         parser.error(f"没有这些项目：{', '.join(unknown)}；可选：{', '.join(MEASURES)}")

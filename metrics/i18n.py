@@ -52,11 +52,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # chart helper
     "report_sentence": ("汇报口径（可复制）", "Report sentence (Chinese, ready to copy)"),
     "download_png": ("下载PNG", "Download PNG"),
+    "download_svg": ("下载SVG", "Download SVG"),
+    "download_chart_xlsx": ("下载数据（xlsx）", "Download data (xlsx)"),
     "add_to_deck": ("加入汇报", "Add to deck"),
     "added_to_deck": ("已加入汇报：{names}（共 {count} 项）", "Added to the deck: {names} ({count} in total)"),
     "in_deck": ("已在汇报中", "In the deck"),
-    "png_unavailable": ("PNG 导出模块（metrics.export.images）尚未安装，暂不能下载图片。",
-                        "The PNG exporter (metrics.export.images) is not installed yet; pictures cannot be downloaded."),
     # overview
     "headline": ("{on_pace} 项达到序时进度，{behind} 项滞后", "{on_pace} on pace, {behind} behind"),
     "headline_as_of": ("截至{period}  ·  {entity}  ·  目标后标 * 的为示例目标", "As of {period}  ·  {entity}  ·  targets marked * are examples"),

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import REPO, requires_system_tool
-from metrics.bench import DECK_CHARTS, PICTURES, QUICK, WRITERS
+from metrics.bench import BROWSER_SESSIONS, DECK_CHARTS, PICTURES, QUICK, WRITERS
 
 pytestmark = pytest.mark.slow  # Chromium or LibreOffice: not in the fast part
 
@@ -33,6 +33,9 @@ MEASURES = [
     "changing the indicator on the indicator detail page",
     f"a native deck of {DECK_CHARTS} charts",
     f"{PICTURES} PNGs with the persistent renderer",
+    "the overview page in Chromium (whole load, cached assets)",
+    "the indicator detail page in Chromium (whole load, cached assets)",
+    f"{BROWSER_SESSIONS} sessions loading the overview at once in Chromium (median)",
     f"{WRITERS} confirmations at one moment on the same key, DuckDB",
     f"{WRITERS} confirmations at one moment on {WRITERS} different keys, DuckDB",
     f"{WRITERS} confirmations at one moment on the same key, PostgreSQL",

@@ -282,13 +282,14 @@ def test_add_to_deck_appends_the_charts_indicator_codes_once(app_db):
         "land_cleared", "debt_short_term", "debt_long_term", "bonds_outstanding", "debt_short_share"]
 
 
-def test_each_chart_offers_its_png_or_says_plainly_why_not(app_db, monkeypatch):
+def test_each_chart_offers_png_svg_and_its_data_or_says_plainly_why_not(app_db, monkeypatch):
     at = open_page("detail", indicator="land_cleared")
-    assert [b.label for b in at.get("download_button")] == ["下载PNG", "下载PNG"]
-    monkeypatch.setitem(sys.modules, "metrics.export", None)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["下载PNG", "下载SVG", "下载数据（xlsx）"] * 2
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     at = open_page("detail", indicator="land_cleared")
-    assert not at.get("download_button")
-    assert "PNG 导出模块（metrics.export.images）尚未安装" in page_text(at)
+    assert [b.label for b in at.get("download_button")] == ["下载数据（xlsx）"] * 2
+    assert "BROWSER_PATH 指向的 /nonexistent/chromium 不存在" in page_text(at)
 
 
 def test_english_pages_use_english_words_around_the_chinese_report_sentences(app_db):
@@ -386,7 +387,7 @@ def test_an_upload_previewed_in_english_has_english_labels_around_the_chinese_me
         assert [b.label for b in at.button if b.key.startswith("upload_confirm")] == ["Confirm the import"]
     else:  # the error table in English headings, the problem itself in metrics.ingest's Chinese
         assert at.error[0].value.startswith("Errors found: 1.")
-        assert CJK.search(at.dataframe[0].value["Note"].iloc[0])
+        assert CJK.search(at.table[0].value["Note"].iloc[0])
 
 
 def test_the_sign_in_role_names_are_those_of_metrics_auth_in_chinese():

@@ -15,6 +15,8 @@ import streamlit as st
 
 from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, status, tracker
 from metrics.store import Store, StoreError
+from metrics.export import images
+from metrics.export.xlsx import chart_data_xlsx
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 METRICS_PER_ROW = 4
@@ -261,25 +263,30 @@ def illustrative_banner(illustrative: bool) -> None:
         st.warning(t("illustrative_banner"), icon=":material/science:")
 
 
-def _png_renderer():
-    """(render, problem): a function from figure to PNG bytes, or why pictures cannot be made.
-
-    metrics.export.images belongs to the export work: the screens use it when it is there and
-    say so plainly when it is not, so a page never breaks on it.
-    """
-    try:
-        from metrics.export import images
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("metrics.export", "metrics.export.images"):
-            raise
-        return None, t("png_unavailable")
+def _picture_problem() -> str | None:
+    """Why pictures cannot be made on this server (no Chromium), or None: a page never breaks on it."""
     try:
         images.find_browser()
     except images.ImageExportError as exc:
-        return None, str(exc)
-    # The agreed name is figure_to_png; the module currently offers figure_image(figure, fmt).
-    render = getattr(images, "figure_to_png", None) or (lambda fig: images.figure_image(fig, "png"))
-    return render, None
+        return str(exc)
+    return None
+
+
+# Streamlit's drop zone speaks English whatever the page's language: its words are replaced here.
+UPLOADER_CSS = """<style>
+[data-testid=stFileUploaderDropzoneInstructions] span:not([data-testid]), [data-testid=stFileUploaderDropzoneInstructions] small
+  {font-size:0!important}
+[data-testid=stFileUploaderDropzoneInstructions] span:not([data-testid])::after{content:"%(drop)s";font-size:1rem}
+[data-testid=stFileUploaderDropzoneInstructions] small::after{content:"%(formats)s";font-size:.85rem}
+[data-testid=stFileUploaderDropzone] button{font-size:0!important}
+[data-testid=stFileUploaderDropzone] button::after{content:"%(browse)s";font-size:.9rem}
+</style>"""
+
+
+def uploader_in_page_language() -> None:
+    """Replace the file uploader's English drop-zone words with the page language's."""
+    words = {"drop": t("upload_drop"), "formats": t("upload_formats"), "browse": t("upload_browse")}
+    st.html(UPLOADER_CSS % {k: v.replace("\\", "").replace('"', "") for k, v in words.items()})
 
 
 def _add_to_deck(codes: list[str]) -> None:
@@ -290,21 +297,27 @@ def _add_to_deck(codes: list[str]) -> None:
     st.toast(i18n.t("added_to_deck", lang, names=names, count=len(deck)), icon=":material/playlist_add_check:")
 
 
-def chart_block(fig: go.Figure, sentence: str | None, codes: list[str], key: str) -> None:
+def chart_block(fig: go.Figure, sentence: str | None, codes: list[str], key: str,
+                data: chartdata.ChartData | None = None) -> None:
     """A chart, its 汇报 sentence ready to copy (unless a neighbouring chart already shows it),
-    and the picture and deck controls under it."""
+    and under it the chart as PNG or SVG, its data as xlsx, and the deck control."""
     st.plotly_chart(fig, key=f"chart_{key}", config=PLOTLY_CONFIG, theme=None)
     if sentence:
         st.caption(t("report_sentence"))
         st.code(sentence, language=None, wrap_lines=True)
     with st.container(horizontal=True, gap="small"):
-        render, problem = _png_renderer()
-        if render is None:
+        problem = _picture_problem()
+        if problem:
             st.caption(problem)
         else:
-            st.download_button(t("download_png"), data=lambda: render(fig), file_name=f"{key}.png",
-                               mime="image/png", key=f"png_{key}", on_click="ignore",
-                               icon=":material/download:")
+            for kind, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+                st.download_button(t(f"download_{kind}"), data=lambda kind=kind: images.figure_image(fig, kind),
+                                   file_name=f"{key}.{kind}", mime=mime, key=f"{kind}_{key}", on_click="ignore",
+                                   icon=":material/download:")
+        if data is not None:
+            st.download_button(t("download_chart_xlsx"), data=lambda: chart_data_xlsx(data), file_name=f"{key}.xlsx",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               key=f"xlsx_{key}", on_click="ignore", icon=":material/table_view:")
         in_deck = all(c in st.session_state.get("deck_indicators", []) for c in codes)
         st.button(t("in_deck") if in_deck else t("add_to_deck"), key=f"deck_{key}", on_click=_add_to_deck,
                   args=(codes,), icon=":material/playlist_add:", disabled=in_deck)
@@ -314,7 +327,8 @@ def indicator_chart_block(ind: catalog.Indicator, a: calc.Assessment, series: pd
                           entity: str, key: str) -> None:
     """An indicator's months against last year and its target, with its 汇报 sentence."""
     data = chartdata.monthly_chart_data(ind, series, a, entity)
-    chart_block(charts.build_monthly_figure(data), narrative.indicator_sentence(ind, a, entity), [ind.code], key)
+    chart_block(charts.build_monthly_figure(data), narrative.indicator_sentence(ind, a, entity), [ind.code], key,
+                data=data)
 
 
 def _yoy_text(ind: catalog.Indicator, a: calc.Assessment) -> str:

@@ -25,7 +25,7 @@ if view.entity in ranking.categories:
 else:
     st.caption(t("not_ranked", entity=common.inert(view.entity)))
 common.chart_block(charts.build_ranking_figure(ranking, highlight=view.entity),
-                   narrative.indicator_sentence(ind, a, view.entity), [ind.code], key="ranking")
+                   narrative.indicator_sentence(ind, a, view.entity), [ind.code], key="ranking", data=ranking)
 
 st.markdown(f"##### {t('small_multiples')}")
 trends = chartdata.trend_chart_data(ind, series, view.period)

@@ -21,7 +21,7 @@ with monthly:
 if a.progress is not None:
     with pace:
         data = chartdata.ytd_chart_data(ind, series, a, view.phasing(ind.code), view.entity)
-        common.chart_block(charts.build_ytd_figure(data), None, [ind.code], key="ytd")
+        common.chart_block(charts.build_ytd_figure(data), None, [ind.code], key="ytd", data=data)
 
 notes = common.figure_notes(version, ind.code, view.entity, view.period)
 if not notes.empty:

@@ -14,11 +14,12 @@ names = {c: catalog.indicator(c).name for c in DEBT_CODES}
 structure, mix = st.columns(2)
 with structure:
     data = chartdata.debt_structure_chart_data(view.series, view.period, names)
-    common.chart_block(charts.build_debt_figure(data), view.sentences(DEBT_CODES), list(DEBT_CODES), key="debt")
+    common.chart_block(charts.build_debt_figure(data), view.sentences(DEBT_CODES), list(DEBT_CODES), key="debt",
+                       data=data)
 with mix:
     data = chartdata.financing_mix_chart_data(view.series, view.period)
     common.chart_block(charts.build_monthly_figure(data), view.sentences(["bonds_outstanding"]),
-                       ["bonds_outstanding"], key="mix")
+                       ["bonds_outstanding"], key="mix", data=data)
 short_term, share = st.columns(2)
 for column, code in ((short_term, "debt_short_term"), (share, chartdata.DEBT_SHARE)):
     with column:

@@ -16,9 +16,9 @@ hazards, fixed = st.columns(2)
 with hazards:
     data = chartdata.safety_chart_data(view.series, view.period, names,
                                        rate.target if rate.target_kind == "floor" else None)
-    common.chart_block(charts.build_monthly_figure(data), view.sentences(SAFETY), list(SAFETY), key="hazards")
+    common.chart_block(charts.build_monthly_figure(data), view.sentences(SAFETY), list(SAFETY), key="hazards", data=data)
 with fixed:
     ind, a = catalog.indicator("hazards_fixed"), view.assessments["hazards_fixed"]
     if a.progress is not None:
         data = chartdata.ytd_chart_data(ind, view.series[ind.code], a, view.phasing(ind.code), view.entity)
-        common.chart_block(charts.build_ytd_figure(data), view.sentences([ind.code]), [ind.code], key="fixed")
+        common.chart_block(charts.build_ytd_figure(data), view.sentences([ind.code]), [ind.code], key="fixed", data=data)

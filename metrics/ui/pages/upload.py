@@ -31,15 +31,6 @@ upload_tab, template_tab, history_tab = st.tabs([t("upload_tab_file"), t("upload
 
 # Up to this many problems show as a table that wraps its text; more as a scrolling grid.
 WRAPPED_ROWS = 100
-# Streamlit's drop zone speaks English whatever the page's language: its words are replaced here.
-UPLOADER_CSS = """<style>
-[data-testid=stFileUploaderDropzoneInstructions] span:not([data-testid]), [data-testid=stFileUploaderDropzoneInstructions] small
-  {font-size:0!important}
-[data-testid=stFileUploaderDropzoneInstructions] span:not([data-testid])::after{content:"%(drop)s";font-size:1rem}
-[data-testid=stFileUploaderDropzoneInstructions] small::after{content:"%(formats)s";font-size:.85rem}
-[data-testid=stFileUploaderDropzone] button{font-size:0!important}
-[data-testid=stFileUploaderDropzone] button::after{content:"%(browse)s";font-size:.9rem}
-</style>"""
 
 
 def problems_table(problems) -> pd.DataFrame:
@@ -164,8 +155,7 @@ with upload_tab:
     if done:
         st.success(done)
     generation = st.session_state.get("upload_generation", 0)
-    st.markdown(UPLOADER_CSS % {"drop": t("upload_drop"), "formats": t("upload_formats"),
-                                "browse": t("upload_browse")}, unsafe_allow_html=True)
+    common.uploader_in_page_language()
     uploaded = st.file_uploader(t("upload_choose_file"), type=["xlsx", "xls", "csv", "ods"],
                                 key=f"upload_file_{generation}")
     if uploaded is not None:
