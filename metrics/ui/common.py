@@ -274,12 +274,14 @@ def _picture_problem() -> str | None:
 
 # Streamlit's drop zone speaks English whatever the page's language: its words are replaced here.
 UPLOADER_CSS = """<style>
-[data-testid=stFileUploaderDropzoneInstructions] span:not([data-testid]), [data-testid=stFileUploaderDropzoneInstructions] small
-  {font-size:0!important}
-[data-testid=stFileUploaderDropzoneInstructions] span:not([data-testid])::after{content:"%(drop)s";font-size:1rem}
-[data-testid=stFileUploaderDropzoneInstructions] small::after{content:"%(formats)s";font-size:.85rem}
-[data-testid=stFileUploaderDropzone] button{font-size:0!important}
-[data-testid=stFileUploaderDropzone] button::after{content:"%(browse)s";font-size:.9rem}
+[data-testid=stFileUploaderDropzoneInstructions], [data-testid=stFileUploaderDropzoneInstructions] *{min-width:0}
+[data-testid=stFileUploaderDropzoneInstructions] span:not([data-testid]){font-size:0!important;white-space:normal!important;
+  overflow:visible!important}
+[data-testid=stFileUploaderDropzoneInstructions] span:not([data-testid])::after
+  {content:"%(drop)s · %(formats)s";font-size:.9rem}
+[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p{font-size:0!important}
+[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p::after
+  {content:"%(browse)s";font-size:.9rem}
 </style>"""
 
 
