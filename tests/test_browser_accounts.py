@@ -172,3 +172,18 @@ def test_a_wrong_password_is_refused_in_chinese(app, page):
     # The refusal is drawn by the run the click started, which may still be drawing after `settle`.
     sidebar.get_by_text(re.compile("用户名或密码不正确")).wait_for(timeout=30_000)
     page.screenshot(path=str(REPO / "screenshots" / "zh_sign_in_refused.png"))
+
+
+def test_the_uploaders_own_words_are_chinese_and_list_every_accepted_format(app, page):
+    base, db = app
+    created = cli_with_stdin(db, "users", "add", "统计员乙", "--role", "editor", stdin=PASSWORD + "\n")
+    assert created.returncode == 0, created.stderr
+    sign_in(page, base, "统计员乙", PASSWORD)
+    open_from_nav(page, "数据", "数据上传")
+    zone = page.get_by_test_id("stFileUploaderDropzone")
+    after = "el => getComputedStyle(el, '::after').content"
+    button = zone.locator("button [data-testid=stMarkdownContainer] p").evaluate(after)
+    words = zone.get_by_test_id("stFileUploaderDropzoneInstructions").locator("span").first.evaluate(after)
+    assert button == '"选择文件"'
+    assert "把文件拖到这里" in words and all(f in words for f in (".xlsx", ".xls", ".ods", ".csv", "20 MB"))
+    page.screenshot(path=str(REPO / "screenshots" / "zh_upload_editor.png"), full_page=True)
