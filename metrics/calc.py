@@ -240,7 +240,7 @@ def assess(ind: Indicator, series: pd.DataFrame, period: str, target: dict | Non
     target_value = float(target["value"]) if target else None
     judged = rules.judge(
         kind=kind, target=target_value, phasing=target.get("phasing") if target else None, month=month,
-        ytd=ytd, is_flow=ind.kind == "flow", lower_is_better=ind.direction == "lower", is_rank=ind.unit == "位",
+        ytd=ytd, is_flow=ind.kind == "flow", lower_is_better=ind.direction == "lower", is_rank=ind.is_rank,
         last_year_ytd=last_year, last_year_total=figures.at(f"{year - 1:04d}-12", "ytd"))
     return Assessment(
         code=ind.code, period=period, value=value, months=months, ytd=ytd, ytd_last_year=last_year,

@@ -15,6 +15,7 @@ ZONE = "XX经济开发区"
 KINDS = ("flow", "level", "derived")
 DIRECTIONS = ("higher", "lower", "neutral")
 TARGET_KINDS = ("annual", "growth", "year_end", "floor", "ceiling")
+RANK_UNIT = "位"  # a place in a ranking
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class Indicator:
     definition: str
     problems: tuple[str, ...] = ()
     formula: str = ""
+
+    @property
+    def is_rank(self) -> bool:
+        """A place in a ranking (unit 位): smaller is better, judged and drawn upside down."""
+        return self.unit == RANK_UNIT
 
     @cached_property  # read for every month of every derived figure; the formula never changes
     def inputs(self) -> tuple[str, ...]:

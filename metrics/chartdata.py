@@ -108,7 +108,7 @@ def monthly_chart_data(ind: Indicator, series: pd.DataFrame, a: Assessment, enti
         lines["年末目标"] = [a.target] * len(categories)
     illustrative = _is_illustrative(series, periods + last_year)
     noun = "月度" if ind.kind == "flow" else "月末"
-    ranks = ind.unit == "位"
+    ranks = ind.is_rank
     if ranks:  # ranks are positions, not amounts: every series is a line
         lines = {**bars, **lines}
         bars = {}
@@ -191,7 +191,7 @@ def trend_chart_data(ind: Indicator, series_by_entity: dict[str, pd.DataFrame], 
     return ChartData(
         title=f"{ind.name}{noun}走势（{ind.unit}）", categories=[_short_month(p) for p in periods],
         bars={}, lines=lines, unit=ind.unit, decimals=ind.decimals, illustrative=illustrative,
-        source=_source(illustrative), as_of=period)
+        source=_source(illustrative), as_of=period, ranks=ind.is_rank)
 
 
 def ranking_chart_data(ind: Indicator, series_by_entity: dict[str, pd.DataFrame], period: str,

@@ -218,8 +218,9 @@ def sparkline_svg(data: ChartData, status: str = "none", width: int = 72, height
     pad = 3
 
     def xy(i: int, v: float) -> tuple[float, float]:
-        return (pad + (width - 2 * pad) * i / span_x,
-                height - pad - (height - 2 * pad) * (v - low) / span_y)
+        # A rank is better when smaller: its axis is inverted, as on the full chart.
+        rise = (high - v) if data.ranks else (v - low)
+        return (pad + (width - 2 * pad) * i / span_x, height - pad - (height - 2 * pad) * rise / span_y)
 
     segments, previous = [], None
     for i, v in points:

@@ -21,7 +21,7 @@ def _change(a: Assessment, ind: Indicator) -> str:
         if abs(a.yoy_pp) < 0.05:
             return "与上年同期持平"
         return f"比上年同期{'提高' if a.yoy_pp > 0 else '降低'}{fmt.points(a.yoy_pp)}"
-    if ind.unit == "位" and a.ytd is not None and a.ytd_last_year is not None:
+    if ind.is_rank and a.ytd is not None and a.ytd_last_year is not None:
         moved = int(round(a.ytd_last_year - a.ytd))
         if moved == 0:
             return "与上年同期持平"
@@ -69,7 +69,7 @@ def _against_target(a: Assessment, ind: Indicator) -> str:
         if ind.direction == "lower":
             if a.margin >= 0:
                 return f"已控制在年末目标{unit_target}以内"
-            if ind.unit == "位":
+            if ind.is_rank:
                 return f"距年末目标{unit_target}还差{int(round(margin))}个位次"
             return f"高于年末控制目标{unit_target}，需再压降{distance}"
         if a.margin >= 0:

@@ -265,3 +265,12 @@ def test_a_ranking_of_one_entity_still_draws_its_reference_it_names_in_the_legen
     data = chartdata.ChartData(title="t", categories=["甲"], bars={"累计": [5.0]}, lines={"序时目标": [6.0]})
     reference = next(t for t in charts.build_ranking_figure(data).data if t.name == "序时目标")
     assert reference.mode == "markers"
+
+
+def test_a_ranks_sparkline_rises_as_the_rank_improves():
+    ind = next(i for i in catalog.indicators().values() if i.is_rank)
+    series = pd.DataFrame({"period": ["2023-01", "2023-02"], "months": [1, 1], "value": [37.0, 30.0],
+                           "illustrative": [False, False], "ytd": [37.0, 30.0]})
+    svg = charts.sparkline_svg(chartdata.trend_chart_data(ind, {ZONE: series}, "2023-02", 2))
+    (y_first, y_last) = [float(y) for y in re.findall(r"[ML][\d.]+,([\d.]+)", svg)]
+    assert y_last < y_first  # from 37th to 30th place: the line goes up the card

@@ -335,7 +335,7 @@ def indicator_chart_block(ind: catalog.Indicator, a: calc.Assessment, series: pd
 
 def _yoy_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
     """同比 as officials read it: 个百分点 for rates, places moved for ranks, % otherwise."""
-    if ind.unit == "位" and a.ytd is not None and a.ytd_last_year is not None:
+    if ind.is_rank and a.ytd is not None and a.ytd_last_year is not None:
         moved = int(round(a.ytd_last_year - a.ytd))
         return t("card_rank_up" if moved >= 0 else "card_rank_down", n=abs(moved))
     if a.yoy_pp is not None:
