@@ -951,10 +951,10 @@ def rows(size: dict, m: dict[str, Measured | str]) -> list[Row]:
                                r.peak_mb))
     if "engines_postgres" in ok:
         r = ok["engines_postgres"]
-        out.append(Row("the overview's queries for one entity and month at 100×, PostgreSQL", r.seconds["queries_postgresql"],
+        out.append(Row("PostgreSQL: the overview's queries for one entity and month at 100×", r.seconds["queries_postgresql"],
                        "the same on DuckDB", r.seconds["queries_duckdb"],
                        [("≤ 2× DuckDB", r.seconds["queries_postgresql"] <= 2 * r.seconds["queries_duckdb"])], r.peak_mb))
-        out.append(Row(f"import a {large:,}-row xlsx, PostgreSQL", r.seconds["import_postgresql"],
+        out.append(Row(f"PostgreSQL: import a {large:,}-row xlsx", r.seconds["import_postgresql"],
                        "the same on DuckDB", r.seconds["import_duckdb"], [], r.peak_mb))
     if "write_during_parse" in ok:
         r = ok["write_during_parse"]

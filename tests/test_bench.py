@@ -41,8 +41,8 @@ MEASURES = [
     f"{WRITERS} confirmations at one moment on the same key, PostgreSQL",
     f"{WRITERS} confirmations at one moment on {WRITERS} different keys, PostgreSQL",
     f"a one-figure correction while another upload of {LARGE} rows is read",
-    "the overview's queries for one entity and month at 100×, PostgreSQL",
-    f"import a {LARGE}-row xlsx, PostgreSQL",
+    "PostgreSQL: the overview's queries for one entity and month at 100×",
+    f"PostgreSQL: import a {LARGE}-row xlsx",
 ]
 TIME = re.compile(r"\d+ ms|\d+\.\d\d s")
 
