@@ -108,10 +108,12 @@ def open_from_nav(page, section: str, title: str) -> None:
 
 
 def nav_text(page) -> str:
+    """Every link of the top bar, its sections opened one by one. Sections are found by name, not
+    by position: the bar is drawn again when the signed-in session's pages arrive."""
     nav = page.get_by_test_id("stTopNav")
     texts = [nav.inner_text()]
-    for section in nav.get_by_test_id("stTopNavSection").all():
-        section.click()
+    for name in dict.fromkeys(nav.get_by_test_id("stTopNavSection").all_inner_texts()):
+        nav.get_by_test_id("stTopNavSection").filter(has_text=name.strip()).first.click()
         texts.append(" ".join(page.get_by_test_id("stTopNavDropdownLink").all_inner_texts()))
         page.keyboard.press("Escape")
     return " ".join(texts)
