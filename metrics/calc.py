@@ -14,35 +14,14 @@ import pandas as pd
 
 from . import status as rules
 from .catalog import Indicator
+from .periods import month_memo, period_label, split_period, ytd_label  # noqa: F401  (ingest and deck still import them from here)
 
 ROUND = 9  # sums of one-decimal figures are rounded so 276.8 stays 276.8, not 276.79999999999995
-# Month arithmetic runs once per figure of an upload (20,000 of them) on a few dozen distinct months.
-month_memo = lru_cache(maxsize=4096, typed=True)
-
-
-@month_memo
-def split_period(period: str) -> tuple[int, int]:
-    year, month = period.split("-")
-    return int(year), int(month)
 
 
 def time_progress(period: str, phasing: tuple[float, ...] | None = None) -> float:
     """序时进度: months elapsed / 12, or the target's own cumulative phasing (in percent)."""
     return rules.time_progress(split_period(period)[1], phasing)
-
-
-@month_memo
-def period_label(period: str, months: int = 1) -> str:
-    """'2023-02' spanning 2 months reads 2023年1-2月."""
-    year, month = split_period(period)
-    if months > 1:
-        return f"{year}年{month - months + 1}-{month}月"
-    return f"{year}年{month}月"
-
-
-def ytd_label(period: str) -> str:
-    _, month = split_period(period)
-    return "1月" if month == 1 else f"1-{month}月"
 
 
 def with_ytd(ind: Indicator, series: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .chartdata import REFERENCE_LINES, ChartData
+from . import formatting as fmt
+from .chartdata import REFERENCE_LINES, ChartData, word
 
 FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, sans-serif"
 STATUS_COLORS = {"green": "#2e7d32", "amber": "#e69f00", "red": "#c62828", "open": "#1f4e79", "none": "#8a96a3"}
@@ -20,15 +21,21 @@ PALETTE = ("#2f5d8a", "#9fb6cd", "#5b7fa6", "#c9d4de", "#41566b", "#7f93a8")
 LINE_COLOR = "#37474f"
 REFERENCE_COLOR = "#6d5d4b"
 MUTED = "#c5d1dc"
-ILLUSTRATIVE_STAMP = "示例数据"
 
 
 def _number_format(decimals: int) -> str:
     return f",.{max(decimals, 0)}f"
 
 
-def _hover(unit: str, decimals: int) -> str:
-    return f"%{{fullData.name}}<br>%{{x}}：%{{y:{_number_format(decimals)}}}{unit}<extra></extra>"
+def _hover(unit: str, decimals: int, lang: str = "zh", label: str = "%{fullData.name}<br>%{x}",
+           value_axis: str = "y") -> str:
+    value = f"%{{{value_axis}:{_number_format(decimals)}}}"
+    if lang != "en":
+        return f"{label}：{value}{unit}<extra></extra>"
+    if unit == "位":  # as fmt.amount writes a rank: No. 33
+        return f"{label}: No. {value}<extra></extra>"
+    shown = unit if unit == "%" else f" {fmt.UNITS_EN.get(unit, unit)}".rstrip()
+    return f"{label}: {value}{shown}<extra></extra>"
 
 
 def _value_axis(unit: str, decimals: int) -> dict:
@@ -52,7 +59,7 @@ def _base_layout(fig: go.Figure, data: ChartData, height: int) -> go.Figure:
     )
     if data.illustrative:
         fig.add_annotation(
-            name="illustrative", text=ILLUSTRATIVE_STAMP, xref="paper", yref="paper", x=1, y=1.0,
+            name="illustrative", text=word("illustrative_stamp", data.lang), xref="paper", yref="paper", x=1, y=1.0,
             xanchor="right", yanchor="bottom", yshift=28, showarrow=False,
             font=dict(size=12, color="#6d5d4b"), bgcolor="#f4efe6", bordercolor="#c8b89a",
             borderwidth=1, borderpad=3)
@@ -63,7 +70,8 @@ def _base_layout(fig: go.Figure, data: ChartData, height: int) -> go.Figure:
     return fig
 
 
-def _line_trace(name: str, values, categories, unit: str, decimals: int, color: str | None = None) -> go.Scatter:
+def _line_trace(name: str, values, categories, unit: str, decimals: int, color: str | None = None,
+                lang: str = "zh") -> go.Scatter:
     """A data line (solid, with markers) or a reference line (dashed)."""
     is_reference = name in REFERENCE_LINES
     return go.Scatter(
@@ -71,7 +79,7 @@ def _line_trace(name: str, values, categories, unit: str, decimals: int, color: 
         mode="lines" if is_reference else "lines+markers",
         line=dict(color=color or (REFERENCE_COLOR if is_reference else LINE_COLOR), width=2,
                   dash="dash" if is_reference else "solid"),
-        hovertemplate=_hover(unit, decimals))
+        hovertemplate=_hover(unit, decimals, lang))
 
 
 def build_monthly_figure(data: ChartData, height: int = 380) -> go.Figure:
@@ -86,14 +94,15 @@ def build_monthly_figure(data: ChartData, height: int = 380) -> go.Figure:
     for i, (name, values) in enumerate(data.bars.items()):
         fig.add_trace(go.Bar(name=name, x=data.categories, y=values,
                              marker_color=PALETTE[i % len(PALETTE)],
-                             hovertemplate=_hover(data.unit, data.decimals)),
+                             hovertemplate=_hover(data.unit, data.decimals, data.lang)),
                       secondary_y=False)
     line_unit = data.line_unit or data.unit
     line_decimals = data.line_decimals if data.line_unit else data.decimals
     for i, (name, values) in enumerate(data.lines.items()):
         # A rank's years are its data lines: this year strong, last year muted.
         color = (PALETTE[0], PALETTE[1])[i] if data.ranks and i < 2 and name not in REFERENCE_LINES else None
-        fig.add_trace(_line_trace(name, values, data.categories, line_unit, line_decimals, color=color),
+        fig.add_trace(_line_trace(name, values, data.categories, line_unit, line_decimals, color=color,
+                                  lang=data.lang),
                       secondary_y=second_axis)
     fig.update_layout(barmode="stack" if data.stacked else "group", bargap=0.25)
     fig.update_xaxes(type="category", automargin=True)
@@ -124,9 +133,9 @@ def build_ytd_figure(data: ChartData, height: int = 340) -> go.Figure:
     fig = go.Figure()
     for name, values in data.bars.items():
         fig.add_trace(_line_trace(name, values, data.categories, data.unit, data.decimals,
-                                  color=PALETTE[0]))
+                                  color=PALETTE[0], lang=data.lang))
     for name, values in data.lines.items():
-        fig.add_trace(_line_trace(name, values, data.categories, data.unit, data.decimals))
+        fig.add_trace(_line_trace(name, values, data.categories, data.unit, data.decimals, lang=data.lang))
     fig.update_xaxes(type="category", automargin=True)
     fig.update_yaxes(**_value_axis(data.unit, data.decimals))
     return _base_layout(fig, data, height)
@@ -138,12 +147,12 @@ def build_completion_figure(data: ChartData, height: int = 340) -> go.Figure:
     fig = go.Figure()
     for name, values in data.bars.items():
         fig.add_trace(go.Bar(name=name, x=data.categories, y=values, marker_color=PALETTE[0],
-                             hovertemplate=_hover(data.unit, data.decimals)))
+                             hovertemplate=_hover(data.unit, data.decimals, data.lang)))
     for name, values in data.lines.items():
         fig.add_trace(go.Scatter(name=name, x=data.categories, y=values, mode="markers",
                                  marker=dict(symbol="line-ew-open", size=60, color=REFERENCE_COLOR,
                                              line=dict(color=REFERENCE_COLOR, width=3)),
-                                 hovertemplate=_hover(data.unit, data.decimals)))
+                                 hovertemplate=_hover(data.unit, data.decimals, data.lang)))
     fig.update_layout(bargap=0.45)
     fig.update_xaxes(type="category", automargin=True)
     fig.update_yaxes(**_value_axis(data.unit, data.decimals))
@@ -160,7 +169,7 @@ def build_ranking_figure(data: ChartData, highlight: str | None = None, height: 
             name=name, y=data.categories, x=values, orientation="h", marker_color=colors,
             text=[None if v is None else f"{v:{_number_format(data.decimals)}}" for v in values],
             textposition="outside", cliponaxis=False,
-            hovertemplate=f"%{{y}}：%{{x:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
+            hovertemplate=_hover(data.unit, data.decimals, data.lang, label="%{y}", value_axis="x")))
     for name, values in data.lines.items():
         # One entity leaves a line of one point, which draws nothing while its legend shows: a
         # tall dash marks the reference instead.
@@ -169,7 +178,7 @@ def build_ranking_figure(data: ChartData, highlight: str | None = None, height: 
             name=name, x=values, y=data.categories, mode="markers" if alone else "lines",
             marker=dict(symbol="line-ns-open", size=40, color=REFERENCE_COLOR, line=dict(width=3, color=REFERENCE_COLOR)),
             line=dict(color=REFERENCE_COLOR, width=2, dash="dash"),
-            hovertemplate=f"{name}：%{{x:{_number_format(data.decimals)}}}{data.unit}<extra></extra>"))
+            hovertemplate=_hover(data.unit, data.decimals, data.lang, label=name, value_axis="x")))
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
     fig.update_xaxes(**_value_axis(data.unit, data.decimals))
     fig.update_layout(showlegend=bool(data.lines))
@@ -194,7 +203,7 @@ def build_small_multiples(data: ChartData, highlight: str | None = None, columns
         fig.add_trace(go.Scatter(
             name=name, x=data.categories, y=data.lines[name], mode="lines", showlegend=False,
             line=dict(color=PALETTE[0] if name == highlight else PALETTE[4], width=2.5 if name == highlight else 1.5),
-            hovertemplate=_hover(data.unit, data.decimals)), row=row, col=col)
+            hovertemplate=_hover(data.unit, data.decimals, data.lang)), row=row, col=col)
     # First, middle and last month only, with half a category of room at each end, so labels of
     # neighbouring panels and the y axis's 0 never collide.
     ticks = sorted({0, len(data.categories) // 2, len(data.categories) - 1}) if data.categories else []

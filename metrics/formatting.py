@@ -31,9 +31,21 @@ def number(value, decimals: int = 0) -> str:
     return "0" if text in ("-0", "-0.0") and decimals == 0 else text
 
 
-# Units in English, for the screens' English mode; the 汇报 wording and the slides stay Chinese.
+# Units in English, for the English mode of the screens, their charts and 汇报 sentences; the slides stay Chinese.
 UNITS_EN = {"亩": "mu", "亿元": "100m yuan", "万元": "10k yuan", "万美元": "10k USD", "万元/亩": "10k yuan/mu",
             "家": "firms", "个": "", "条": "items", "吨标准煤": "t coal eq.", "元": "yuan", "美元": "USD"}
+
+
+# A unit named on its own (a title, a heading) in English, where the amount's unit is no word (个)
+# or no amount at all (位).
+_UNIT_NAMES_EN = {"个": "number", "位": "rank"}
+
+
+def unit_name(unit: str, lang: str = "zh") -> str:
+    """The unit as a heading or a chart title names it: 万元, or 10k yuan in English."""
+    if lang != "en":
+        return unit
+    return _UNIT_NAMES_EN.get(unit) or UNITS_EN.get(unit, unit)
 
 
 def amount(value, unit: str, decimals: int = 0, lang: str = "zh") -> str:
@@ -65,14 +77,9 @@ def percent(fraction_or_pct, *, is_fraction: bool = False) -> str:
     return f"{value:,.1f}%"
 
 
-def points(pp) -> str:
-    """A difference between two rates: '12.3个百分点' (always positive; the sentence says which way)."""
+def points(pp, lang: str = "zh") -> str:
+    """A difference between two rates: '12.3个百分点' or '12.3 pts' (always positive; the sentence
+    says which way)."""
     if _missing(pp):
         return "—"
-    return f"{abs(pp):,.1f}个百分点"
-
-
-def month_label(period: str, months: int = 1) -> str:
-    """'2023-04' → '4月'; a two-month figure at '2023-02' → '1-2月'."""
-    month = int(period[5:7])
-    return f"{month - months + 1}-{month}月" if months > 1 else f"{month}月"
+    return f"{abs(pp):,.1f}{' pts' if lang == 'en' else '个百分点'}"

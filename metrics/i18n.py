@@ -1,12 +1,12 @@
 """Every UI string, in Chinese (the default) and English. Pages call `t("key")` through
 metrics.ui.common, which knows the session's language; nothing here imports Streamlit.
 
-The 汇报 sentences (metrics.narrative) and the chart texts (metrics.chartdata) stay Chinese in
-both languages: they are the words that go into the Chinese report and the slides.
+The 汇报 sentences (metrics.narrative) and the chart texts (metrics.chartdata) keep their own
+phrasebooks in both languages beside the code that builds them; the slides are always Chinese.
 """
 from __future__ import annotations
 
-from .calc import split_period
+from . import periods
 from .catalog import Indicator, categories
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -50,7 +50,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
                             "not real statistics; targets marked 示例目标 are not official."),
     "illustrative": ("示例数据", "示例数据 (illustrative)"),
     # chart helper
-    "report_sentence": ("汇报口径（可复制）", "Report sentence (Chinese, ready to copy)"),
+    "report_sentence": ("汇报口径（可复制）", "Report sentence (ready to copy)"),
+    "investment_chart_title": ("招商引资各项指标完成率与序时进度（%）",
+                               "Investment indicators: share of target done against pace (%)"),
     "download_png": ("下载PNG", "Download PNG"),
     "download_svg": ("下载SVG", "Download SVG"),
     "download_chart_xlsx": ("下载数据（xlsx）", "Download data (xlsx)"),
@@ -392,9 +394,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "signin_role_admin": ("管理员", "Administrator"),
 }
 
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
     """The string for `key` in `lang`, with `values` filled into its {placeholders}."""
     zh, en = _STRINGS[key]
@@ -434,7 +433,4 @@ def category_name(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def period_name(period: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """'2023-04' → 2023年4月 or Apr 2023."""
-    year, month = split_period(period)
-    return f"{_MONTHS_EN[month - 1]} {year}" if lang == "en" else f"{year}年{month}月"
-
-
+    return periods.period_label(period, lang=lang)

@@ -151,7 +151,7 @@ def status_name(status: str, lang: str = "zh") -> str:
 
 def _distance(value: float, unit: str, decimals: int, lang: str) -> str:
     if unit == "%":
-        return f"{abs(value):,.1f}{'个百分点' if lang == 'zh' else ' pts'}"
+        return fmt.points(value, lang)
     if unit == "位":
         n = int(round(abs(value)))
         return f"{n}位" if lang == "zh" else f"{n} place{'s' if n != 1 else ''}"

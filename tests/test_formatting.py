@@ -7,7 +7,7 @@ import string
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrics import calc, catalog, formatting as fmt, i18n
+from metrics import catalog, formatting as fmt, i18n, periods
 
 SI_SUFFIX = re.compile(r"\d\s*[kKMGT]\b")
 
@@ -50,16 +50,29 @@ def test_percentages_have_one_decimal_and_differences_between_rates_are_points()
     assert fmt.percent(-21.04) == "-21.0%"
     assert fmt.percent(1234.5) == "1,234.5%"
     assert fmt.points(12.34) == fmt.points(-12.34) == "12.3个百分点"
+    assert fmt.points(-12.34, "en") == "12.3 pts"
 
 
-def test_month_labels_show_months_never_days():
-    assert fmt.month_label("2023-04") == "4月"
-    assert fmt.month_label("2023-02", months=2) == "1-2月"
-    assert calc.ytd_label("2023-01") == "1月"
-    assert calc.ytd_label("2023-04") == "1-4月"
-    assert calc.period_label("2023-02", 2) == "2023年1-2月"
+def test_month_labels_show_months_never_days_in_both_languages():
+    assert periods.month_label("2023-04") == "4月"
+    assert periods.month_label("2023-02", months=2) == "1-2月"
+    assert periods.month_label("2023-02", months=2, lang="en") == "Jan–Feb"
+    assert periods.ytd_label("2023-01") == "1月"
+    assert periods.ytd_label("2023-04") == "1-4月"
+    assert periods.ytd_label("2023-04", "en") == "Jan–Apr"
+    assert periods.period_label("2023-02", 2) == "2023年1-2月"
+    assert periods.short_label("2022-04") == "22年4月"
+    assert periods.short_label("2022-04", "en") == "Apr 22"
+    assert periods.month_end_label("2023-04", "en") == "end of Apr"
     assert i18n.period_name("2023-04") == "2023年4月"
     assert i18n.period_name("2023-04", "en") == "Apr 2023"
+
+
+def test_month_arithmetic_crosses_year_boundaries():
+    assert periods.shift("2023-01", -1) == "2022-12"
+    assert periods.shift("2022-12", 13) == "2024-01"
+    assert periods.trailing_periods("2023-02", 3) == ["2022-12", "2023-01", "2023-02"]
+    assert periods.year_periods(2023, 3) == ["2023-01", "2023-02", "2023-03"]
 
 
 def test_every_ui_string_exists_in_chinese_and_english_with_the_same_placeholders():

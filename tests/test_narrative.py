@@ -155,3 +155,45 @@ def test_a_share_short_of_its_year_end_target_says_how_many_points_remain():
     a = assessed(share, {"2022-04": 67.5, "2023-04": 67.4}, "2023-04", "year_end", 70)
     assert narrative.indicator_sentence(share, a) == (
         "4月末，全区占全县规上开票销售比重为67.4%，比上年同期降低0.1个百分点，为年末目标70%的96.3%，距目标还差2.6个百分点。")
+
+
+# English: the same generator with the English phrasebook, so each sentence carries the same
+# figures in the same order as its Chinese twin above.
+
+def test_in_english_a_flow_behind_gives_its_share_its_gap_and_its_outlook():
+    a = assessed(LAND, {**year(2022, [100] * 4), **year(2023, [120, 130, 150, 100])}, "2023-04", "annual", 2400)
+    assert narrative.indicator_sentence(LAND, a, lang="en") == (
+        "Inefficient land cleared in the zone totalled 500 mu in Jan–Apr 2023, up 25.0% year on year, "
+        "20.8% of the annual target, 12.5 pts behind the time-elapsed pace, full year projected at 1,500 mu, "
+        "238 mu needed each month from now on.")
+
+
+def test_in_english_a_rank_moves_in_places_and_a_balance_says_what_is_left_to_cut():
+    rank = catalog.indicator("provincial_rank")
+    a = assessed(rank, {"2022-04": 37, "2023-04": 33}, "2023-04", "year_end", 30)
+    assert narrative.indicator_sentence(rank, a, lang="en") == (
+        "Provincial ranking of the zone was No. 33 at the end of Apr, 4 places up on a year earlier, "
+        "3 places short of the year-end target of No. 30.")
+    debt = catalog.indicator("debt_short_term")
+    b = assessed(debt, {"2022-04": 15.0, "2023-04": 12.9}, "2023-04", "year_end", 12)
+    assert narrative.indicator_sentence(debt, b, lang="en") == (
+        "Short-term loans in the zone stood at 12.90 100m yuan at the end of Apr, down 14.0% year on year, "
+        "above the year-end limit of 12 100m yuan, with 0.90 100m yuan still to cut.")
+
+
+def test_in_english_the_headline_counts_and_lists_the_laggards_worst_first():
+    inds = catalog.indicators()
+    on_pace = assessed(LAND, {**year(2022, [250] * 4), **year(2023, [300, 334, 300, 300])}, "2023-04", "annual", 2468)
+    behind = assessed(inds["invoice_sales"], year(2023, [20.0, 20.0, 25.0, 28.0]), "2023-04", "annual", 300)
+    below_floor = assessed(inds["output_per_mu"], {"2023-04": 296}, "2023-04", "floor", 300)
+    assert narrative.overview_sentence(inds, [on_pace, behind, below_floor], lang="en") == (
+        "As of Apr 2023, of 3 indicators with targets in the zone, 1 on pace (or met) and 2 behind: "
+        "Output per mu: 4 10k yuan/mu below floor; Invoiced industrial sales 2.3 pts behind pace.")
+
+
+def test_every_phrase_has_both_languages_with_the_same_placeholders():
+    import string
+    fields = string.Formatter()
+    for key, (zh, en) in narrative._PHRASES.items():
+        assert zh and en, key
+        assert {f for _, f, _, _ in fields.parse(zh) if f} == {f for _, f, _, _ in fields.parse(en) if f}, key

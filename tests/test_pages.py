@@ -3,6 +3,7 @@ exception in either language, the key numbers on the page, and the target traces
 figures' JSON. Expected numbers come from the same database through the core, so the tests
 hold whatever the illustrative series are."""
 import json
+import re
 import sys
 
 import pandas as pd
@@ -292,12 +293,50 @@ def test_each_chart_offers_png_svg_and_its_data_or_says_plainly_why_not(app_db, 
     assert "BROWSER_PATH 指向的 /nonexistent/chromium 不存在" in page_text(at)
 
 
-def test_english_pages_use_english_words_around_the_chinese_report_sentences(app_db):
-    at = open_page("overview", "en")
-    assert any(" on pace, " in m.value for m in at.markdown)
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def kept_chinese(app_db) -> re.Pattern:
+    """Chinese that English pages keep on purpose: the entities' own names, and the 示例数据 and
+    示例目标 labels the report itself uses."""
+    names = sorted(Store(app_db).entities()["name"], key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, [*names, "示例数据", "示例目标"])))
+
+
+def english_texts(at: AppTest) -> list[str]:
+    """Every word an English page shows outside the data: headings, captions, metrics, the 汇报
+    sentences, and each chart's title, legend, axis labels and hover text."""
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [c.value for c in at.code]
+    texts += [m.label for m in at.metric] + [m.value for m in at.metric]
+    for fig in figures(at):
+        texts.append(fig["layout"].get("title", {}).get("text", ""))
+        texts += [a.get("text", "") for a in fig["layout"].get("annotations", [])]
+        for trace in fig["data"]:
+            texts += [trace.get("name") or "", trace.get("hovertemplate") or ""]
+            texts += [str(x) for x in trace.get("x", []) if isinstance(x, str)]
+    return texts
+
+
+@pytest.mark.parametrize("page, params", [
+    ("overview", {}), ("detail", {"indicator": "land_cleared"}), ("detail", {"indicator": "provincial_rank"}),
+    ("detail", {"indicator": "debt_short_term"}), ("compare", {"indicator": "invoice_sales"}),
+    ("theme_debt", {}), ("theme_investment", {}), ("theme_land", {}), ("theme_safety", {}),
+])
+def test_english_pages_speak_english_in_sentences_charts_units_and_legends(app_db, page, params):
+    at = open_page(page, "en", **params)
+    kept = kept_chinese(app_db)
+    leftovers = {text: CJK.findall(kept.sub("", text)) for text in english_texts(at)}
+    assert not {text: chars for text, chars in leftovers.items() if chars}
+
+
+def test_english_sentences_say_what_the_chinese_ones_say(app_db):
     at = open_page("detail", "en", indicator="land_cleared")
     assert {"Year to date", "Year on year", "Month on month"} <= {m.label for m in at.metric}
-    assert at.code[0].value.startswith("1-")  # the 汇报 sentence stays Chinese for the report
+    sentence = at.code[0].value
+    assert " in Jan–" in sentence and " of the annual target" in sentence and "pace" in sentence
+    zh = open_page("detail", indicator="land_cleared").code[0].value
+    # The same figures in both: every number of the Chinese sentence is in the English one.
+    assert re.findall(r"[\d,.]+\d", zh) == re.findall(r"[\d,.]+\d", sentence.replace(" 2023", "", 1))
 
 
 def test_names_from_uploads_render_as_plain_text(app_db):

@@ -203,7 +203,8 @@ class View:
 
     def sentences(self, codes) -> str:
         """The 汇报 sentences of several indicators, one per line."""
-        return "\n".join(narrative.indicator_sentence(catalog.indicator(c), self.assessments[c], self.entity)
+        lang = language()
+        return "\n".join(narrative.indicator_sentence(catalog.indicator(c), self.assessments[c], self.entity, lang)
                          for c in codes)
 
     def illustrative(self, codes) -> bool:
@@ -328,9 +329,10 @@ def chart_block(fig: go.Figure, sentence: str | None, codes: list[str], key: str
 def indicator_chart_block(ind: catalog.Indicator, a: calc.Assessment, series: pd.DataFrame,
                           entity: str, key: str) -> None:
     """An indicator's months against last year and its target, with its 汇报 sentence."""
-    data = chartdata.monthly_chart_data(ind, series, a, entity)
-    chart_block(charts.build_monthly_figure(data), narrative.indicator_sentence(ind, a, entity), [ind.code], key,
-                data=data)
+    lang = language()
+    data = chartdata.monthly_chart_data(ind, series, a, entity, lang)
+    chart_block(charts.build_monthly_figure(data), narrative.indicator_sentence(ind, a, entity, lang), [ind.code],
+                key, data=data)
 
 
 def _yoy_text(ind: catalog.Indicator, a: calc.Assessment) -> str:

@@ -13,7 +13,8 @@ entities = common.entities(version)
 kind = entities.loc[entities["name"] == view.entity, "kind"].iloc[0]
 peers = set(entities.loc[entities["kind"] == kind, "name"])
 series = {e: s for e, s in common.indicator_by_entity(version, ind.code).items() if e in peers}
-ranking = chartdata.ranking_chart_data(ind, series, view.period, reference=a)
+lang = common.language()
+ranking = chartdata.ranking_chart_data(ind, series, view.period, reference=a, lang=lang)
 kind_label = t("kind_zone" if kind == "zone" else "kind_enterprise")
 if not ranking.categories:
     st.info(t("no_ranking", kind=kind_label))
@@ -25,9 +26,9 @@ if view.entity in ranking.categories:
 else:
     st.caption(t("not_ranked", entity=common.inert(view.entity)))
 common.chart_block(charts.build_ranking_figure(ranking, highlight=view.entity),
-                   narrative.indicator_sentence(ind, a, view.entity), [ind.code], key="ranking", data=ranking)
+                   narrative.indicator_sentence(ind, a, view.entity, lang), [ind.code], key="ranking", data=ranking)
 
 st.markdown(f"##### {t('small_multiples')}")
-trends = chartdata.trend_chart_data(ind, series, view.period)
+trends = chartdata.trend_chart_data(ind, series, view.period, lang=lang)
 st.plotly_chart(charts.build_small_multiples(trends, highlight=view.entity), theme=None,
                 config=common.PLOTLY_CONFIG, key="small_multiples")

@@ -2,7 +2,7 @@
 figures, who changed what, its definition and the inspection problems it measures."""
 import streamlit as st
 
-from metrics import catalog, chartdata, charts, i18n, status
+from metrics import catalog, chartdata, charts, formatting as fmt, i18n, status
 from metrics.ui import common
 from metrics.ui.common import t
 
@@ -11,7 +11,9 @@ ind, a = catalog.indicator(view.indicator), view.assessments[view.indicator]
 series = view.series[ind.code]
 version = common.get_store().data_version()
 common.illustrative_banner(a.illustrative or a.target_illustrative)
-st.markdown(f"#### {common.inert(i18n.indicator_name(ind, common.language()))}（{common.inert(ind.unit)}）")
+lang = common.language()
+unit = fmt.unit_name(ind.unit, lang)
+st.markdown(f"#### {common.inert(i18n.indicator_name(ind, lang))}" + (f" ({unit})" if lang == "en" else f"（{unit}）"))
 common.headline_metrics(ind, a)
 
 target = view.target(ind.code)
@@ -20,7 +22,7 @@ with monthly:
     common.indicator_chart_block(ind, a, series, view.entity, key="monthly")
 if a.progress is not None:
     with pace:
-        data = chartdata.ytd_chart_data(ind, series, a, view.phasing(ind.code), view.entity)
+        data = chartdata.ytd_chart_data(ind, series, a, view.phasing(ind.code), view.entity, common.language())
         common.chart_block(charts.build_ytd_figure(data), None, [ind.code], key="ytd", data=data)
 
 notes = common.figure_notes(version, ind.code, view.entity, view.period)

@@ -38,4 +38,4 @@ for code, ind in inds.items():
 sparks = {code: chartdata.trend_chart_data(inds[code], {entity: series[code]}, period, 12)
           for codes in groups.values() for code in codes}
 common.overview_cards(groups, view, sparks)
-st.code(narrative.overview_sentence(inds, assessments, entity), language=None, wrap_lines=True)
+st.code(narrative.overview_sentence(inds, assessments, entity, lang), language=None, wrap_lines=True)

@@ -1,7 +1,7 @@
 """债务结构: balances by maturity with the short-term share, and direct against indirect financing."""
 import streamlit as st
 
-from metrics import catalog, chartdata, charts
+from metrics import catalog, chartdata, charts, i18n
 from metrics.ui import common
 from metrics.ui.common import t
 
@@ -10,14 +10,15 @@ DEBT_CODES = (*chartdata.DEBT_PARTS, chartdata.DEBT_SHARE)
 view = common.view_header(t("page_debt"))
 st.caption(t("debt_intro"))
 common.illustrative_banner(view.illustrative(DEBT_CODES))
-names = {c: catalog.indicator(c).name for c in DEBT_CODES}
+lang = common.language()
+names = {c: i18n.indicator_name(catalog.indicator(c), lang, short=True) for c in DEBT_CODES}
 structure, mix = st.columns(2)
 with structure:
-    data = chartdata.debt_structure_chart_data(view.series, view.period, names)
+    data = chartdata.debt_structure_chart_data(view.series, view.period, names, lang=lang)
     common.chart_block(charts.build_debt_figure(data), view.sentences(DEBT_CODES), list(DEBT_CODES), key="debt",
                        data=data)
 with mix:
-    data = chartdata.financing_mix_chart_data(view.series, view.period)
+    data = chartdata.financing_mix_chart_data(view.series, view.period, lang=lang)
     common.chart_block(charts.build_monthly_figure(data), view.sentences(["bonds_outstanding"]),
                        ["bonds_outstanding"], key="mix", data=data)
 short_term, share = st.columns(2)

@@ -12,13 +12,14 @@ view = common.view_header(t("page_investment"))
 st.caption(t("investment_intro"))
 common.illustrative_banner(view.illustrative(PIPELINE))
 data = chartdata.completion_chart_data([catalog.indicator(c) for c in PIPELINE], view.assessments,
-                                       "招商引资各项指标完成率与序时进度（%）")
+                                       t("investment_chart_title"), common.language())
 common.chart_block(charts.build_completion_figure(data), view.sentences(PIPELINE), list(PIPELINE),
                    key="pipeline", data=data)
 investment, foreign = st.columns(2)
 with investment:
     ind, a = catalog.indicator("effective_investment"), view.assessments["effective_investment"]
-    data = chartdata.ytd_chart_data(ind, view.series[ind.code], a, view.phasing(ind.code), view.entity)
+    data = chartdata.ytd_chart_data(ind, view.series[ind.code], a, view.phasing(ind.code), view.entity,
+                                    common.language())
     common.chart_block(charts.build_ytd_figure(data), view.sentences([ind.code]), [ind.code], key="investment", data=data)
 with foreign:
     common.indicator_chart_block(catalog.indicator("foreign_capital"), view.assessments["foreign_capital"],

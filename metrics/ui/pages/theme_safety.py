@@ -1,7 +1,7 @@
 """安全生产: hazards found and fixed by month, the fix rate against its floor, and the pace."""
 import streamlit as st
 
-from metrics import catalog, chartdata, charts
+from metrics import catalog, chartdata, charts, i18n
 from metrics.ui import common
 from metrics.ui.common import t
 
@@ -11,14 +11,15 @@ view = common.view_header(t("page_safety"))
 st.caption(t("safety_intro"))
 common.illustrative_banner(view.illustrative(SAFETY))
 rate = view.assessments[chartdata.HAZARD_RATE]
-names = {c: catalog.indicator(c).name for c in SAFETY}
+lang = common.language()
+names = {c: i18n.indicator_name(catalog.indicator(c), lang, short=True) for c in SAFETY}
 hazards, fixed = st.columns(2)
 with hazards:
     data = chartdata.safety_chart_data(view.series, view.period, names,
-                                       rate.target if rate.target_kind == "floor" else None)
+                                       rate.target if rate.target_kind == "floor" else None, lang)
     common.chart_block(charts.build_monthly_figure(data), view.sentences(SAFETY), list(SAFETY), key="hazards", data=data)
 with fixed:
     ind, a = catalog.indicator("hazards_fixed"), view.assessments["hazards_fixed"]
     if a.progress is not None:
-        data = chartdata.ytd_chart_data(ind, view.series[ind.code], a, view.phasing(ind.code), view.entity)
+        data = chartdata.ytd_chart_data(ind, view.series[ind.code], a, view.phasing(ind.code), view.entity, lang)
         common.chart_block(charts.build_ytd_figure(data), view.sentences([ind.code]), [ind.code], key="fixed", data=data)
