@@ -62,7 +62,16 @@ def card_names(at: AppTest) -> list[str]:
 
 
 def table_text(at: AppTest) -> str:
-    return "\n".join(frame.value.to_csv(index=False) for frame in at.dataframe)
+    frames = [frame.value for frame in at.dataframe] + [table.value for table in at.table]
+    return "\n".join(frame.to_csv(index=False) for frame in frames)
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Select one of the indicator page's tabs, which compute their content only when open."""
+    at.session_state["detail_tab"] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def zone_overview(db) -> tuple[str, dict]:
@@ -183,7 +192,7 @@ def test_detail_shows_same_period_last_year_yoy_and_mom(app_db):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["同比"] == "+" + fmt.percent(a.yoy_pct)
     assert metrics["环比"] == ("+" if a.mom_pct > 0 else "") + fmt.percent(a.mom_pct)
-    months = at.dataframe[0].value
+    months = at.table[0].value
     assert list(months.columns) == ["月份", "本月值", "累计值", "上年同月", "上年同期累计", "同比", "环比"]
     assert months["累计值"].iloc[-1] == fmt.number(a.ytd) and months["上年同期累计"].iloc[-1] == fmt.number(a.ytd_last_year)
 
@@ -193,8 +202,10 @@ def test_detail_shows_report_figures_revisions_definition_and_problems(app_db):
     at = open_page("detail", indicator=ind.code)
     tables = table_text(at)
     assert "2,577亩" in tables and "报告二(一)3" in tables
-    assert "示例数据（系统生成）" in tables  # the batch each figure came from
-    assert ind.definition in page_text(at)
+    assert ind.definition not in page_text(at)  # a closed tab is not computed
+    assert "示例数据（系统生成）" in table_text(open_tab(at, "修订记录"))  # the batch each figure came from
+    assert ind.definition in page_text(open_tab(at, "口径"))
+    tables = table_text(open_tab(at, "对应的巡察问题"))
     for problem in ("P03", "P19"):
         assert problem in tables
 
@@ -206,7 +217,7 @@ def test_a_corrected_figure_shows_at_once_with_its_revision(app_db):
                        sha256="x")
     at = open_page("detail", indicator="land_cleared")
     assert {m.label: m.value for m in at.metric}["本月值"] == "999亩"
-    history = at.dataframe[2].value
+    history = open_tab(at, "修订记录").dataframe[0].value
     corrected = history[(history["月份"] == "2023-04") & (history["当前值"] == "✓")].iloc[0]
     assert (corrected["本月值"], corrected["版本"], corrected["上传人"], corrected["文件"]) == ("999", 2, "张三", "4月更正.xlsx")
 
@@ -441,7 +452,7 @@ def test_the_indicator_page_shows_upload_notes_and_the_projection(app_db):
     text = page_text(at)
     assert "上报备注" in text and "含一次性收回闲置地块" in text
     assert "预计全年" in {m.label for m in at.metric}
-    assert "预计全年按上年同期累计" in "\n".join(str(e.value) for e in at.text)
+    assert "预计全年按上年同期累计" in "\n".join(str(e.value) for e in open_tab(at, "口径").text)
 
 
 def test_a_published_yoy_shows_as_the_bureaus_figure_beside_the_computed_one(app_db):

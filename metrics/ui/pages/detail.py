@@ -32,26 +32,34 @@ if not notes.empty:
         st.markdown(f"- **{i18n.period_name(period, common.language())}** {common.inert(note)}")
 
 st.markdown(f"##### {t('months_table')}")
-st.dataframe(common.months_table(ind, series, view.period), hide_index=True)
+# Twelve rows of figures already written out: a static table draws at once, where a data grid
+# would load its own component.
+st.table(common.months_table(ind, series, view.period), hide_index=True)
 
+# Only the open tab is computed and sent: a leader opening the page waits for the charts, not for
+# the revision history behind a closed tab.
 figures, revisions, definition, problems = st.tabs(
-    [t("report_figures"), t("history"), t("definition"), t("problems")])
-with figures:
-    common.report_figures_table(version, ind)
-with revisions:
-    st.caption(t("history_caption"))
-    st.dataframe(common.history_table(version, ind, view.entity), hide_index=True, height=320)
-with definition:
-    st.text(ind.definition)
-    if a.projection is not None:
-        st.text(t("projection_method", method=status.PROJECTION_METHOD[common.language()]))
-    if ind.formula:
-        st.text(t("formula", formula=ind.formula))
-    if target is not None:
-        st.text(t("target_source", source=target["source"]))
-with problems:
-    problem_rows = common.problems_table(version, list(ind.problems))
-    if problem_rows.empty:
-        st.caption(t("no_problems"))
-    else:
-        st.dataframe(problem_rows, hide_index=True)
+    [t("report_figures"), t("history"), t("definition"), t("problems")], key="detail_tab", on_change="rerun")
+if figures.open:
+    with figures:
+        common.report_figures_table(version, ind)
+if revisions.open:
+    with revisions:
+        st.caption(t("history_caption"))
+        st.dataframe(common.history_table(version, ind, view.entity), hide_index=True, height=320)
+if definition.open:
+    with definition:
+        st.text(ind.definition)
+        if a.projection is not None:
+            st.text(t("projection_method", method=status.PROJECTION_METHOD[common.language()]))
+        if ind.formula:
+            st.text(t("formula", formula=ind.formula))
+        if target is not None:
+            st.text(t("target_source", source=target["source"]))
+if problems.open:
+    with problems:
+        problem_rows = common.problems_table(version, list(ind.problems))
+        if problem_rows.empty:
+            st.caption(t("no_problems"))
+        else:
+            st.dataframe(problem_rows, hide_index=True)
