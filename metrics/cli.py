@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import auth, backup, calc, catalog, tracker
+from . import auth, backup, calc, catalog, ledger, tracker
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -163,7 +163,8 @@ def _fmt(value, decimals: int) -> str:
 def cmd_ledger(args, store: Store) -> int:
     _require_initialised(store)
     summary, problems, measures = store.ledger()
-    disagreements = catalog.ledger_disagreements(catalog.ledger())
+    progress = ledger.progress(summary, problems, measures)
+    disagreement = progress.disagreement()
     items = []
     for p in problems.to_dict("records"):
         ms = measures[measures["problem_id"] == p["id"]]
@@ -175,15 +176,14 @@ def cmd_ledger(args, store: Store) -> int:
         })
     if args.json:
         _print_json(items)
-        for d in disagreements:
-            print(f"注意：{d}", file=sys.stderr)
+        if disagreement:
+            print(f"注意：{disagreement}", file=sys.stderr)
         return EXIT_OK
     labels = {"done": "已整改完成", "in_progress": "正在推进"}
-    done = sum(i["status"] == "done" for i in items)
-    n_measures = sum(len(i["measures"]) for i in items)
-    print(f"整改台账：问题 {len(items)} 个（已整改完成 {done} 个，正在推进 {len(items) - done} 个），整改措施 {n_measures} 项。")
-    for d in disagreements:
-        print(f"注意：{d}")
+    print(f"整改台账：问题 {progress.total} 个（已整改完成 {progress.done} 个，正在推进 {progress.in_progress} 个），"
+          f"整改措施 {progress.measures} 项。")
+    if disagreement:
+        print(f"注意：{disagreement}")
     for i in items:
         extra = "".join(f"，{k}：{v}" for k, v in (("牵头单位", i["lead_unit"]), ("时限", i["deadline"])) if v)
         print(f"{i['id']} [{labels[i['status']]}] {i['title']}（报告{i['section']}，措施{len(i['measures'])}项{extra}）")

@@ -1,5 +1,6 @@
 """The rectification ledger holds the report's 24 problems and 70 measures as listed."""
-from metrics import catalog
+from conftest import initialised_store
+from metrics import catalog, ledger
 
 REPORT = (catalog.DATA_DIR / "report.txt").read_text(encoding="utf-8")
 
@@ -17,16 +18,19 @@ def test_problem_statuses_follow_the_reports_list_not_its_summary():
     assert (led.summary_done, led.summary_in_progress) == (17, 7)
 
 
-def test_the_disagreement_between_summary_and_list_is_reported():
-    messages = catalog.ledger_disagreements(catalog.ledger())
-    assert len(messages) == 1
-    assert "17" in messages[0] and "7" in messages[0] and "18" in messages[0] and "6" in messages[0]
+def test_the_disagreement_between_summary_and_list_is_reported(tmp_path):
+    progress = ledger.progress(*initialised_store(tmp_path / "t.duckdb").ledger())
+    assert (progress.total, progress.done, progress.in_progress) == (24, 18, 6)
+    assert (progress.measures, progress.summary_done, progress.summary_in_progress) == (70, 17, 7)
+    assert progress.summary_disagrees
+    assert progress.disagreement() == ("报告汇总称已整改完成17个、正在推进7个，但报告逐项列出的为已整改完成18个、正在推进6个；"
+                                       "本台账按逐项清单记录，未作调整。")
 
 
-def test_a_ledger_whose_counts_agree_reports_nothing():
-    led = catalog.ledger()
-    agreeing = catalog.Ledger(led.report_date, 18, 6, led.summary_source, led.problems)
-    assert catalog.ledger_disagreements(agreeing) == []
+def test_a_ledger_whose_counts_agree_reports_nothing(tmp_path):
+    summary, problems, measures = initialised_store(tmp_path / "t.duckdb").ledger()
+    agreeing = ledger.progress({**summary, "summary_done": 18, "summary_in_progress": 6}, problems, measures)
+    assert not agreeing.summary_disagrees and agreeing.disagreement() == ""
 
 
 def test_every_measure_is_quoted_from_the_report_in_order():

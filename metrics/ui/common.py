@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, status, tracker
+from metrics import ledger as ledger_rules
 from metrics.store import Store, StoreError
 from metrics.export import images
 from metrics.export.xlsx import chart_data_xlsx
@@ -501,24 +502,17 @@ def overview_cards(groups: dict[str, list[str]], view: "View", sparks: dict[str,
     st.html("".join(parts))
 
 
-def ledger_counts(data_version: int) -> dict:
+def ledger_progress(data_version: int) -> ledger_rules.LedgerProgress:
     """The ledger as listed problem by problem, beside the report's own summary count."""
-    summary, problems, measures = ledger(data_version)
-    return {
-        "total": len(problems), "done": int((problems["status"] == "done").sum()),
-        "in_progress": int((problems["status"] == "in_progress").sum()),
-        "measures": len(measures), "measures_done": int((measures["status"] == "done").sum()),
-        "measures_open": int((measures["status"] != "done").sum()),
-        "summary_done": int(summary["summary_done"]), "summary_in_progress": int(summary["summary_in_progress"]),
-    }
+    return ledger_rules.progress(*ledger(data_version))
 
 
 def ledger_summary(data_version: int) -> None:
     """Problems and measures by status in two lines; the report's disagreeing summary stays visible."""
-    counts = ledger_counts(data_version)
-    st.markdown(f"**{t('ledger_progress')}** :small[{t('ledger_line', **counts)}]")
-    if (counts["done"], counts["in_progress"]) != (counts["summary_done"], counts["summary_in_progress"]):
-        st.caption(t("ledger_disagrees", done=counts["summary_done"], in_progress=counts["summary_in_progress"]))
+    progress = ledger_progress(data_version)
+    st.markdown(f"**{t('ledger_progress')}** :small[{t('ledger_line', **progress.counts())}]")
+    if progress.summary_disagrees:
+        st.caption(t("ledger_disagrees", done=progress.summary_done, in_progress=progress.summary_in_progress))
 
 
 def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
@@ -612,7 +606,7 @@ def problems_table(data_version: int, ids: list[str] | None = None) -> pd.DataFr
         problems = problems[problems["id"].isin(ids)]
     lang = language()
     inds = catalog.indicators()
-    counts = measures.groupby("problem_id")["status"].agg(lambda s: f"{(s == 'done').sum()}/{len(s)}")
+    counts = {pid: "{}/{}".format(*ledger_rules.measures_done(measures, pid)) for pid in problems["id"]}
     return pd.DataFrame({
         t("col_id"): problems["id"],
         t("col_section"): problems["section"],

@@ -8,18 +8,18 @@ from metrics.ui.common import t
 
 version = common.get_store().data_version()
 st.markdown(f"### {t('page_rectification')}")
-counts = common.ledger_counts(version)
+progress = common.ledger_progress(version)
 for column, (label, value) in zip(st.columns(4), (
-        (t("problems_total"), counts["total"]), (t("problems_done"), counts["done"]),
-        (t("problems_in_progress"), counts["in_progress"]),
-        (t("measures_done"), f"{counts['measures_done']} / {counts['measures']}"))):
+        (t("problems_total"), progress.total), (t("problems_done"), progress.done),
+        (t("problems_in_progress"), progress.in_progress),
+        (t("measures_done"), f"{progress.measures_done} / {progress.measures}"))):
     column.metric(label, value, border=True)
 summary, problems, measures = common.ledger(version)
-if (counts["done"], counts["in_progress"]) != (counts["summary_done"], counts["summary_in_progress"]):
+if progress.summary_disagrees:
     st.warning(f"**{t('disagreement_title')}**  \n"
-               + t("summary_says", done=counts["summary_done"], in_progress=counts["summary_in_progress"])
+               + t("summary_says", done=progress.summary_done, in_progress=progress.summary_in_progress)
                + f"：“{common.inert(summary['summary_source'])}”  \n"
-               + t("list_says", done=counts["done"], in_progress=counts["in_progress"]),
+               + t("list_says", done=progress.done, in_progress=progress.in_progress),
                icon=":material/rule:")
 
 shown = st.segmented_control(t("filter_status"), ["done", "in_progress"], selection_mode="multi",
