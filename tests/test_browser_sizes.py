@@ -98,3 +98,43 @@ def test_the_indicator_pages_figures_are_not_cut_off(running_app, chromium, size
         page.screenshot(path=SCREENSHOTS / f"detail_zh_{size}.png")
     finally:
         page.close()
+
+
+# Every page a leader or the office opens, with what it must show once drawn.
+PAGES = {
+    "overview": ("", ".mc-card"),
+    "detail": ("detail?indicator=land_cleared", "[data-testid=stMetricValue]"),
+    "detail_rank": ("detail?indicator=provincial_rank", "[data-testid=stMetricValue]"),
+    "compare": ("compare?indicator=invoice_sales", ".js-plotly-plot"),
+    "debt": ("theme_debt", ".js-plotly-plot"),
+    "investment": ("theme_investment", ".js-plotly-plot"),
+    "land": ("theme_land", ".js-plotly-plot"),
+    "safety": ("theme_safety", ".js-plotly-plot"),
+    "rectification": ("rectification", "[data-testid=stMetricValue]"),
+    "upload": ("upload", "[data-testid=stMain] h1, [data-testid=stMain] h3"),
+    "export": ("export", "[data-testid=stMain] h1, [data-testid=stMain] h3"),
+}
+# The page's own width is wider than the window: something the reader must scroll sideways to see.
+SIDEWAYS = "() => { const m = document.querySelector('[data-testid=stMain]'); return m.scrollWidth - m.clientWidth; }"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_every_page_draws_without_error_or_sideways_scrolling(running_app, chromium, size, lang):
+    """Each page at each screen size, in each language: drawn without an exception or Streamlit's
+    error box, nothing wider than the window, and a screenshot kept for a person to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    width, height = SIZES[size]
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    try:
+        for name, (path, shown) in PAGES.items():
+            separator = "&" if "?" in path else "?"
+            page.goto(f"{running_app}/{path}{separator}lang={lang}")
+            page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+            page.locator(shown).first.wait_for(timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            assert page.locator("[data-testid=stException]").count() == 0, name
+            assert page.evaluate(SIDEWAYS) <= 1, f"{name} scrolls sideways at {size}"
+            page.screenshot(path=SCREENSHOTS / f"page_{name}_{lang}_{size}.png", full_page=True)
+    finally:
+        page.close()
