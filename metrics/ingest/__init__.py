@@ -6,7 +6,7 @@
 """
 from ..store import PeriodLocked
 from .errors_xlsx import errors_workbook
-from .normalise import Period, parse_period
+from .cells import Period, parse_period
 from .pipeline import ImportResult, PreviewOutdated, commit_preview, import_file, preview_file, undo_upload
 from .problems import Problem, grouped
 from .template import write_template

@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 from .. import catalog
 from ..catalog import Indicator
-from .normalise import (MissingYear, Period, ValueProblem, clean_text, is_unit, memoised, normalise_unit,
-                        parse_period, period_in_text)
+from .cells import (MissingYear, Period, ValueProblem, clean_text, is_unit, memoised, normalise_unit,
+                    parse_period, period_in_text)
 from .problems import CellRef, Problems, UnreadableFile
 from .read import MAX_TITLE_ROWS, CellIssue, SheetData, Workbook
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import catalog
-from . import layouts, normalise, read, validate
-from .normalise import Reading, YoyClaim
+from . import layouts, read, validate
+from .figures import Reading, YoyClaim, read_values
 from .problems import CellRef, Problem, Problems, UnreadableFile, column_letter
 
 
@@ -64,7 +64,7 @@ def parse_file(path: Path, file_name: str, sheet: str | None, today: dt.date) ->
         if table.role("entity") is None:
             titles[table.sheet.name] = (table.title, table.sheet.name, Path(file_name).stem)
         unread += layouts.unread_names(table)
-    readings, claims = normalise.read_values(entries, indicators, problems)
+    readings, claims = read_values(entries, indicators, problems)
     readings = validate.check_readings(readings, indicators, today, problems)
     first = tables[0]
     return ParsedFile(problems=problems.items, sheet=first.sheet, layout=first.layout,

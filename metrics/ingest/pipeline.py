@@ -21,7 +21,8 @@ import pandas as pd
 from .. import auth, calc, catalog
 from ..entity_names import EntityDirectory, canonical
 from ..store import Store, StoreError
-from . import normalise, read, validate, worker
+from . import read, validate, worker
+from .figures import MonthBook, MonthFigure, month_figures
 from .parsing import ParsedFile
 from .problems import Problem, Problems, UnreadableFile
 
@@ -225,7 +226,7 @@ def archive_upload(store: Store, source: Path | bytes, file_name: str) -> tuple[
 
 
 def _figures(store: Store, parsed: ParsedFile,
-             problems: Problems) -> tuple[list[normalise.MonthFigure], dict[tuple[str, str, str], float]]:
+             problems: Problems) -> tuple[list[MonthFigure], dict[tuple[str, str, str], float]]:
     """The month figures to store, and the 同比 the file publishes for them."""
     indicators = catalog.indicators()
     directory = store.entity_directory()
@@ -237,9 +238,9 @@ def _figures(store: Store, parsed: ParsedFile,
     # The checks look back at most to last year (同比, a January's previous month), for the file's entities.
     entities = sorted({r.entity for r in readings} | {c.entity for c in claims})
     since = f"{min(x.period.year for x in [*readings, *claims]) - 1:04d}-01" if codes else None
-    book = normalise.MonthBook(store.observations(codes=codes, entities=entities, since=since)
+    book = MonthBook(store.observations(codes=codes, entities=entities, since=since)
                                if codes else _no_observations())
-    figures = normalise.month_figures(readings, book, indicators, problems)
+    figures = month_figures(readings, book, indicators, problems)
     validate.check_figures(figures, book, indicators, problems)
     published = validate.check_yoy(claims, book, indicators, figures, problems)
     return figures, published
@@ -329,7 +330,7 @@ def _check_unread_names(cells: list, directory: EntityDirectory, problems: Probl
                        "如果表中已有主体列，请删除这一列。", **cell.where())
 
 
-def _check_locked_months(figures: list[normalise.MonthFigure], locked: set[str], actor: auth.Actor,
+def _check_locked_months(figures: list[MonthFigure], locked: set[str], actor: auth.Actor,
                          problems: Problems) -> None:
     reported: set[str] = set()
     for f in figures:
@@ -348,7 +349,7 @@ def _no_observations() -> pd.DataFrame:
     return pd.DataFrame({"indicator_code": [], "entity": [], "period": [], "months": [], "value": []})
 
 
-def _preview(store: Store, figures: list[normalise.MonthFigure], published: dict[tuple[str, str, str], float],
+def _preview(store: Store, figures: list[MonthFigure], published: dict[tuple[str, str, str], float],
              problems: Problems) -> pd.DataFrame:
     indicators = catalog.indicators()
     rows = pd.DataFrame({

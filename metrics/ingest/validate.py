@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import calc, catalog
 from ..catalog import Indicator
-from .normalise import MonthBook, MonthFigure, Reading, YoyClaim
+from .figures import MonthBook, MonthFigure, Reading, YoyClaim
 from .problems import Problems, show_value
 
 JUMP_FACTOR = 10
