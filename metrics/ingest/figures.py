@@ -13,7 +13,7 @@ from .. import calc
 from ..catalog import Indicator
 from .cells import Period, ValueProblem, conversion_factor, decimal_from_float, parse_number, parse_period, split_cell_unit
 from .layouts import Entry
-from .problems import CellRef, Problems, show_value
+from .problems import CellRef, UploadProblems, show_value
 
 
 # ---- month figures from the file and the database --------------------------------------------
@@ -98,7 +98,7 @@ CELL_ISSUE_MESSAGES = {
 
 
 def read_values(entries: list[Entry], indicators: dict[str, Indicator],
-                problems: Problems) -> tuple[list[Reading], list[YoyClaim]]:
+                problems: UploadProblems) -> tuple[list[Reading], list[YoyClaim]]:
     """Numbers, months and units for every entry; each bad cell is reported once, nothing guessed."""
     readings: list[Reading] = []
     claims: list[YoyClaim] = []
@@ -177,7 +177,7 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
 
 
 def month_figures(readings: list[Reading], book: MonthBook, indicators: dict[str, Indicator],
-                  problems: Problems) -> list[MonthFigure]:
+                  problems: UploadProblems) -> list[MonthFigure]:
     """Each figure as a month's value: 累计 become months by difference, using the file and the database.
 
     `book` holds the database's figures and receives the file's, so later checks see both.
@@ -228,7 +228,7 @@ def month_figures(readings: list[Reading], book: MonthBook, indicators: dict[str
     return list(figures.values())
 
 
-def _check_month_against_ytd(ind: Indicator, ytd: Reading, book: MonthBook, problems: Problems) -> None:
+def _check_month_against_ytd(ind: Indicator, ytd: Reading, book: MonthBook, problems: UploadProblems) -> None:
     total, _ = book.cumulative(ind.code, ytd.entity, ytd.period.year, ytd.period.month)
     if total is None:
         return
