@@ -97,7 +97,7 @@ class Measure:
 
 
 @dataclass(frozen=True)
-class Problem:
+class LedgerProblem:
     id: str
     section: str
     title: str
@@ -113,7 +113,7 @@ class Ledger:
     summary_done: int
     summary_in_progress: int
     summary_source: str
-    problems: tuple[Problem, ...]
+    problems: tuple[LedgerProblem, ...]
 
 
 def _read(name: str) -> dict:
@@ -174,7 +174,7 @@ def report_figures() -> tuple[ReportFigure, ...]:
 def ledger() -> Ledger:
     raw = _read("ledger.toml")
     problems = tuple(
-        Problem(
+        LedgerProblem(
             id=p["id"], section=p["section"], title=p["title"], status=p["status"],
             lead_unit=p.get("lead_unit", ""), deadline=p.get("deadline", ""),
             measures=tuple(Measure(**m) for m in p["measure"]),

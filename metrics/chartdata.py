@@ -306,3 +306,15 @@ def financing_mix_chart_data(series_by_code: dict[str, pd.DataFrame], period: st
         bars={word("loans", lang): loans, word("bonds", lang): bonds}, lines={word("direct_share", lang): share},
         unit="亿元", decimals=2, illustrative=illustrative, source=_source(illustrative, lang),
         as_of=period, stacked=True, line_unit="%", line_decimals=1, lang=lang)
+
+
+def ledger_chart_data(problems: pd.DataFrame, measures: pd.DataFrame, report_date: str) -> ChartData:
+    """Problems and measures, done and in progress, as the report lists them."""
+    problems_done = int((problems["status"] == "done").sum())
+    measures_done = int((measures["status"] == "done").sum())
+    return ChartData(
+        title="巡察反馈问题及整改措施完成情况（个、项）", categories=["问题（个）", "整改措施（项）"],
+        bars={"已完成": [problems_done, measures_done],
+              "正在推进": [len(problems) - problems_done, len(measures) - measures_done]},
+        unit="", decimals=0, source=f"数据来源：巡察整改进展情况通报（{report_date}）逐项清单",
+        as_of=report_date, stacked=True)

@@ -13,7 +13,8 @@ from pptx.oxml.ns import qn
 from conftest import REPO
 from metrics import calc, catalog, tracker
 from metrics.export import TemplateError, export_deck, plan_deck
-from metrics.export.deck import DEFAULT_TEMPLATE, number_format
+from metrics.export.deck import DEFAULT_TEMPLATE
+from metrics.export.deck.chart_xml import number_format
 from metrics.export.make_template import build_template
 from metrics.narrative import indicator_sentence
 from metrics.store import StoreError
@@ -340,7 +341,8 @@ def test_export_page_lists_the_slides_and_offers_both_downloads_after_one_click(
 
 
 def _chart_on_blank_slide(data):
-    from metrics.export.deck import Box, add_native_chart
+    from metrics.export.deck.chart_xml import add_native_chart
+    from metrics.export.deck.template import Box
     prs = Presentation()
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     return add_native_chart(slide, data, Box(0, 0, prs.slide_width, prs.slide_height)).chart

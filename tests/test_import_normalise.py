@@ -7,7 +7,7 @@ import pytest
 from import_fixtures import EDITOR, csv_bytes
 from metrics import calc, catalog
 from metrics.ingest import import_file, preview_file
-from metrics.ingest.normalise import ValueProblem, conversion_factor, parse_number, parse_period
+from metrics.ingest.cells import ValueProblem, conversion_factor, parse_number, parse_period
 
 ZONE = catalog.ZONE
 

@@ -22,8 +22,9 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from .deck import (DEFAULT_EAST_ASIAN_TYPEFACE, DEFAULT_LATIN_TYPEFACE, DEFAULT_TEMPLATE, NAVY,
-                   set_typefaces)
+from .deck import DEFAULT_TEMPLATE
+from .deck.palette import NAVY
+from .deck.typefaces import DEFAULT_EAST_ASIAN_TYPEFACE, DEFAULT_LATIN_TYPEFACE, set_typefaces
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)   # PowerPoint's own 16:9 (宽屏) page
 MARGIN = Inches(0.5)

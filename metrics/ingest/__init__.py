@@ -5,11 +5,11 @@
     result.ok, result.errors, result.warnings, result.summary, result.batch_id
 """
 from ..store import PeriodLocked
+from .cells import Period, parse_period
 from .errors_xlsx import errors_workbook
-from .normalise import Period, parse_period
 from .pipeline import ImportResult, PreviewOutdated, commit_preview, import_file, preview_file, undo_upload
-from .problems import Problem, grouped
+from .problems import UploadProblem, grouped
 from .template import write_template
 
-__all__ = ["ImportResult", "Period", "PeriodLocked", "PreviewOutdated", "Problem", "commit_preview", "errors_workbook",
-           "grouped", "import_file", "parse_period", "preview_file", "undo_upload", "write_template"]
+__all__ = ["ImportResult", "Period", "PeriodLocked", "PreviewOutdated", "UploadProblem", "commit_preview",
+           "errors_workbook", "grouped", "import_file", "parse_period", "preview_file", "undo_upload", "write_template"]

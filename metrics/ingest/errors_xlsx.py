@@ -11,7 +11,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from .pipeline import ImportResult
-from .problems import Problem
+from .problems import UploadProblem
 
 ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
 WARNING_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -22,7 +22,7 @@ def errors_workbook(result: ImportResult) -> bytes:
     book = openpyxl.Workbook()
     marked = book.active
     marked.title = "错误标注"
-    by_row: dict[int, list[Problem]] = {}
+    by_row: dict[int, list[UploadProblem]] = {}
     for problem in result.problems:
         if problem.row is not None and result.sheet is not None and problem.sheet == result.sheet.name:
             by_row.setdefault(problem.row, []).append(problem)

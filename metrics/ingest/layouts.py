@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 from .. import catalog
 from ..catalog import Indicator
-from .normalise import (MissingYear, Period, ValueProblem, clean_text, is_unit, memoised, normalise_unit,
-                        parse_period, period_in_text)
-from .problems import CellRef, Problems, UnreadableFile
+from .cells import (MissingYear, Period, ValueProblem, clean_text, is_unit, memoised, normalise_unit,
+                    parse_period, period_in_text)
+from .problems import CellRef, UploadProblems, UnreadableFile
 from .read import MAX_TITLE_ROWS, CellIssue, SheetData, Workbook
 
 ROLE_WORDS = {
@@ -412,7 +412,7 @@ def _row_start(row: list) -> tuple[bool, str]:
     return filled, ""
 
 
-def read_entries(table: Table, names: IndicatorNames, problems: Problems) -> list[Entry]:
+def read_entries(table: Table, names: IndicatorNames, problems: UploadProblems) -> list[Entry]:
     """One entry per non-blank figure cell; rows that are not figures (合计, 注, headings) are skipped.
 
     This runs once per cell of files of up to 20,000 rows, so the per-row work is kept to lookups:
@@ -567,7 +567,7 @@ def _row_unit(table: Table, row: list, r: int, unit_col: Column | None, name_col
     return None, None, ""
 
 
-def _check_columns(table: Table, problems: Problems) -> bool:
+def _check_columns(table: Table, problems: UploadProblems) -> bool:
     """Header-level problems; False when the sheet cannot be read figure by figure at all."""
     sheet = table.sheet.name
     header_row = table.header_rows[0] + 1

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import catalog
-from . import layouts, normalise, read, validate
-from .normalise import Reading, YoyClaim
-from .problems import CellRef, Problem, Problems, UnreadableFile, column_letter
+from . import layouts, read, validate
+from .figures import Reading, YoyClaim, read_values
+from .problems import CellRef, UploadProblem, UploadProblems, UnreadableFile, column_letter
 
 
 @dataclass
 class ParsedFile:
     readable: bool = True
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[UploadProblem] = field(default_factory=list)
     sheet: read.SheetData | None = None  # the first sheet read (the errors workbook marks its rows)
     layout: str | None = None
     header_row: int | None = None  # 0-based, the last header row of the first sheet read
@@ -35,7 +35,7 @@ class ParsedFile:
 
     @classmethod
     def unreadable(cls, message: str) -> "ParsedFile":
-        return cls(readable=False, problems=[Problem("error", message)])
+        return cls(readable=False, problems=[UploadProblem("error", message)])
 
 
 def parse_file(path: Path, file_name: str, sheet: str | None, today: dt.date) -> ParsedFile:
@@ -46,7 +46,7 @@ def parse_file(path: Path, file_name: str, sheet: str | None, today: dt.date) ->
         tables, without_table = layouts.find_tables(book, sheet)
     except UnreadableFile as exc:
         return ParsedFile.unreadable(str(exc))
-    problems = Problems()
+    problems = UploadProblems()
     if not tables:
         if not without_table:
             problems.error("文件中没有可见的工作表（所有工作表都被隐藏了）。请在 Excel 中取消隐藏要导入的工作表后再上传。")
@@ -64,7 +64,7 @@ def parse_file(path: Path, file_name: str, sheet: str | None, today: dt.date) ->
         if table.role("entity") is None:
             titles[table.sheet.name] = (table.title, table.sheet.name, Path(file_name).stem)
         unread += layouts.unread_names(table)
-    readings, claims = normalise.read_values(entries, indicators, problems)
+    readings, claims = read_values(entries, indicators, problems)
     readings = validate.check_readings(readings, indicators, today, problems)
     first = tables[0]
     return ParsedFile(problems=problems.items, sheet=first.sheet, layout=first.layout,
@@ -73,7 +73,7 @@ def parse_file(path: Path, file_name: str, sheet: str | None, today: dt.date) ->
 
 
 def _say_what_is_not_read(book: read.Workbook, tables: list[layouts.Table], without_table: list[str],
-                          sheet: str | None, problems: Problems) -> None:
+                          sheet: str | None, problems: UploadProblems) -> None:
     """What the file holds that is not imported, so that nothing is left out without a word and no
     message names a row the user cannot see."""
     if sheet is None and book.hidden_sheet_names:

@@ -21,9 +21,10 @@ import pandas as pd
 from .. import auth, calc, catalog
 from ..entity_names import EntityDirectory, canonical
 from ..store import Store, StoreError
-from . import normalise, read, validate, worker
+from . import read, validate, worker
+from .figures import MonthBook, MonthFigure, month_figures
 from .parsing import ParsedFile
-from .problems import Problem, Problems, UnreadableFile
+from .problems import UploadProblem, UploadProblems, UnreadableFile
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -38,7 +39,7 @@ class ImportResult:
     sha256: str = ""
     archive_path: Path | None = None
     readable: bool = True
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[UploadProblem] = field(default_factory=list)
     sheet: read.SheetData | None = None  # the first sheet read
     sheet_names: list[str] = field(default_factory=list)  # every sheet read
     header_row: int | None = None  # 0-based, the last header row of the first sheet read
@@ -49,15 +50,15 @@ class ImportResult:
     dry_run: bool = False
 
     @property
-    def errors(self) -> list[Problem]:
+    def errors(self) -> list[UploadProblem]:
         return [p for p in self.problems if p.level == "error"]
 
     @property
-    def warnings(self) -> list[Problem]:
+    def warnings(self) -> list[UploadProblem]:
         return [p for p in self.problems if p.level == "warning"]
 
     @property
-    def infos(self) -> list[Problem]:
+    def infos(self) -> list[UploadProblem]:
         return [p for p in self.problems if p.level == "info"]
 
     @property
@@ -105,12 +106,12 @@ def preview_file(store: Store, source: Path | bytes, file_name: str | None = Non
         result.sha256, result.archive_path = archive_upload(store, source, file_name)
     except UnreadableFile as exc:
         result.readable = False
-        result.problems = [Problem("error", str(exc))]
+        result.problems = [UploadProblem("error", str(exc))]
         return result
     parsed = worker.parse_in_worker(result.archive_path, file_name, sheet, dt.date.today())
     result.readable, result.sheet, result.sheet_names, result.layout, result.header_row = (
         parsed.readable, parsed.sheet, parsed.sheet_names, parsed.layout, parsed.header_row)
-    problems = Problems(list(parsed.problems))
+    problems = UploadProblems(list(parsed.problems))
     if parsed.readable and parsed.layout is not None:
         with store.session(), collector_paused():
             _check_against_store(store, parsed, actor, result, problems)
@@ -121,7 +122,7 @@ def preview_file(store: Store, source: Path | bytes, file_name: str | None = Non
 
 
 def _check_against_store(store: Store, parsed: ParsedFile, actor: auth.Actor, result: ImportResult,
-                         problems: Problems) -> None:
+                         problems: UploadProblems) -> None:
     figures, published = _figures(store, parsed, problems)
     _check_locked_months(figures, store.locked_periods(), actor, problems)
     if not problems.errors and not figures:
@@ -225,7 +226,7 @@ def archive_upload(store: Store, source: Path | bytes, file_name: str) -> tuple[
 
 
 def _figures(store: Store, parsed: ParsedFile,
-             problems: Problems) -> tuple[list[normalise.MonthFigure], dict[tuple[str, str, str], float]]:
+             problems: UploadProblems) -> tuple[list[MonthFigure], dict[tuple[str, str, str], float]]:
     """The month figures to store, and the 同比 the file publishes for them."""
     indicators = catalog.indicators()
     directory = store.entity_directory()
@@ -237,16 +238,16 @@ def _figures(store: Store, parsed: ParsedFile,
     # The checks look back at most to last year (同比, a January's previous month), for the file's entities.
     entities = sorted({r.entity for r in readings} | {c.entity for c in claims})
     since = f"{min(x.period.year for x in [*readings, *claims]) - 1:04d}-01" if codes else None
-    book = normalise.MonthBook(store.observations(codes=codes, entities=entities, since=since)
+    book = MonthBook(store.observations(codes=codes, entities=entities, since=since)
                                if codes else _no_observations())
-    figures = normalise.month_figures(readings, book, indicators, problems)
+    figures = month_figures(readings, book, indicators, problems)
     validate.check_figures(figures, book, indicators, problems)
     published = validate.check_yoy(claims, book, indicators, figures, problems)
     return figures, published
 
 
 def _held_entities(records: list, directory: EntityDirectory, sheet_entities: dict[str, str | None],
-                   problems: Problems) -> list:
+                   problems: UploadProblems) -> list:
     """`records` under the stored names of the entities they name (a name in another spelling, or an
     alias an administrator set, is its entity), so an upload never creates or guesses an entity.
 
@@ -287,7 +288,7 @@ SHORTEST_NAME_IN_TITLE = 2
 
 
 def _sheet_entities(titles: dict[str, tuple[str, ...]], directory: EntityDirectory,
-                    problems: Problems) -> dict[str, str | None]:
+                    problems: UploadProblems) -> dict[str, str | None]:
     """Each sheet without an entity column → the entity its title, else its sheet name, else the file
     name names ("甲开发区2023年5月统计月报"), or the zone when none names an entity held; None when the
     first that names any names two."""
@@ -314,7 +315,7 @@ def _entities_named_in(text: str, directory: EntityDirectory) -> set[str]:
     return {name for key, name in found if not any(key != other and key in other for other, _ in found)}
 
 
-def _check_unread_names(cells: list, directory: EntityDirectory, problems: Problems) -> None:
+def _check_unread_names(cells: list, directory: EntityDirectory, problems: UploadProblems) -> None:
     """A column that is not read but holds entity names is an error: its figures would otherwise all
     be filed under one entity, without a word."""
     reported = set()
@@ -329,8 +330,8 @@ def _check_unread_names(cells: list, directory: EntityDirectory, problems: Probl
                        "如果表中已有主体列，请删除这一列。", **cell.where())
 
 
-def _check_locked_months(figures: list[normalise.MonthFigure], locked: set[str], actor: auth.Actor,
-                         problems: Problems) -> None:
+def _check_locked_months(figures: list[MonthFigure], locked: set[str], actor: auth.Actor,
+                         problems: UploadProblems) -> None:
     reported: set[str] = set()
     for f in figures:
         if f.period not in locked or f.period in reported:
@@ -348,8 +349,8 @@ def _no_observations() -> pd.DataFrame:
     return pd.DataFrame({"indicator_code": [], "entity": [], "period": [], "months": [], "value": []})
 
 
-def _preview(store: Store, figures: list[normalise.MonthFigure], published: dict[tuple[str, str, str], float],
-             problems: Problems) -> pd.DataFrame:
+def _preview(store: Store, figures: list[MonthFigure], published: dict[tuple[str, str, str], float],
+             problems: UploadProblems) -> pd.DataFrame:
     indicators = catalog.indicators()
     rows = pd.DataFrame({
         "indicator_code": [f.code for f in figures], "entity": [f.entity for f in figures],

@@ -1,6 +1,6 @@
 """What is wrong with an uploaded file, said so that the person who filled it in can fix it.
 
-Every step of the import reports into one `Problems` list instead of stopping at the first
+Every step of the import reports into one `UploadProblems` list instead of stopping at the first
 mistake: staff should see all of a file's errors at once, not one per upload.
 """
 from __future__ import annotations
@@ -36,7 +36,7 @@ LEVEL_WORDS = {"error": "错误", "warning": "提醒", "info": "说明"}
 
 
 @dataclass(frozen=True)
-class Problem:
+class UploadProblem:
     """One error, warning or note. `row` is the row number Excel shows (None for the whole sheet).
     An error stops the import; a warning must be acknowledged before confirming; a note ("info")
     only tells, as when the file's own 同比 differs from the one computed from its figures."""
@@ -75,28 +75,28 @@ class Problem:
 
 
 @dataclass
-class Problems:
-    items: list[Problem] = field(default_factory=list)
+class UploadProblems:
+    items: list[UploadProblem] = field(default_factory=list)
 
     def error(self, message: str, **where) -> None:
-        self.items.append(Problem("error", message, **where))
+        self.items.append(UploadProblem("error", message, **where))
 
     def warning(self, message: str, **where) -> None:
-        self.items.append(Problem("warning", message, **where))
+        self.items.append(UploadProblem("warning", message, **where))
 
     def info(self, message: str, **where) -> None:
-        self.items.append(Problem("info", message, **where))
+        self.items.append(UploadProblem("info", message, **where))
 
     @property
-    def errors(self) -> list[Problem]:
+    def errors(self) -> list[UploadProblem]:
         return [p for p in self.items if p.level == "error"]
 
     @property
-    def warnings(self) -> list[Problem]:
+    def warnings(self) -> list[UploadProblem]:
         return [p for p in self.items if p.level == "warning"]
 
     @property
-    def infos(self) -> list[Problem]:
+    def infos(self) -> list[UploadProblem]:
         return [p for p in self.items if p.level == "info"]
 
 
@@ -126,10 +126,10 @@ class UnreadableFile(Exception):
     """The file cannot be opened as a table at all (exit code 2); the message says why and what to do."""
 
 
-def grouped(problems: list[Problem]) -> list[tuple[Problem, list[Problem]]]:
+def grouped(problems: list[UploadProblem]) -> list[tuple[UploadProblem, list[UploadProblem]]]:
     """Problems by shared cause, the most repeated first, whole-sheet ones (no row) before them all:
     each with its first instance, to show as 同一原因 N 行."""
-    groups: dict[tuple[str, str], list[Problem]] = {}
+    groups: dict[tuple[str, str], list[UploadProblem]] = {}
     for problem in problems:
         groups.setdefault((problem.level, problem.cause), []).append(problem)
     ordered = sorted(groups.values(), key=lambda g: (g[0].row is not None, -len(g)))

@@ -319,7 +319,7 @@ class SheetView:
 
 
 def _decimal_of(value: int | float) -> Decimal:
-    """The number Excel shows for a cell: 15 significant digits (as `normalise.decimal_from_float`)."""
+    """The number Excel shows for a cell: 15 significant digits (as `cells.decimal_from_float`)."""
     return Decimal(value) if isinstance(value, int) else Decimal(format(value, ".15g"))
 
 

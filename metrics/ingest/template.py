@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from .. import calc, catalog
 from ..formatting import neutralise
 from ..store import Store
-from .normalise import Period
+from .cells import Period
 
 TEMPLATE_SHEET = "月度填报"
 GUIDE_HEADER = "上月值（参考，不导入）"

@@ -12,15 +12,15 @@ import pandas as pd
 
 from .. import calc, catalog
 from ..catalog import Indicator
-from .normalise import MonthBook, MonthFigure, Reading, YoyClaim
-from .problems import Problems, show_value
+from .figures import MonthBook, MonthFigure, Reading, YoyClaim
+from .problems import UploadProblems, show_value
 
 JUMP_FACTOR = 10
 YOY_TOLERANCE_PP = Decimal("0.1")
 
 
 def check_readings(readings: list[Reading], indicators: dict[str, Indicator], today: dt.date,
-                   problems: Problems) -> list[Reading]:
+                   problems: UploadProblems) -> list[Reading]:
     """Drop and report derived indicators, future months and conflicting duplicates."""
     kept: list[Reading] = []
     first_seen: dict[tuple, Reading] = {}
@@ -52,7 +52,7 @@ def check_readings(readings: list[Reading], indicators: dict[str, Indicator], to
 
 
 def check_figures(figures: list[MonthFigure], book: MonthBook, indicators: dict[str, Indicator],
-                  problems: Problems) -> None:
+                  problems: UploadProblems) -> None:
     in_file = {(f.code, f.entity, f.period) for f in figures}
     for f in figures:
         ind = indicators[f.code]
@@ -79,7 +79,7 @@ def _origin(f: MonthFigure) -> str:
     return "（由累计值减去以前月份得到）" if f.from_ytd else ""
 
 
-def _check_jump(f: MonthFigure, ind: Indicator, book: MonthBook, problems: Problems) -> None:
+def _check_jump(f: MonthFigure, ind: Indicator, book: MonthBook, problems: UploadProblems) -> None:
     if f.value <= 0:
         return
     previous = book.get(f.code, f.entity, *calc.split_period(calc.previous_period(f.period, f.months)))
@@ -94,7 +94,7 @@ def _check_jump(f: MonthFigure, ind: Indicator, book: MonthBook, problems: Probl
 
 
 def check_yoy(claims: list[YoyClaim], book: MonthBook, indicators: dict[str, Indicator],
-              figures: list[MonthFigure], problems: Problems) -> dict[tuple[str, str, str], float]:
+              figures: list[MonthFigure], problems: UploadProblems) -> dict[tuple[str, str, str], float]:
     """A stated 同比 against the one computed from last year's figures (file or database).
 
     Returns the 同比 the file publishes on the basis the tracker computes (累计 for a flow, the
@@ -134,7 +134,7 @@ def check_yoy(claims: list[YoyClaim], book: MonthBook, indicators: dict[str, Ind
 
 
 def revision_warnings(diff: pd.DataFrame, figures: list[MonthFigure], indicators: dict[str, Indicator],
-                      problems: Problems) -> None:
+                      problems: UploadProblems) -> None:
     cells = {(f.code, f.entity, f.period): f.cell for f in figures}
     for row in diff[diff["change"] == "changed"].itertuples(index=False):
         ind = indicators[row.indicator_code]
