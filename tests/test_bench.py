@@ -1,6 +1,6 @@
 """The benchmark still runs: `python -m tools.bench --quick` writes a table with every measure,
 each beside its baseline and ratio. Nothing here judges a time: on a shared machine that would
-only test the neighbours (DESIGN.md: ratios in the benchmark, never timed assertions in tests)."""
+only test the neighbours (docs/DESIGN.md: ratios in the benchmark, never timed assertions in tests)."""
 import os
 import re
 import subprocess
