@@ -1,16 +1,21 @@
-"""The indicator catalogue, targets, report figures and ledger, read from the TOML files in data/.
+"""The indicator catalogue, targets, report figures and ledger, read from the TOML files in data/
+(or the folder METRICS_CATALOG_DIR names).
 
 These files are the reviewable source of truth; `init` loads them into the store.
 """
 from __future__ import annotations
 
 import ast
+import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# The catalogue, targets, report figures and ledger may be read from another folder holding the
+# same four TOML files (a zone's own catalogue, or a test's copy with an indicator added).
+CATALOG_DIR = Path(os.environ.get("METRICS_CATALOG_DIR") or DATA_DIR)
 ZONE = "XX经济开发区"
 KINDS = ("flow", "level", "derived")
 DIRECTIONS = ("higher", "lower", "neutral")
@@ -117,7 +122,7 @@ class Ledger:
 
 
 def _read(name: str) -> dict:
-    with open(DATA_DIR / name, "rb") as f:
+    with open(CATALOG_DIR / name, "rb") as f:
         return tomllib.load(f)
 
 

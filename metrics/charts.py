@@ -124,10 +124,6 @@ def _span(data: ChartData) -> float:
     return max(values) - min(values) if values else 0
 
 
-# The debt ChartData carries its stacking and second axis itself; the name stays for callers.
-build_debt_figure = build_monthly_figure
-
-
 def build_ytd_figure(data: ChartData, height: int = 340) -> go.Figure:
     """累计完成率 month by month as a line, against the dashed 序时进度 line (both in %)."""
     fig = go.Figure()

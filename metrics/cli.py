@@ -226,7 +226,9 @@ def cmd_users(args, store: Store) -> int:
 
 def _account_manager(args, store: Store) -> auth.Actor:
     """An administrator's account; before any exists, whoever runs the server creates the first one."""
-    if store.count_admins() == 0 and args.action == "add" and args.role == "admin":
+    users = store.users()
+    no_administrator = not ((users["role"] == "admin") & ~users["disabled"].astype(bool)).any()
+    if no_administrator and args.action == "add" and args.role == "admin":
         return auth.Actor(f"命令行:{auth.command_line_origin().split()[-1]}", "admin",
                           origin=auth.command_line_origin())
     return tracker.command_line_actor(store, _acting_user(args))

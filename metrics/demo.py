@@ -2,9 +2,11 @@
 
 Deterministic (seeded), seasonal (January–February low, December high) and exact where the
 report gives a figure: the zone's 2022 months add up to the report's year totals, and the
-months since the inspection add up to the report's since-inspection figures. Everything here
-is loaded as one batch marked illustrative, so every screen labels it 示例数据 and `undo`
-removes it.
+months since the inspection add up to the report's since-inspection figures. An indicator
+without a series written out here gets one derived from its target and kind (see
+`_derived_plan`), so adding an indicator takes data/catalog.toml and data/targets.toml alone.
+Everything here is loaded as one batch marked illustrative, so every screen labels it 示例数据
+and `undo` removes it.
 """
 from __future__ import annotations
 
@@ -64,6 +66,8 @@ STEP_LEVELS = {
     # Published once a year; the figure holds until the next result.
     "provincial_rank": {"2021-01": 37, "2022-06": 33, "2023-04": 33},
 }
+WRITTEN_OUT = {*ZONE_FLOWS, *ZONE_LEVELS, *STEP_LEVELS}
+YEAR = int(LAST[:4])  # the year the illustrative months run into
 
 
 def months(first: str = FIRST, last: str = LAST) -> list[str]:
@@ -117,13 +121,78 @@ def _steps(anchors: dict[str, float], periods: list[str]) -> list[float]:
     return [anchors[max((k for k in keys if k <= p), default=keys[0])] for p in periods]
 
 
-def _zone_rows(rng: random.Random, entity: str, scale: float, exact: bool) -> list[dict]:
+def _target(code: str) -> catalog.Target | None:
+    """The zone's target for the last illustrative year, else its latest one before."""
+    held = [t for t in catalog.targets() if t.indicator == code and t.entity == catalog.ZONE and t.year <= YEAR]
+    return max(held, key=lambda t: t.year, default=None)
+
+
+def _size(code: str) -> float:
+    """A year's total or a month-end level where no target gives one: the report's latest year figure, else 100."""
+    figures = [f for f in catalog.report_figures()
+               if f.indicator == code and f.entity == catalog.ZONE and f.scope == "year"]
+    return max(figures, key=lambda f: f.year).value if figures else 100.0
+
+
+def _derived_plan(ind: catalog.Indicator) -> tuple[str, tuple | dict]:
+    """("flow", (2021 total, 2022 total, pace)), ("level", anchors) or ("steps", anchors) for an
+    indicator no series is written out for, from its target and kind:
+    - a flow grows 10% a year into its annual target, and January–April of the last year is on its
+      序时进度 (a growth target: last year's total grown by the target's rate);
+    - a level moves toward its year-end target from the side its direction makes worse, and is
+      still short of it in the last month (a year-end target is judged in December); it starts
+      just outside a floor or ceiling and meets it from the second year;
+    - a rank (位) improves in yearly steps toward its target; a percentage stays within 0–100."""
+    target = _target(ind.code)
+    kind, value = (target.kind, target.value) if target else (None, None)
+    if ind.is_rank:
+        place = value if kind in ("year_end", "floor", "ceiling") else _size(ind.code)
+        return "steps", {FIRST: place + 6, f"{YEAR - 1}-06": place + 3, LAST: place + 2}
+    if ind.kind == "flow":
+        if kind == "growth":
+            base = _size(ind.code)
+            return "flow", (base / 1.1, base, (1 + value / 100) / 1.1)
+        year = {"annual": value, "year_end": value, "floor": None if value is None else value * 12 * 1.05,
+                "ceiling": None if value is None else value * 12 * 0.95}.get(kind) or _size(ind.code) * 1.1
+        return "flow", (year / 1.21, year / 1.1, 1.0)
+    worse = 1 if ind.direction == "lower" else -1  # which way from the target is short of it
+    if kind == "year_end":
+        factors = {FIRST: 1 + 0.15 * worse, f"{YEAR - 1}-12": 1 + 0.05 * worse, LAST: 1 + 0.03 * worse}
+    elif kind in ("floor", "ceiling"):
+        outside = -1 if kind == "floor" else 1
+        factors = {FIRST: 1 + 0.03 * outside, f"{YEAR - 2}-12": 1 - 0.04 * outside, LAST: 1 - 0.08 * outside}
+    else:
+        rise = 1 + (value / 100 if kind == "growth" else 0.05)
+        value = _size(ind.code)
+        factors = {FIRST: rise ** -2, f"{YEAR - 1}-{LAST[5:]}": 1 / rise, LAST: 1.0}
+    return "level", {period: value * factor for period, factor in factors.items()}
+
+
+def _plans(inds: dict[str, catalog.Indicator]) -> tuple[dict, dict, dict]:
+    """(flows, levels, steps): the series written out above, then those derived for every other
+    indicator that is uploaded."""
+    plans = {"flow": dict(ZONE_FLOWS), "level": dict(ZONE_LEVELS), "steps": dict(STEP_LEVELS)}
+    for code, ind in inds.items():
+        if ind.kind != "derived" and code not in WRITTEN_OUT:
+            kind, plan = _derived_plan(ind)
+            plans[kind][code] = plan
+    return plans["flow"], plans["level"], plans["steps"]
+
+
+def _zone_rows(shared: random.Random, entity: str, scale: float, exact: bool) -> list[dict]:
     inds = catalog.indicators()
     periods = months()
-    targets_2023 = {t.indicator: t.value for t in catalog.targets() if t.year == 2023 and t.kind == "annual"}
+    targets_2023 = {t.indicator: t.value for t in catalog.targets() if t.year == YEAR and t.kind == "annual"}
+    flows, levels, steps = _plans(inds)
+
+    def rng_for(code: str) -> random.Random:
+        """A derived series draws from its own generator, so adding an indicator changes no other's months."""
+        return shared if code in WRITTEN_OUT else random.Random(f"{SEED}:{entity}:{code}")
+
     rows = []
-    for code, (y2021, y2022, pace_2023) in ZONE_FLOWS.items():
+    for code, (y2021, y2022, pace_2023) in flows.items():
         ind = inds[code]
+        rng = rng_for(code)
         dec = ind.decimals
         if not exact:
             y2021, y2022 = y2021 * scale * rng.uniform(0.85, 1.15), y2022 * scale * rng.uniform(0.85, 1.15)
@@ -139,16 +208,19 @@ def _zone_rows(rng: random.Random, entity: str, scale: float, exact: bool) -> li
             values[start:end + 1] = allocate(EXACT_SINCE_INSPECTION[code], [max(v, 0.5) for v in window], dec)
         rows += [{"indicator_code": code, "entity": entity, "period": p, "value": v}
                  for p, v in zip(periods, values)]
-    for code, anchors in ZONE_LEVELS.items():
+    for code, anchors in levels.items():
         dec = inds[code].decimals
+        rng = rng_for(code)
         factor = 1.0 if exact else scale ** 0.3 * rng.uniform(0.85, 1.15)
         scaled = {k: v * factor for k, v in anchors.items()}
         values = _interpolate(scaled, periods, rng, dec, noise=0.0 if code == "bonds_outstanding" else 0.015)
+        if inds[code].unit == "%":
+            values = [min(v, 100.0) for v in values]
         rows += [{"indicator_code": code, "entity": entity, "period": p, "value": v}
                  for p, v in zip(periods, values)]
-    for code, anchors in STEP_LEVELS.items():
-        offset = 0 if exact else rng.randint(-30, 40)
-        values = _steps({k: max(1, v + offset) for k, v in anchors.items()}, periods)
+    for code, anchors in steps.items():
+        offset = 0 if exact else rng_for(code).randint(-30, 40)
+        values = _steps({k: max(1, round(v) + offset) for k, v in anchors.items()}, periods)
         rows += [{"indicator_code": code, "entity": entity, "period": p, "value": v}
                  for p, v in zip(periods, values)]
     return rows

@@ -55,10 +55,6 @@ def ensure_ready(store: Store, with_demo: bool = True) -> None:
             load_demo(store)
 
 
-def entity_series(store: Store, entity: str) -> dict[str, pd.DataFrame]:
-    return calc.all_series(catalog.indicators(), store.observations(entity=entity))
-
-
 def indicator_table(store: Store, code: str, entity: str = catalog.ZONE) -> pd.DataFrame:
     """One indicator's months with 累计 (flows) and whether each figure is illustrative."""
     ind = catalog.indicators().get(code)

@@ -24,7 +24,7 @@ PASSWORD = "Kf8t2mQz1p"  # passes the password rules: long, mixed, not common, n
 
 def add_account(store: Store, name: str, role: str, password: str = PASSWORD) -> auth.Actor:
     """Create an account as the test administrator would; returns the actor it signs in as."""
-    by = auth.Actor(ADMIN, "admin") if store.count_admins() else auth.Actor("测试初始化", "admin")
+    by = auth.Actor(ADMIN, "admin") if store.user_record(ADMIN) else auth.Actor("测试初始化", "admin")
     store.save_user(name, by=by, password_hash=auth.hash_password(password, name), role=role, create=True)
     return auth.Actor(name, role)
 

@@ -1,6 +1,6 @@
-"""The benchmark still runs: `python -m metrics.bench --quick` writes a table with every measure,
+"""The benchmark still runs: `python -m tools.bench --quick` writes a table with every measure,
 each beside its baseline and ratio. Nothing here judges a time: on a shared machine that would
-only test the neighbours (DESIGN.md: ratios in the benchmark, never timed assertions in tests)."""
+only test the neighbours (docs/DESIGN.md: ratios in the benchmark, never timed assertions in tests)."""
 import os
 import re
 import subprocess
@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import REPO, requires_system_tool
-from metrics.bench import BROWSER_SESSIONS, DECK_CHARTS, PICTURES, QUICK, WRITERS
+from tools.bench import BROWSER_SESSIONS, DECK_CHARTS, PICTURES, QUICK, WRITERS
 
 pytestmark = pytest.mark.slow  # Chromium or LibreOffice: not in the fast part
 
@@ -56,12 +56,12 @@ def table_rows(markdown: str) -> list[dict[str, str]]:
 def test_quick_benchmark_reports_every_measure_beside_its_baseline(tmp_path, postgres_server):
     requires_system_tool("/usr/bin/chromium", "the picture measures render PNGs with it")
     out = tmp_path / "BENCHMARKS.md"
-    result = subprocess.run([sys.executable, "-m", "metrics.bench", "--quick", "--out", str(out)],
+    result = subprocess.run([sys.executable, "-m", "tools.bench", "--quick", "--out", str(out)],
                             cwd=REPO, capture_output=True, text=True, timeout=1200,
                             env={**os.environ, "METRICS_BENCH_POSTGRES": postgres_server})
     assert result.returncode == 0, result.stderr[-3000:]
     report = out.read_text(encoding="utf-8")
-    for fact in ("- date: ", "- machine: ", "- command: `python -m metrics.bench --quick`"):
+    for fact in ("- date: ", "- machine: ", "- command: `python -m tools.bench --quick`"):
         assert fact in report
     rows = table_rows(report)
     assert not [r["measure"] for r in rows if "failed" in r["measure"]]

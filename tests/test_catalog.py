@@ -1,4 +1,4 @@
-"""The catalogue keeps DESIGN.md's contract, and every report figure is quoted faithfully."""
+"""The catalogue keeps docs/DESIGN.md's contract, and every report figure is quoted faithfully."""
 import re
 
 import pytest

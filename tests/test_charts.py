@@ -45,7 +45,7 @@ def all_figures(land) -> dict[str, object]:
     return {
         "monthly": charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s, a)),
         "ytd": charts.build_ytd_figure(chartdata.ytd_chart_data(ind, s, a)),
-        "debt": charts.build_debt_figure(chartdata.debt_structure_chart_data(debt, "2023-04", names, 4)),
+        "debt": charts.build_monthly_figure(chartdata.debt_structure_chart_data(debt, "2023-04", names, 4)),
         "ranking": charts.build_ranking_figure(
             chartdata.ranking_chart_data(ind, {ZONE: s, "甲开发区": s.assign(ytd=s["ytd"] * 2)}, "2023-04", a),
             highlight=ZONE),

@@ -1,4 +1,4 @@
-"""The command line as checks outside the test suite use it: DESIGN.md's contract, run as a subprocess."""
+"""The command line as checks outside the test suite use it: docs/DESIGN.md's contract, run as a subprocess."""
 import json
 
 import pytest

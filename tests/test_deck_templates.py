@@ -11,7 +11,7 @@ from pptx.util import Inches
 from conftest import REPO
 from metrics.export import export_deck
 from metrics.export.deck.plan import ILLUSTRATIVE_LABEL
-from metrics.export.make_template import build_template
+from tools.make_template import build_template
 
 PERIOD = "2023-04"
 CODES = ["land_cleared", "provincial_rank", "bonds_outstanding"]

@@ -15,7 +15,7 @@ from metrics import calc, catalog, tracker
 from metrics.export import TemplateError, export_deck, plan_deck
 from metrics.export.deck import DEFAULT_TEMPLATE
 from metrics.export.deck.chart_xml import number_format
-from metrics.export.make_template import build_template
+from tools.make_template import build_template
 from metrics.narrative import indicator_sentence
 from metrics.store import StoreError
 from metrics.auth import Actor

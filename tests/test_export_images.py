@@ -93,4 +93,4 @@ def test_screens_download_png_button_gets_a_png_of_any_figure(land_charts):
     requires_chromium()
     from metrics import charts
 
-    assert images.figure_to_png(charts.build_monthly_figure(land_charts[0].data))[:4] == b"\x89PNG"
+    assert images.figure_image(charts.build_monthly_figure(land_charts[0].data), "png")[:4] == b"\x89PNG"

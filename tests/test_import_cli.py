@@ -1,4 +1,4 @@
-"""Issue 3: `python -m metrics import|template|undo` as a user runs them, per DESIGN.md's contract."""
+"""Issue 3: `python -m metrics import|template|undo` as a user runs them, per docs/DESIGN.md's contract."""
 import json
 
 from conftest import add_account, run_cli

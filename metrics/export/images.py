@@ -22,7 +22,7 @@ STARTUP_TIMEOUT_SECONDS = 60.0
 FORMATS = ("png", "svg")
 # The screens' figure builder for each kind of chart in a deck: the same picture on screen and slide.
 FIGURE_BUILDERS = {"monthly": charts.build_monthly_figure, "ytd": charts.build_ytd_figure,
-                   "debt": charts.build_debt_figure, "ledger": charts.build_monthly_figure}
+                   "debt": charts.build_monthly_figure, "ledger": charts.build_monthly_figure}
 INSTALL_HINT = ("请在服务器上安装 Chromium：sudo apt-get install chromium（Debian/Ubuntu）；"
                 "如已安装在其他位置，请把环境变量 BROWSER_PATH 设为其可执行文件的路径。")
 
@@ -97,11 +97,6 @@ def _render_with_deadline(figure, options: dict, seconds: float) -> bytes:
     if "error" in outcome:
         raise ImageExportError(f"图片渲染失败：{outcome['error']}。{INSTALL_HINT}") from outcome["error"]
     return outcome["image"]
-
-
-def figure_to_png(figure) -> bytes:
-    """The screens' "download PNG" button: any figure at the default size."""
-    return figure_image(figure, "png")
 
 
 def chart_figure(kind: str, data: ChartData):

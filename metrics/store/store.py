@@ -499,10 +499,6 @@ class Store:
         with self.connect() as con:
             return con.execute("SELECT name, role, disabled, created_at FROM app_user ORDER BY name").df()
 
-    def count_admins(self) -> int:
-        with self.connect() as con:
-            return con.execute("SELECT count(*) FROM app_user WHERE role = 'admin' AND NOT disabled").fetchall()[0][0]
-
     @writes
     def save_user(self, name: str, *, by: Actor, password_hash: str | None = None, role: str | None = None,
                   disabled: bool | None = None, create: bool = False) -> None:

@@ -15,7 +15,7 @@ names = {c: i18n.indicator_name(catalog.indicator(c), lang, short=True) for c in
 structure, mix = st.columns(2)
 with structure:
     data = chartdata.debt_structure_chart_data(view.series, view.period, names, lang=lang)
-    common.chart_block(charts.build_debt_figure(data), view.sentences(DEBT_CODES), list(DEBT_CODES), key="debt",
+    common.chart_block(charts.build_monthly_figure(data), view.sentences(DEBT_CODES), list(DEBT_CODES), key="debt",
                        data=data)
 with mix:
     data = chartdata.financing_mix_chart_data(view.series, view.period, lang=lang)

@@ -1,6 +1,6 @@
 """Build the default slide template shipped as data/deck_template.pptx.
 
-    python -m metrics.export.make_template [OUT.pptx]
+    python -m tools.make_template [OUT.pptx]
 
 The template is made by code so that it can be reviewed and rebuilt: python-pptx's own blank
 template, made 16:9, with a theme whose East Asian font is 微软雅黑, a navy accent, five layouts
@@ -22,9 +22,9 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from .deck import DEFAULT_TEMPLATE
-from .deck.palette import NAVY
-from .deck.typefaces import DEFAULT_EAST_ASIAN_TYPEFACE, DEFAULT_LATIN_TYPEFACE, set_typefaces
+from metrics.export.deck import DEFAULT_TEMPLATE
+from metrics.export.deck.palette import NAVY
+from metrics.export.deck.typefaces import DEFAULT_EAST_ASIAN_TYPEFACE, DEFAULT_LATIN_TYPEFACE, set_typefaces
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)   # PowerPoint's own 16:9 (宽屏) page
 MARGIN = Inches(0.5)
