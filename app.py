@@ -37,7 +37,8 @@ def navigation(actor):
     }
     # A signed-in viewer (a leader) never sees the upload page; someone not yet signed in does, and
     # is asked to sign in there.
-    data_pages = [page("export.py", "page_export", ":material/slideshow:")]
+    data_pages = [page("progress.py", "page_progress", ":material/checklist:"),
+                  page("export.py", "page_export", ":material/slideshow:")]
     if actor is None or actor.can("upload"):
         data_pages.insert(0, page("upload.py", "page_upload", ":material/upload_file:"))
     sections[t("section_data")] = data_pages
@@ -45,6 +46,7 @@ def navigation(actor):
         sections[t("section_admin")] = [page("targets.py", "page_targets", ":material/flag:"),
                                         page("locks.py", "page_locks", ":material/lock:"),
                                         page("entities.py", "page_entities", ":material/domain:"),
+                                        page("tasks.py", "page_tasks", ":material/assignment_ind:"),
                                         page("audit.py", "page_audit", ":material/history:")]
     return st.navigation(sections, position="top")
 

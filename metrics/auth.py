@@ -37,11 +37,16 @@ PERMISSIONS = {
     "accounts": {"admin"},
     "catalogue": {"admin"},
     "entities": {"admin"},
+    "tasks": {"admin"},
+    "report_for_others": {"admin"},
+    "reminders": {"admin"},
 }
 ACTION_LABELS = {
     "upload": "上传数据", "undo_own": "撤销本人的上传", "undo_any": "撤销他人的上传", "targets": "修改目标",
     "locks": "锁定或解锁月份", "override_lock": "向已锁定月份上传", "accounts": "管理账户", "catalogue": "修改指标目录",
     "entities": "管理主体（新建、改名、合并、别名、删除）",
+    "tasks": "修改填报任务（责任部门、填报人、截止日）", "report_for_others": "填报或撤销他人负责的指标",
+    "reminders": "设置催报渠道和发送催报",
 }
 
 _hasher = PasswordHasher()

@@ -461,6 +461,98 @@ def cmd_entities(args, store: Store) -> int:
     return EXIT_OK
 
 
+def cmd_tasks(args, store: Store) -> int:
+    from .tasks import progress
+    _require_initialised(store)
+    statuses = progress(store, args.period, args.today)
+    if args.json:
+        _print_json([s.as_json() for s in statuses])
+        return EXIT_OK
+    reported = sum(s.state == "reported" for s in statuses)
+    print(f"{args.period} 填报进度：已报 {reported}/{len(statuses)}（逾期在前）。")
+    for s in statuses:
+        editors = "、".join(s.editors) or "未指定填报人"
+        print(f"[{s.label}] {s.indicator}（{s.code}） {s.entity}  {s.department}：{editors}  截止 {s.due:%Y-%m-%d}")
+    return EXIT_OK
+
+
+def cmd_remind(args, store: Store) -> int:
+    from .channels import CHANNEL_KINDS
+    from .remind import send_reminders
+    _require_initialised(store)
+    by = tracker.command_line_actor(store, _acting_user(args))
+    auth.require(by, "reminders")
+    run = send_reminders(store, args.period, by=by, today=args.today, dry_run=args.dry_run)
+    if not run.due:
+        print(f"{args.period} 的数据已全部报送，无需催报。")
+        return EXIT_OK
+    for o in run.outcomes:
+        where = f"{CHANNEL_KINDS[o.channel_kind]}（渠道{o.channel_id}）→ {o.recipient}"
+        if o.ok is None:
+            print(f"将发送 {where}：\n{o.text}\n")
+        elif o.ok:
+            print(f"已发送 {where}" + (f"（第 {o.attempts} 次尝试成功）" if o.attempts > 1 else ""))
+        else:
+            print(f"发送失败 {where}：已尝试 {o.attempts} 次，{o.error}", file=sys.stderr)
+    for owner in run.unreachable:
+        print(f"未发送：{owner}。请管理员在“填报任务”页面填写联系方式。")
+    if args.dry_run:
+        print(f"试运行：共 {len(run.outcomes)} 条消息（{len(run.due)} 位责任人），没有发送，也没有记录。")
+        return EXIT_OK
+    sent = len(run.outcomes) - len(run.failed)
+    print(f"催报完成：{len(run.due)} 位责任人，发送成功 {sent} 条、失败 {len(run.failed)} 条，均已记录。")
+    return EXIT_REJECTED if run.failed else EXIT_OK
+
+
+def cmd_channels(args, store: Store) -> int:
+    from .channels import CHANNEL_KINDS, shown_settings
+    _require_initialised(store)
+    if args.action == "list":
+        channels = [{**c, "settings": shown_settings(c["settings"])} for c in store.channels()]
+        if args.json:
+            _print_json(channels)
+            return EXIT_OK
+        if not channels:
+            print("还没有催报渠道。添加：python -m metrics channels add wecom --url 机器人地址")
+        for c in channels:
+            settings = "，".join(f"{k}={v}" for k, v in c["settings"].items())
+            print(f"{c['id']}\t{CHANNEL_KINDS[c['kind']]}\t{settings}")
+        return EXIT_OK
+    by = tracker.command_line_actor(store, _acting_user(args))
+    if args.action == "remove":
+        if not (args.target or "").isdigit():
+            raise StoreError("`channels remove` 需要渠道编号，例如：python -m metrics channels remove 1（编号见 channels list）")
+        store.remove_channel(int(args.target), by=by)
+        print(f"已停用催报渠道 {args.target}。")
+        return EXIT_OK
+    if args.target not in CHANNEL_KINDS:
+        raise StoreError(f"`channels add` 需要渠道类型：{'、'.join(f'{k}（{v}）' for k, v in CHANNEL_KINDS.items())}，"
+                         "例如：python -m metrics channels add wecom --url 机器人地址")
+    if args.target == "smtp":
+        settings = {"host": args.host or "", "port": args.port, "sender": args.sender or "", "starttls": args.starttls}
+        if args.login:
+            settings.update(login=args.login, password=_read_secret("SMTP 密码："))
+    else:
+        settings = {"url": args.url or ""}
+    channel_id = store.add_channel(args.target, settings, by=by)
+    print(f"已添加催报渠道 {channel_id}：{CHANNEL_KINDS[args.target]}。试发：python -m metrics remind --period YYYY-MM --dry-run")
+    return EXIT_OK
+
+
+def _read_secret(prompt: str) -> str:
+    """From a prompt, or the first line of standard input when a script pipes it in."""
+    import getpass
+    return getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+
+
+def _date_argument(text: str):
+    import datetime as dt
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，应为 YYYY-MM-DD，例如 2023-06-05") from None
+
+
 def _batch_argument(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"批次编号“{text}”应为正整数，见上传页面的“上传历史”")
@@ -560,6 +652,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo", help="撤销一次上传（按批次编号），恢复它替换的旧值")
     p.add_argument("batch", type=_batch_argument, help="批次编号，见上传页面的“上传历史”或导入时的提示")
     p.add_argument("--user", help="撤销人的账户：本人的上传或管理员（默认取环境变量 METRICS_USER）")
+
+    p = sub.add_parser("tasks", help="填报进度：每个指标和主体的责任部门、填报人、截止日期和状态（未报、已报、逾期）")
+    p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-05")
+    p.add_argument("--today", type=_date_argument, help="按这一天判断是否逾期，YYYY-MM-DD（默认今天）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    p = sub.add_parser("remind", help="催报：通过已配置的企业微信、钉钉机器人和邮件，提醒尚未报送的责任人（可由 cron 定时运行）")
+    p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-05")
+    p.add_argument("--dry-run", action="store_true", help="只列出将发送的消息，不发送、不记录")
+    p.add_argument("--today", type=_date_argument, help="按这一天判断是否逾期，YYYY-MM-DD（默认今天）")
+    p.add_argument("--user", help="执行催报的管理员账户（默认取环境变量 METRICS_USER）")
+
+    p = sub.add_parser("channels", help="催报渠道（管理员）：list 列出、add 添加 wecom/dingtalk/smtp、remove 停用")
+    p.add_argument("action", choices=["list", "add", "remove"], help="操作")
+    p.add_argument("target", nargs="?", help="add：渠道类型 wecom、dingtalk 或 smtp；remove：渠道编号")
+    p.add_argument("--url", help="wecom/dingtalk：群机器人的 Webhook 地址")
+    p.add_argument("--host", help="smtp：邮件服务器地址")
+    p.add_argument("--port", type=int, default=25, help="smtp：端口（默认 25）")
+    p.add_argument("--sender", help="smtp：发件人地址")
+    p.add_argument("--starttls", action="store_true", help="smtp：连接后启用 STARTTLS 加密")
+    p.add_argument("--login", help="smtp：登录用户名；密码从提示或标准输入的第一行读取")
+    p.add_argument("--user", help="执行操作的管理员账户（默认取环境变量 METRICS_USER）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出（list）")
     return parser
 
 
@@ -567,7 +682,7 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": 
             "users": cmd_users, "backup": cmd_backup, "restore": cmd_restore, "health": cmd_health,
             "export-deck": cmd_export_deck, "export-chart": cmd_export_chart,
             "import": cmd_import, "template": cmd_template, "undo": cmd_undo, "entities": cmd_entities,
-            "copy-store": cmd_copy_store}
+            "copy-store": cmd_copy_store, "tasks": cmd_tasks, "remind": cmd_remind, "channels": cmd_channels}
 
 
 def main(argv: list[str] | None = None) -> int:

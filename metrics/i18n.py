@@ -34,6 +34,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "page_locks": ("月份锁定", "Locked months"),
     "page_entities": ("主体管理", "Entities"),
     "page_audit": ("操作日志", "Audit log"),
+    "page_progress": ("填报进度", "Reporting progress"),
+    "page_tasks": ("填报任务", "Reporting tasks"),
     "health_ok": ("数据库正常（{figures} 条数据）", "Database OK ({figures} figures)"),
     "health_failed": ("数据库异常：{problem}", "Database problem: {problem}"),
     # pickers
@@ -303,6 +305,51 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "targets_col_illustrative": ("示例目标", "Example target"),
     "targets_col_set_by": ("设定人", "Set by"),
     "targets_col_set_at": ("设定时间", "Set at"),
+    # reporting progress (填报进度) and tasks (填报任务); the titles are page_progress and page_tasks
+    "progress_month": ("月份", "Month"),
+    "progress_reported": ("已报 {done}/{total}", "Reported {done}/{total}"),
+    "progress_overdue": ("逾期 {count} 项，排在最前；截止日为次月的填报截止日，过了当天未报即为逾期。",
+                         "{count} overdue, listed first; a figure is overdue from the day after its due date."),
+    "progress_none": ("还没有填报任务。管理员可在“管理 → 填报任务”中设置。", "No reporting tasks yet. An administrator "
+                      "sets them under Admin → Reporting tasks."),
+    "progress_state_overdue": ("逾期", "Overdue"),
+    "progress_state_missing": ("未报", "Not yet in"),
+    "progress_state_reported": ("已报", "Reported"),
+    "progress_col_state": ("状态", "State"),
+    "progress_col_indicator": ("指标", "Indicator"),
+    "progress_col_entity": ("主体", "Entity"),
+    "progress_col_department": ("责任部门", "Department"),
+    "progress_col_editors": ("填报人", "Editors"),
+    "progress_col_due": ("截止日期", "Due"),
+    "progress_no_editor": ("未指定", "none named"),
+    "tasks_intro": ("每个指标、每个主体由哪个部门、哪些填报账户报送，次月几日前报送。指定了填报人后，统计员只能上传、更正和撤销本人负责的指标。",
+                    "Which department and editor accounts report each indicator for each entity, and by which day of "
+                    "the following month. Once editors are named, an editor uploads, corrects and undoes only their own."),
+    "tasks_indicator": ("指标", "Indicator"),
+    "tasks_entity": ("主体", "Entity"),
+    "tasks_department": ("责任部门", "Department"),
+    "tasks_editors": ("填报人（填报或管理员账户）", "Editors (editor or admin accounts)"),
+    "tasks_due_day": ("截止日（次月几日前）", "Due day (of the following month)"),
+    "tasks_save": ("保存填报任务", "Save the task"),
+    "tasks_saved": ("已保存：{name}（{entity}）由{department}填报，次月 {day} 日前。", "Saved: {name} ({entity}) is "
+                    "reported by {department}, due on day {day} of the following month."),
+    "tasks_contacts": ("联系方式（催报用）", "Contacts (for reminders)"),
+    "tasks_contacts_hint": ("邮件催报发到邮箱；企业微信、钉钉群机器人用手机号 @ 本人。", "E-mail reminders go to the "
+                            "address; the WeCom and DingTalk robots @-mention the mobile."),
+    "tasks_account": ("账户", "Account"),
+    "tasks_email": ("邮箱", "E-mail"),
+    "tasks_mobile": ("手机号", "Mobile"),
+    "tasks_contact_save": ("保存联系方式", "Save the contact"),
+    "tasks_contact_saved": ("已保存“{name}”的联系方式。", "Saved {name}'s contact."),
+    "tasks_channels": ("催报渠道", "Reminder channels"),
+    "tasks_channels_hint": ("渠道由管理员在服务器上设置：`python -m metrics channels add wecom|dingtalk|smtp …`；"
+                            "催报：`python -m metrics remind --period YYYY-MM`。", "Channels are set on the server: "
+                            "`python -m metrics channels add wecom|dingtalk|smtp …`; reminders: "
+                            "`python -m metrics remind --period YYYY-MM`."),
+    "tasks_no_channels": ("还没有催报渠道。", "No reminder channels yet."),
+    "tasks_col_channel": ("编号", "No."),
+    "tasks_col_kind": ("渠道", "Channel"),
+    "tasks_col_settings": ("设置", "Settings"),
     # locked months (月份锁定); the title is page_locks
     "entities_intro": ("数据归属的园区和企业。上传不会新建主体：文件中的名称须与这里的名称或别名一致（全角半角、空格不计）。",
                        "The zones and enterprises figures belong to. Uploads never create one: a file's names must "

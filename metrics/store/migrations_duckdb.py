@@ -202,5 +202,25 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE TABLE data_version (version BIGINT NOT NULL);
     INSERT INTO data_version VALUES (1);
     """),
+    (8, """
+    -- 填报任务: who reports each indicator for each entity, by which day of the following month.
+    CREATE TABLE task (
+        indicator_code VARCHAR NOT NULL, entity_id INTEGER NOT NULL, department VARCHAR NOT NULL,
+        due_day INTEGER NOT NULL, set_by VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE task_editor (indicator_code VARCHAR NOT NULL, entity_id INTEGER NOT NULL, user_name VARCHAR NOT NULL);
+    -- Where reminders (催报) reach an account: an e-mail address, a mobile for a group robot's @.
+    CREATE TABLE user_contact (user_name VARCHAR PRIMARY KEY, email VARCHAR NOT NULL, mobile VARCHAR NOT NULL);
+    CREATE SEQUENCE channel_id_seq START 1;
+    CREATE TABLE reminder_channel (
+        id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, settings VARCHAR NOT NULL, created_by VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL, removed_at TIMESTAMP
+    );
+    CREATE SEQUENCE reminder_id_seq START 1;
+    CREATE TABLE reminder (
+        id BIGINT PRIMARY KEY, sent_at TIMESTAMP NOT NULL, period VARCHAR NOT NULL, channel_id INTEGER NOT NULL,
+        channel_kind VARCHAR NOT NULL, recipient VARCHAR NOT NULL, message VARCHAR NOT NULL,
+        attempts INTEGER NOT NULL, ok BOOLEAN NOT NULL, error VARCHAR NOT NULL, sent_by VARCHAR NOT NULL
+    );
+    """),
 ]
-

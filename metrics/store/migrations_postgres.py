@@ -1,6 +1,7 @@
 """The PostgreSQL schema, as ordered migrations (numbered for this engine alone). Version 1 is the
 schema the DuckDB file reached at its version 7, column for column and in the same order, so that
-`copy-store` moves rows between the two unchanged.
+`copy-store` moves rows between the two unchanged; each later version matches a later DuckDB one
+(2: DuckDB's 8, the reporting tasks and reminders).
 
 Kept to what openGauss and KingbaseES accept as well: plain types (no arrays, JSON types, identity
 columns or generated columns), sequences called through nextval(), no ON CONFLICT.
@@ -101,5 +102,26 @@ MIGRATIONS: list[tuple[int, str]] = [
     INSERT INTO data_version VALUES (1);
     -- Uploaded files live in the database, where every app server reaches them (no shared folder).
     CREATE TABLE upload_file (name VARCHAR PRIMARY KEY, content BYTEA NOT NULL, stored_at TIMESTAMP NOT NULL);
+    """),
+    (2, """
+    -- 填报任务: who reports each indicator for each entity, by which day of the following month.
+    CREATE TABLE task (
+        indicator_code VARCHAR NOT NULL, entity_id INTEGER NOT NULL, department VARCHAR NOT NULL,
+        due_day INTEGER NOT NULL, set_by VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE task_editor (indicator_code VARCHAR NOT NULL, entity_id INTEGER NOT NULL, user_name VARCHAR NOT NULL);
+    -- Where reminders (催报) reach an account: an e-mail address, a mobile for a group robot's @.
+    CREATE TABLE user_contact (user_name VARCHAR PRIMARY KEY, email VARCHAR NOT NULL, mobile VARCHAR NOT NULL);
+    CREATE SEQUENCE channel_id_seq START 1;
+    CREATE TABLE reminder_channel (
+        id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, settings VARCHAR NOT NULL, created_by VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL, removed_at TIMESTAMP
+    );
+    CREATE SEQUENCE reminder_id_seq START 1;
+    CREATE TABLE reminder (
+        id BIGINT PRIMARY KEY, sent_at TIMESTAMP NOT NULL, period VARCHAR NOT NULL, channel_id INTEGER NOT NULL,
+        channel_kind VARCHAR NOT NULL, recipient VARCHAR NOT NULL, message VARCHAR NOT NULL,
+        attempts INTEGER NOT NULL, ok BOOLEAN NOT NULL, error VARCHAR NOT NULL, sent_by VARCHAR NOT NULL
+    );
     """),
 ]

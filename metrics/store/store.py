@@ -21,8 +21,10 @@ from typing import Iterator
 import pandas as pd
 
 from .. import catalog
-from ..auth import Actor, RecentFailures, require, sign_in_wait
+from ..auth import Actor, PermissionDenied, RecentFailures, require, sign_in_wait
+from ..channels import channel_problem, contact_problem, shown_settings
 from ..entity_names import EntityDirectory, canonical
+from ..tasks import file_tasks, ownership_problem, task_problem
 from .audit_chain import GENESIS_HASH, event_hash
 from .backend import Backend, Connection
 from .duckdb_backend import DuckDBBackend
@@ -267,6 +269,11 @@ class Store:
                 entity_id = _reference_entity(con, t.entity)
                 _put_target(con, t.indicator, entity_id, t.year, t.kind, t.value, t.value_max,
                             t.phasing, t.illustrative, t.source, user, only_if_absent=True)
+            for task in file_tasks():
+                # Like targets: a task the database already holds (an administrator's edit) stays.
+                entity_id = _reference_entity(con, task.entity)
+                if _task_row(con, task.indicator, entity_id) is None:
+                    _put_task(con, task.indicator, entity_id, task.department, task.due_day, task.editors, user)
             con.execute("DELETE FROM report_figure")
             con.executemany(
                 "INSERT INTO report_figure VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -319,6 +326,8 @@ class Store:
             if unknown:
                 raise StoreError(f"没有这些主体：{'、'.join(unknown)}，本次没有写入任何数据。"
                                  "上传不会新建主体：请改为已有的主体名称，或请管理员先在“主体管理”中新建或设置别名。")
+            _check_owner(con, actor, rows[["indicator_code", "entity"]].drop_duplicates().itertuples(index=False),
+                         "上传或更正")
             diff = self._diff(con, rows)
             note = _locked_month_note(con, diff, actor, lock_reason)
             if before_commit is not None:
@@ -427,6 +436,9 @@ class Store:
             if row[2] is not None:
                 raise StoreError(f"批次 {batch_id}（{row[3]}）已于 {row[2]:%Y-%m-%d %H:%M} 撤销过，无需再次撤销。")
             require(actor, "undo_own" if row[1] == actor.name else "undo_any")
+            _check_owner(con, actor, con.execute(
+                """SELECT DISTINCT o.indicator_code, e.name FROM observation o JOIN entity e ON e.id = o.entity_id
+                   WHERE o.batch_id = ?""", [batch_id]).fetchall(), "撤销")
             moved = con.execute("SELECT count(*) FROM current_figure WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
             con.execute("UPDATE batch SET undone_at = now(), undone_by = ? WHERE id = ?", [actor.name, batch_id])
             _refresh_current(con, batch_id)
@@ -873,6 +885,112 @@ class Store:
 
 
 
+    # ---- reporting tasks (填报任务), contacts and reminders (催报) -------------------------
+
+    def tasks(self) -> pd.DataFrame:
+        """Each task: indicator_code, entity, department, due_day, editors (a tuple), set_by, set_at;
+        in catalogue order."""
+        with self.connect() as con:
+            return _tasks(con)
+
+    @writes
+    def set_task(self, code: str, entity: str, *, department: str, editors, due_day: int, by: Actor) -> None:
+        """Who reports one indicator for one entity and by which day of the following month; audited.
+        Editors must be enabled accounts that may upload."""
+        require(by, "tasks")
+        problem = task_problem(code, department, due_day)
+        if problem:
+            raise StoreError(problem)
+        editors = tuple(sorted({e.strip() for e in editors if e.strip()}))
+        with self.transaction() as con:
+            entity_id = _entity_id(con, entity)
+            if entity_id is None:
+                raise StoreError(f"没有主体“{entity}”。请先在“主体管理”中新建，或用已有的主体名称。")
+            uploaders = {name for name, role, disabled in con.execute(
+                "SELECT name, role, disabled FROM app_user").fetchall()
+                if not disabled and Actor(name, role).can("upload")}
+            refused = [e for e in editors if e not in uploaders]
+            if refused:
+                raise StoreError(f"账户 {'、'.join(refused)} 不存在、已停用或没有填报权限，不能指定为填报人。"
+                                 "请先在“账户”中创建填报（统计员）账户。")
+            before = _task_row(con, code, entity_id)
+            _put_task(con, code, entity_id, department.strip(), due_day, editors, by.name)
+            self._audit(con, by, "task", f"{code} {entity}", before,
+                        {"department": department.strip(), "due_day": due_day, "editors": list(editors)})
+
+    def contacts(self) -> pd.DataFrame:
+        """Where reminders reach each account: user_name, email, mobile."""
+        with self.connect() as con:
+            return con.execute("SELECT user_name, email, mobile FROM user_contact ORDER BY user_name").df()
+
+    @writes
+    def set_contact(self, name: str, *, email: str = "", mobile: str = "", by: Actor) -> None:
+        require(by, "accounts")
+        email, mobile = email.strip(), mobile.strip()
+        problem = contact_problem(email, mobile)
+        if problem:
+            raise StoreError(problem)
+        with self.transaction() as con:
+            if not con.execute("SELECT 1 FROM app_user WHERE name = ?", [name]).fetchall():
+                raise StoreError(f"没有账户“{name}”。用 `python -m metrics users list` 查看全部账户。")
+            before = con.execute("SELECT email, mobile FROM user_contact WHERE user_name = ?", [name]).fetchall()
+            con.execute("DELETE FROM user_contact WHERE user_name = ?", [name])
+            con.execute("INSERT INTO user_contact VALUES (?, ?, ?)", [name, email, mobile])
+            self._audit(con, by, "contact", name, {"email": before[0][0], "mobile": before[0][1]} if before else None,
+                        {"email": email, "mobile": mobile})
+
+    def channels(self) -> list[dict]:
+        """The reminder channels in use: id, kind, settings (a dict), created_by, created_at."""
+        with self.connect() as con:
+            rows = con.execute("""SELECT id, kind, settings, created_by, created_at FROM reminder_channel
+                                  WHERE removed_at IS NULL ORDER BY id""").fetchall()
+        return [{"id": i, "kind": kind, "settings": json.loads(settings), "created_by": who, "created_at": at}
+                for i, kind, settings, who, at in rows]
+
+    @writes
+    def add_channel(self, kind: str, settings: dict, *, by: Actor) -> int:
+        """A 企业微信 or 钉钉 robot's webhook, or an SMTP server; returns its number. Audited without its password."""
+        require(by, "reminders")
+        problem = channel_problem(kind, settings)
+        if problem:
+            raise StoreError(problem)
+        with self.transaction() as con:
+            channel_id = con.execute("SELECT nextval('channel_id_seq')").fetchall()[0][0]
+            con.execute("INSERT INTO reminder_channel VALUES (?, ?, ?, ?, now(), NULL)",
+                        [channel_id, kind, json.dumps(settings, ensure_ascii=False), by.name])
+            self._audit(con, by, "channel_add", f"渠道{channel_id} {kind}", None, shown_settings(settings))
+            return channel_id
+
+    @writes
+    def remove_channel(self, channel_id: int, *, by: Actor) -> None:
+        require(by, "reminders")
+        with self.transaction() as con:
+            rows = con.execute("SELECT kind, settings FROM reminder_channel WHERE id = ? AND removed_at IS NULL",
+                               [channel_id]).fetchall()
+            if not rows:
+                raise StoreError(f"没有编号为 {channel_id} 的催报渠道。用 `python -m metrics channels list` 查看。")
+            con.execute("UPDATE reminder_channel SET removed_at = now() WHERE id = ?", [channel_id])
+            self._audit(con, by, "channel_remove", f"渠道{channel_id} {rows[0][0]}",
+                        shown_settings(json.loads(rows[0][1])), None)
+
+    @writes
+    def record_reminder(self, *, period: str, channel_id: int, channel_kind: str, recipient: str, message: str,
+                        attempts: int, ok: bool, error: str, by: Actor) -> None:
+        """One message sent (or failed after every attempt), kept with its result, and audited."""
+        require(by, "reminders")
+        with self.transaction() as con:
+            con.execute("INSERT INTO reminder VALUES (nextval('reminder_id_seq'), now(), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [period, channel_id, channel_kind, recipient, message, attempts, ok, error, by.name])
+            self._audit(con, by, "remind", f"{period} 渠道{channel_id} {recipient}", None,
+                        {"ok": ok, "attempts": attempts, "error": error})
+
+    def reminders(self, period: str | None = None) -> pd.DataFrame:
+        """The messages sent, latest first: id, sent_at, period, channel_id, channel_kind, recipient,
+        message, attempts, ok, error, sent_by."""
+        where = Where().equals("period", period)
+        with self.connect() as con:
+            return con.execute(f"SELECT * FROM reminder {where} ORDER BY id DESC", where.params).df()
+
     def _diff(self, con, rows: pd.DataFrame) -> pd.DataFrame:
         """Incoming figures beside the current ones: `old_value`, `old_months`, and `change`."""
         with self.backend.frame(con, "incoming_rows", rows):
@@ -941,6 +1059,46 @@ def _audit_chain_problems(con) -> list[str]:
     if head_seq != last_seq or head_hash != prev_hash:
         return [f"操作日志的末尾与其校验记录不符（第 {head_seq} 条），可能被改动。{restore}"]
     return []
+
+
+def _tasks(con) -> pd.DataFrame:
+    tasks = con.execute(
+        """SELECT t.indicator_code, e.name AS entity, t.entity_id, t.department, t.due_day, t.set_by, t.set_at
+           FROM task t JOIN entity e ON e.id = t.entity_id JOIN indicator i ON i.code = t.indicator_code
+           WHERE e.removed_at IS NULL ORDER BY i.position, e.name""").df()
+    editors: dict[tuple, list[str]] = {}
+    for code, entity_id, user in con.execute(
+            "SELECT indicator_code, entity_id, user_name FROM task_editor ORDER BY user_name").fetchall():
+        editors.setdefault((code, entity_id), []).append(user)
+    tasks["editors"] = [tuple(editors.get(key, ())) for key in zip(tasks["indicator_code"], tasks["entity_id"])]
+    return tasks.drop(columns=["entity_id"])
+
+
+def _task_row(con, code: str, entity_id: int) -> dict | None:
+    rows = con.execute("SELECT department, due_day FROM task WHERE indicator_code = ? AND entity_id = ?",
+                       [code, entity_id]).fetchall()
+    if not rows:
+        return None
+    editors = [r[0] for r in con.execute("""SELECT user_name FROM task_editor WHERE indicator_code = ? AND entity_id = ?
+                                              ORDER BY user_name""", [code, entity_id]).fetchall()]
+    return {"department": rows[0][0], "due_day": rows[0][1], "editors": editors}
+
+
+def _put_task(con, code: str, entity_id: int, department: str, due_day: int, editors, user: str) -> None:
+    con.execute("DELETE FROM task WHERE indicator_code = ? AND entity_id = ?", [code, entity_id])
+    con.execute("DELETE FROM task_editor WHERE indicator_code = ? AND entity_id = ?", [code, entity_id])
+    con.execute("INSERT INTO task VALUES (?, ?, ?, ?, ?, now())", [code, entity_id, department, due_day, user])
+    if editors:
+        con.executemany("INSERT INTO task_editor VALUES (?, ?, ?)", [[code, entity_id, e] for e in editors])
+
+
+def _check_owner(con, actor: Actor | None, keys, doing: str) -> None:
+    """Refuse an editor figures for indicators and entities whose tasks name other editors (metrics.tasks)."""
+    if actor is None or actor.can("report_for_others"):
+        return
+    problem = ownership_problem(actor.name, keys, _tasks(con), doing)
+    if problem:
+        raise PermissionDenied(problem)
 
 
 def _locked_month_note(con, diff: pd.DataFrame, actor: Actor, reason: str) -> str:

@@ -1,0 +1,148 @@
+"""填报任务: who reports each indicator for each entity, and by which day of the following month;
+and where each task stands for a month (未报, 已报, 逾期).
+
+data/tasks.toml is the reviewable source; `init` loads it into the store, where an administrator's
+edits win from then on. The rules here are pure: the store asks `ownership_problem` inside its
+write transactions, and `progress` reads what it needs through the store it is given.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from . import catalog
+from .calc import split_period
+
+TASKS_FILE = catalog.DATA_DIR / "tasks.toml"
+# Stable English states for scripts, with the words the office uses.
+STATE_LABELS = {"overdue": "逾期", "missing": "未报", "reported": "已报"}
+STATE_ORDER = tuple(STATE_LABELS)  # the late ones first, then those still due, then those in
+SHOWN_OWNERS = 5  # a refusal names this many indicators, then says how many more
+
+
+@dataclass(frozen=True)
+class Task:
+    indicator: str
+    department: str
+    due_day: int
+    entity: str = catalog.ZONE
+    editors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    code: str
+    indicator: str
+    entity: str
+    department: str
+    editors: tuple[str, ...]
+    due: dt.date
+    state: str
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "indicator": self.indicator, "entity": self.entity,
+                "department": self.department, "editors": list(self.editors), "due": self.due.isoformat(),
+                "state": self.state, "label": self.label}
+
+
+def task_problem(code: str, department: str, due_day) -> str | None:
+    """Why a task cannot be kept, in Chinese; None when it can."""
+    ind = catalog.indicators().get(code)
+    if ind is None:
+        return f"没有指标编码“{code}”。用 `python -m metrics catalog` 查看全部指标。"
+    if ind.kind == "derived":
+        return f"“{ind.name}”是派生指标，由公式计算，不需要填报，不能设置填报任务。"
+    if not department.strip():
+        return f"请填写“{ind.name}”的责任部门。"
+    if not isinstance(due_day, int) or not 1 <= due_day <= 31:
+        return f"“{ind.name}”的截止日“{due_day}”无效，应为 1–31 之间的整数（次月几日前报送）。"
+    return None
+
+
+@cache
+def file_tasks() -> tuple[Task, ...]:
+    """The tasks data/tasks.toml gives; a mistake in the file is refused with where it is."""
+    with open(TASKS_FILE, "rb") as f:
+        rows = tomllib.load(f)["task"]
+    out = []
+    for position, row in enumerate(rows, 1):
+        problem = task_problem(row.get("indicator", ""), row.get("department", ""), row.get("due_day"))
+        if problem:
+            raise ValueError(f"{TASKS_FILE.name} 第 {position} 个任务：{problem}")
+        out.append(Task(**dict(row, editors=tuple(row.get("editors", ())))))
+    return tuple(out)
+
+
+def due_date(period: str, due_day: int) -> dt.date:
+    """The day a month's figure is due: `due_day` of the following month, or that month's last day."""
+    year, month = split_period(period)
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return dt.date(year, month, min(due_day, calendar.monthrange(year, month)[1]))
+
+
+def task_states(tasks: pd.DataFrame, reported: set[tuple[str, str]], period: str,
+                today: dt.date) -> list[TaskStatus]:
+    """Each task's state for `period` as of `today`, the late ones first.
+
+    tasks: the store's (indicator_code, entity, department, due_day, editors); reported: the
+    (indicator, entity) pairs holding a figure for the month. A task is 逾期 from the day after its due date.
+    """
+    inds = catalog.indicators()
+    out = []
+    for task in tasks.itertuples(index=False):
+        due = due_date(period, int(task.due_day))
+        key = (task.indicator_code, task.entity)
+        state = "reported" if key in reported else ("overdue" if today > due else "missing")
+        out.append(TaskStatus(task.indicator_code, inds[task.indicator_code].name, task.entity, task.department,
+                              tuple(task.editors), due, state))
+    return sorted(out, key=lambda s: STATE_ORDER.index(s.state))  # stable: catalogue order within a state
+
+
+def progress(store, period: str, today: dt.date | None = None) -> list[TaskStatus]:
+    """Every task's state for one month. A figure counts as reported when an upload brought it: the
+    illustrative series is not anyone's report."""
+    with store.session():
+        tasks = store.tasks()
+        figures = store.observations(since=period)
+    figures = figures[(figures["period"] == period) & ~figures["illustrative"].astype(bool)]
+    reported = set(zip(figures["indicator_code"], figures["entity"]))
+    return task_states(tasks, reported, period, today or dt.date.today())
+
+
+def ownership_problem(user: str, keys, tasks: pd.DataFrame, doing: str) -> str | None:
+    """Why the editor `user` may not write (`doing`: 上传或更正, 撤销) figures for these (indicator,
+    entity) pairs, in Chinese, naming who reports each; None when they own them all.
+
+    Until some task names an editor, as in a deployment that has assigned nobody yet, every editor
+    may write every indicator, as before tasks existed. From then on an editor writes only the
+    pairs whose task names them; a pair without a task or without editors is the administrators'.
+    """
+    if not any(len(editors) for editors in tasks["editors"]):
+        return None
+    owners = {(t.indicator_code, t.entity): t for t in tasks.itertuples(index=False)}
+    inds = catalog.indicators()
+    order = {code: position for position, code in enumerate(inds)}
+    refused = sorted({(code, entity) for code, entity in keys
+                      if user not in getattr(owners.get((code, entity)), "editors", ())},
+                     key=lambda key: (order.get(key[0], len(order)), key[1]))
+    if not refused:
+        return None
+    named = []
+    for code, entity in refused[:SHOWN_OWNERS]:
+        owner = owners.get((code, entity))
+        who = ("尚未设置填报任务" if owner is None else
+               f"由{owner.department}的{'、'.join(owner.editors)}填报" if owner.editors else
+               f"由{owner.department}负责，尚未指定填报人")
+        named.append(f"{inds[code].name if code in inds else code}（{entity}，{who}）")
+    more = f"等 {len(refused)} 项" if len(refused) > SHOWN_OWNERS else ""
+    return (f"账户“{user}”不负责{'；'.join(named)}{more}，不能{doing}这些数据，本次没有做任何改动。"
+            "请只处理本人负责的指标；如需代报或调整分工，请联系管理员在“填报任务”页面修改。")

@@ -1,0 +1,36 @@
+"""填报进度: for one month, each indicator and entity's department, editors, due date and state,
+with 已报 N/M at the top and the late ones first."""
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from metrics import catalog, i18n, tasks
+from metrics.ui import common
+from metrics.ui.common import get_store, t
+
+st.title(t("page_progress"))
+store = get_store()
+lang = common.language()
+today = dt.date.today()
+last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+periods = sorted({last_month, *store.periods()}, reverse=True)
+period = st.selectbox(t("progress_month"), periods, format_func=lambda p: i18n.period_name(p, lang))
+statuses = tasks.progress(store, period, today)
+if not statuses:
+    st.info(t("progress_none"))
+    st.stop()
+reported = sum(s.state == "reported" for s in statuses)
+st.header(t("progress_reported", done=reported, total=len(statuses)))
+overdue = sum(s.state == "overdue" for s in statuses)
+if overdue:
+    st.warning(t("progress_overdue", count=overdue))
+inds = catalog.indicators()
+st.dataframe(pd.DataFrame({
+    t("progress_col_state"): [t(f"progress_state_{s.state}") for s in statuses],
+    t("progress_col_indicator"): [i18n.indicator_name(inds[s.code], lang) for s in statuses],
+    t("progress_col_entity"): [s.entity for s in statuses],
+    t("progress_col_department"): [s.department for s in statuses],
+    t("progress_col_editors"): ["、".join(s.editors) or t("progress_no_editor") for s in statuses],
+    t("progress_col_due"): [s.due.isoformat() for s in statuses],
+}), hide_index=True, width="stretch")
