@@ -198,7 +198,11 @@ def test_the_status_table_has_a_row_per_indicator_matching_its_assessment(report
     foreign = next(r for r in rows if r[0] == "实际到账外资")
     assert foreign[4] == "18.4%" and foreign[6] == "滞后于序时进度"
     output = next(r for r in rows if r[0] == "亩均产出")
-    assert output[4] == "低于底线4万元/亩" and output[6] == "未达标"
+    assert output[4] == "−4万元/亩" and output[6] == "未达标"
+    rank = next(r for r in rows if r[0] == "省级开发区综合考核排名")
+    assert rank[4] == "−3位" and rank[6] == "未达标"
+    tax = next(r for r in rows if r[0] == "亩均税收")
+    assert tax[4] == "+0.30万元/亩" and tax[6] == "达标"
 
 
 def test_behind_rows_are_red_in_the_status_table(report):

@@ -32,7 +32,8 @@ from ..calc import Assessment, overview, reporting, split_period
 from ..catalog import ZONE, Indicator
 from ..chartdata import ChartData, _source as source_line, monthly_chart_data
 from ..narrative import indicator_sentence, overview_sentence, subject
-from ..status import BEHIND, status_name, verdict
+from ..status import BEHIND, status_name
+from ..status import _distance as distance  # the verdicts' own wording of a margin
 from ..store import Store, StoreError
 from . import deck
 from .images import chart_picture
@@ -62,10 +63,10 @@ PICTURE_PIXELS = (640, 330)   # laid out this size, so 12 px labels print at abo
 BEHIND_COLOR = RGBColor(0xC0, 0x00, 0x00)
 
 ILLUSTRATIVE_LABEL = "示例数据"
-ALL_ILLUSTRATIVE_NOTE = "（本材料数据均为示例数据，系统生成，非真实统计，仅供演示）"
-SOME_ILLUSTRATIVE_NOTE = "（本材料含示例数据，系统生成，非真实统计，文中已逐项标注）"
+ALL_ILLUSTRATIVE_NOTE = "（本材料数据均为系统生成的示例数据，非真实统计）"  # one line of 28 characters or less
+SOME_ILLUSTRATIVE_NOTE = "（本材料含系统生成的示例数据，已在文中逐项标注）"
 TABLE_COLUMNS = ["指标", "单位", "累计/月末", "目标", "完成率或差距", "序时进度", "状态"]
-TABLE_WIDTHS_MM = (34, 14, 17, 24, 26, 17, 24)  # 156 mm, the text width
+TABLE_WIDTHS_MM = (32, 16, 17, 24, 26, 17, 24)  # 156 mm, the text width
 
 
 # ---- the plan ------------------------------------------------------------------------------
@@ -143,7 +144,7 @@ def plan_report(store: Store, period: str, entity: str = ZONE) -> ReportPlan:
     ordered = [item.code for s in sections for item in s.items]
     by_code = {a.code: a for a in assessments}
     rows = [_table_row(inds[code], by_code[code]) for code in ordered]
-    notes = [source_line(illustrative and not mixed)]
+    notes = [source_line(illustrative and not mixed), "无序时进度的指标列与目标之差，“+”为优于目标"]
     if mixed:
         notes.append(f"标注“{ILLUSTRATIVE_LABEL}”者为系统生成的示例数据，非真实统计")
     if any(by_code[c].target_illustrative for c in ordered):
@@ -161,14 +162,15 @@ def plan_report(store: Store, period: str, entity: str = ZONE) -> ReportPlan:
 
 def _table_row(ind: Indicator, a: Assessment) -> list[str]:
     """指标, 单位, 累计/月末, 目标, 完成率或差距, 序时进度, 状态: the completion where the target is a
-    share to reach, else the margin the verdict names (a floor's, a ceiling's, a rank's)."""
+    share to reach, else the margin to a floor, ceiling, rank or year-end level, signed so that
+    + is better than the target (the 状态 column says met or not)."""
     target = "—" if a.target is None else (
         fmt.number(a.target, 0 if float(a.target).is_integer() else ind.decimals)
         + ("（示例）" if a.target_illustrative else ""))
     if a.completion is not None:
         completion = fmt.percent(a.completion, is_fraction=True)
     elif a.status != "none" and a.margin is not None:
-        completion = verdict(a, ind.unit, ind.decimals)
+        completion = ("+" if a.margin >= 0 else "−") + distance(a.margin, ind.unit, ind.decimals, "zh")
     else:
         completion = "—"
     return [ind.name, ind.unit, fmt.number(a.ytd, ind.decimals), target, completion,
@@ -242,7 +244,7 @@ def build_report(plan: ReportPlan, pictures: list[bytes] | None = None) -> bytes
 
     _heading(doc, f"{chinese_numeral(next(numbers))}、主要指标完成情况一览", level=1)
     _status_table(doc, plan)
-    _paragraph(doc, plan.table_note, BODY_FONT, TABLE_SIZE, indent=False)
+    _paragraph(doc, plan.table_note, BODY_FONT, TABLE_SIZE, indent=False, exact_lines=False)
 
     _heading(doc, f"{chinese_numeral(next(numbers))}、巡察整改推进情况", level=1)
     for text in plan.ledger_paragraphs:
