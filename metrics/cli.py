@@ -318,6 +318,28 @@ def cmd_export_deck(args, store: Store) -> int:
     return EXIT_OK
 
 
+def cmd_export_report(args, store: Store) -> int:
+    # python-docx loads only when a report is exported.
+    from .export import ImageExportError, export_report
+    _require_initialised(store)
+    if Path(args.out).suffix.lower() != ".docx":
+        print(f"错误：输出文件 {args.out} 应以 .docx 结尾（Word 文档），例如 --out 2023-04汇报材料.docx。", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        plan, _ = export_report(store, args.period, args.out, entity=args.entity, pictures=not args.no_pictures)
+    except ImageExportError as exc:
+        print(f"错误：{exc}如不需要图表图片，可加 --no-pictures 生成不含图片的汇报材料。", file=sys.stderr)
+        return EXIT_REJECTED
+    except OSError as exc:
+        return _cannot_write(args.out, exc)
+    items = sum(len(s.items) for s in plan.sections)
+    pictures = "未插入图表图片（--no-pictures）" if args.no_pictures else f"滞后指标图表 {len(plan.charts)} 幅"
+    print(f"已生成汇报材料 {args.out}：{len(plan.sections)} 个类别、{items} 项指标，{pictures}。")
+    if plan.illustrative_note:
+        print("注意：其中含示例数据，文中已标注“示例数据”。")
+    return EXIT_OK
+
+
 def cmd_export_chart(args, store: Store) -> int:
     from .export import ImageExportError, chart_picture, indicator_charts
     _require_initialised(store)
@@ -620,6 +642,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--indicators", help="指标编码，用逗号分隔；默认为全部有目标的指标，滞后的在前")
     p.add_argument("--pictures", action="store_true", help="图表以图片插入（需要 Chromium），而非可编辑图表")
 
+    p = sub.add_parser("export-report", help="生成本月 Word 汇报材料（公文格式 .docx，滞后指标附图表，需要 Chromium）")
+    p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-04")
+    p.add_argument("--out", required=True, help="输出的 .docx 文件")
+    p.add_argument("--entity", default=catalog.ZONE, help=f"主体名称（默认：{catalog.ZONE}）")
+    p.add_argument("--no-pictures", action="store_true", help="不插入图表图片（服务器没有 Chromium 时使用）")
+
     p = sub.add_parser("export-chart", help="把一个指标的月度图表导出为 PNG 或 SVG 图片（需要 Chromium）")
     p.add_argument("code", help="指标编码，例如 land_cleared")
     p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-04")
@@ -680,7 +708,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": cmd_show, "ledger": cmd_ledger,
             "users": cmd_users, "backup": cmd_backup, "restore": cmd_restore, "health": cmd_health,
-            "export-deck": cmd_export_deck, "export-chart": cmd_export_chart,
+            "export-deck": cmd_export_deck, "export-report": cmd_export_report, "export-chart": cmd_export_chart,
             "import": cmd_import, "template": cmd_template, "undo": cmd_undo, "entities": cmd_entities,
             "copy-store": cmd_copy_store, "tasks": cmd_tasks, "remind": cmd_remind, "channels": cmd_channels}
 

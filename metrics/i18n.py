@@ -271,6 +271,20 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "export_building": ("正在生成……", "Building the slides…"),
     "export_download_deck": ("下载幻灯片（.pptx）", "Download the slides (.pptx)"),
     "export_download_data": ("下载图表数据（.xlsx）", "Download the chart data (.xlsx)"),
+    "export_report_heading": ("Word 汇报材料", "Word report"),
+    "export_report_about": ("本月全部指标的公文格式汇报材料（.docx）：总体情况、各类指标的汇报语句与备注、滞后指标的图表、"
+                            "完成情况一览表和巡察整改进展。",
+                            "The month's report on every indicator as a .docx in the official 公文 layout: the headline, "
+                            "each category's sentences and notes, the charts of those behind, a status table and the "
+                            "rectification progress. The report itself is in Chinese."),
+    "export_report_no_pictures": ("不插入图表图片（服务器没有 Chromium 时勾选）",
+                                  "Leave the chart pictures out (when the server has no Chromium)"),
+    "export_report_pictures_failed": ("{problem}如不需要图表图片，可勾选“不插入图表图片”后重新生成。",
+                                      "{problem} To build the report without the chart pictures, tick "
+                                      "“Leave the chart pictures out” and build it again."),
+    "export_report_build": ("生成 Word 汇报材料", "Build the Word report"),
+    "export_report_building": ("正在生成汇报材料……", "Building the report…"),
+    "export_download_report": ("下载汇报材料（.docx）", "Download the report (.docx)"),
     # targets (目标管理); the title is page_targets
     "targets_kind_annual": ("年度累计目标", "Annual cumulative target"),
     "targets_kind_year_end": ("年末目标", "Year-end target"),

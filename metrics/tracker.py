@@ -8,6 +8,7 @@ import math
 import pandas as pd
 
 from . import auth, calc, catalog, demo
+from .narrative import subject
 from .store import Store, StoreError
 
 DEMO_FILE_NAME = "示例数据（系统生成）"
@@ -60,17 +61,29 @@ def indicator_table(store: Store, code: str, entity: str = catalog.ZONE) -> pd.D
     ind = catalog.indicators().get(code)
     if ind is None:
         raise StoreError(unknown_indicator_message(code))
+    entity = resolve_entity(store, entity)
+    codes = [code, *ind.inputs]
+    obs = store.observations(entity=entity, codes=codes)
+    series = calc.all_series({c: catalog.indicators()[c] for c in codes}, obs)[code]
+    return series
+
+
+def resolve_entity(store: Store, entity: str) -> str:
+    """The stored entity a name or alias means; StoreError with the closest names otherwise."""
     directory = store.entity_directory()
     named = directory.match(entity)
     if named is None:
         near = directory.suggestions(entity)
         hint = f"您是否要找“{'”“'.join(near)}”？" if near else ""
         raise StoreError(f"没有名为“{entity}”的主体。{hint}用 `python -m metrics entities list` 查看全部主体。")
-    entity = named
-    codes = [code, *ind.inputs]
-    obs = store.observations(entity=entity, codes=codes)
-    series = calc.all_series({c: catalog.indicators()[c] for c in codes}, obs)[code]
-    return series
+    return named
+
+
+def no_figures_message(store: Store, period: str, entity: str, what: str) -> str:
+    """Why nothing can be made for a month without figures, and which month has them."""
+    latest = store.latest_period(entity)
+    hint = f"最新有数据的月份是 {latest}。" if latest else "库中还没有任何月度数据，请先上传或运行 `python -m metrics demo`。"
+    return f"{period} 没有{subject(entity)}的月度数据，无法生成{what}。{hint}"
 
 
 def unknown_indicator_message(code: str) -> str:

@@ -1,9 +1,11 @@
-"""导出汇报: the leaders' deck in two clicks (生成, then 下载), plus the data behind its charts."""
+"""导出汇报: the leaders' deck in two clicks (生成, then 下载), plus the data behind its charts, and
+the month's Word 汇报材料 the same way."""
 import streamlit as st
 
 from metrics import catalog, i18n, status
 from metrics.export import (ImageExportError, TemplateError, chart_data_xlsx, deck_indicator_choices,
-                            default_deck_indicators, export_deck, plan_deck)
+                            default_deck_indicators, export_deck, export_report, plan_deck)
+from metrics.export.report_docx import DOCX_MIME
 from metrics.store import StoreError
 from metrics.ui import common, session
 from metrics.ui.common import get_store, t
@@ -68,3 +70,22 @@ if ready and ready[0] == request:
     left.download_button(t("export_download_deck"), deck, file_name=f"{period}重点指标汇报.pptx", mime=PPTX_MIME,
                          type="primary")
     right.download_button(t("export_download_data"), workbook, file_name=f"{period}汇报图表数据.xlsx", mime=XLSX_MIME)
+
+st.subheader(t("export_report_heading"))
+st.caption(t("export_report_about"))
+no_pictures = st.checkbox(t("export_report_no_pictures"))
+report_request = (version, period, no_pictures)
+if st.button(t("export_report_build")):
+    with st.spinner(t("export_report_building")):
+        try:
+            _, report = export_report(store, period, pictures=not no_pictures)
+            st.session_state["report_export"] = (report_request, report)
+        except StoreError as exc:
+            common.show_problem(exc)
+        except ImageExportError as exc:
+            st.error(common.inert(t("export_report_pictures_failed", problem=exc)), icon=":material/error:")
+
+ready_report = st.session_state.get("report_export")
+if ready_report and ready_report[0] == report_request:
+    st.download_button(t("export_download_report"), ready_report[1], file_name=f"{period}重点指标汇报材料.docx",
+                       mime=DOCX_MIME, type="primary")
