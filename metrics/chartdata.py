@@ -65,8 +65,7 @@ REFERENCE_LINES = frozenset(name for key in _REFERENCE_KEYS for name in _WORDS[k
 
 def word(key: str, lang: str = "zh", **values) -> str:
     """A chart's word in `lang`, with `values` filled in."""
-    zh, en = _WORDS[key]
-    return (en if lang == "en" else zh).format(**values)
+    return i18n.phrase(_WORDS, key, lang, **values)
 
 
 def _name(ind: Indicator, lang: str) -> str:

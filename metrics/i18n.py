@@ -455,11 +455,17 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "signin_role_admin": ("管理员", "Administrator"),
 }
 
-def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
-    """The string for `key` in `lang`, with `values` filled into its {placeholders}."""
-    zh, en = _STRINGS[key]
+def phrase(table: dict[str, tuple[str, str]], key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
+    """The (Chinese, English) entry `key` of a phrasebook in `lang`, with `values` filled into its
+    {placeholders}: the screens' strings here, the sentences' and the charts' beside their code."""
+    zh, en = table[key]
     text = en if lang == "en" else zh
     return text.format(**values) if values else text
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
+    """The screens' string for `key` in `lang`."""
+    return phrase(_STRINGS, key, lang, **values)
 
 
 # The catalogue's English names are definitions ("Projects of 100 million yuan or more signed");

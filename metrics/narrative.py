@@ -75,8 +75,7 @@ _PHRASES: dict[str, tuple[str, str]] = {
 
 
 def _say(key: str, lang: str, **values) -> str:
-    zh, en = _PHRASES[key]
-    return (en if lang == "en" else zh).format(**values)
+    return i18n.phrase(_PHRASES, key, lang, **values)
 
 
 def subject(entity: str, lang: str = "zh") -> str:
