@@ -16,7 +16,7 @@ from functools import cache
 import pandas as pd
 
 from . import catalog
-from .calc import split_period
+from .periods import shift, split_period
 
 TASKS_FILE = catalog.DATA_DIR / "tasks.toml"
 # Stable English states for scripts, with the words the office uses.
@@ -84,8 +84,7 @@ def file_tasks() -> tuple[Task, ...]:
 
 def due_date(period: str, due_day: int) -> dt.date:
     """The day a month's figure is due: `due_day` of the following month, or that month's last day."""
-    year, month = split_period(period)
-    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    year, month = split_period(shift(period, 1))
     return dt.date(year, month, min(due_day, calendar.monthrange(year, month)[1]))
 
 

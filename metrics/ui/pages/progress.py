@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from metrics import catalog, i18n, tasks
+from metrics import catalog, i18n, periods, tasks
 from metrics.ui import common
 from metrics.ui.common import get_store, t
 
@@ -13,9 +13,9 @@ st.title(t("page_progress"))
 store = get_store()
 lang = common.language()
 today = dt.date.today()
-last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-periods = sorted({last_month, *store.periods()}, reverse=True)
-period = st.selectbox(t("progress_month"), periods, format_func=lambda p: i18n.period_name(p, lang))
+last_month = periods.shift(f"{today:%Y-%m}", -1)
+choices = sorted({last_month, *store.periods()}, reverse=True)
+period = st.selectbox(t("progress_month"), choices, format_func=lambda p: i18n.period_name(p, lang))
 statuses = tasks.progress(store, period, today)
 if not statuses:
     st.info(t("progress_none"))
