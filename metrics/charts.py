@@ -4,7 +4,7 @@ Conventions every figure keeps: a font family that renders Chinese, month axes a
 (never dates, so no day numbers appear), thousands separators and never SI suffixes (k, M, G),
 a calm palette with red/amber/green kept for status, a dashed reference line (target pace,
 floor, ceiling, 序时进度) named as in the ChartData so it can be found in the figure's JSON,
-and a 示例数据 stamp whenever the data is illustrative.
+and a 示例数据 stamp in the title whenever the data is illustrative.
 """
 from __future__ import annotations
 
@@ -46,28 +46,41 @@ def _value_axis(unit: str, decimals: int) -> dict:
                 rangemode="tozero", automargin=True)
 
 
+def titled(data: ChartData) -> str:
+    """The chart's title with its 示例数据 stamp when the data is illustrative: in the title's own
+    line, so no legend row or stamp box can ever be drawn over it."""
+    if not data.illustrative:
+        return data.title
+    return f'{data.title}　<span style="color:{REFERENCE_COLOR}">［{word("illustrative_stamp", data.lang)}］</span>'
+
+
 def _base_layout(fig: go.Figure, data: ChartData, height: int) -> go.Figure:
     fig.update_layout(
-        title=dict(text=data.title, x=0, xanchor="left", font=dict(size=15)),
+        # automargin: the title takes the top line and the legend, however many rows it wraps
+        # to, is stacked under it rather than drawn across it.
+        title=dict(text=titled(data), x=0, xanchor="left", font=dict(size=15), automargin=True),
         font=dict(family=FONT_FAMILY, size=12, color="#263238"),
         separators=".,",
         height=height,
-        margin=dict(l=10, r=10, t=70, b=40),
+        margin=dict(l=10, r=10, t=16, b=40),
         paper_bgcolor="white", plot_bgcolor="white",
         legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=11)),
         hoverlabel=dict(font=dict(family=FONT_FAMILY)),
     )
-    if data.illustrative:
-        fig.add_annotation(
-            name="illustrative", text=word("illustrative_stamp", data.lang), xref="paper", yref="paper", x=1, y=1.0,
-            xanchor="right", yanchor="bottom", yshift=28, showarrow=False,
-            font=dict(size=12, color="#6d5d4b"), bgcolor="#f4efe6", bordercolor="#c8b89a",
-            borderwidth=1, borderpad=3)
     if data.source:
         fig.add_annotation(name="source", text=data.source, xref="paper", yref="paper", x=0, y=0,
                            xanchor="left", yanchor="top", yshift=-24, showarrow=False,
                            font=dict(size=10, color="#78909c"))
     return fig
+
+
+def plot_only(fig: go.Figure) -> go.Figure:
+    """The figure without its title and source lines, for a screen that writes them around it as
+    text: text wraps to any column's width, where plotly's run off a laptop's half-width chart or
+    over a phone's slanted month labels."""
+    plain = go.Figure(fig).update_layout(title_text=None)
+    plain.layout.annotations = [a for a in plain.layout.annotations if a.name != "source"]
+    return plain
 
 
 def _line_trace(name: str, values, categories, unit: str, decimals: int, color: str | None = None,
@@ -181,14 +194,21 @@ def build_ranking_figure(data: ChartData, highlight: str | None = None, height: 
     return _base_layout(fig, data, height or max(260, 80 + 36 * len(data.categories)))
 
 
+def _panel_title(name: str) -> str:
+    # A phone's panel is a quarter of 350 px: a name's bracketed part (（示例）) goes on a second line.
+    head, bracket, rest = name.partition("（")
+    return f"{head}<br>{bracket}{rest}" if bracket and head else name
+
+
 def build_small_multiples(data: ChartData, highlight: str | None = None, columns: int = 4,
                           height_per_row: int = 170) -> go.Figure:
     """One small panel per entity (each ChartData line), on a shared scale, with every other
     entity drawn faintly behind it for context."""
     names = list(data.lines)
     rows = max(1, -(-len(names) // columns))
-    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, subplot_titles=names,
-                        horizontal_spacing=0.03, vertical_spacing=0.22 / rows)
+    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, subplot_titles=[_panel_title(n) for n in names],
+                        # Room between rows for a row's month labels and the next row's two-line names.
+                        horizontal_spacing=0.03, vertical_spacing=min(0.3, 70 / (height_per_row * rows)))
     for i, name in enumerate(names):
         row, col = i // columns + 1, i % columns + 1
         for other in names:
@@ -208,7 +228,8 @@ def build_small_multiples(data: ChartData, highlight: str | None = None, columns
     # A trend needs no zero baseline, and without one the lowest tick clears the month labels.
     fig.update_yaxes(**{**_value_axis(data.unit, data.decimals), "rangemode": "normal"})
     fig.update_annotations(font=dict(size=12, family=FONT_FAMILY))
-    return _base_layout(fig, data, 90 + height_per_row * rows)
+    # The first row's names sit above the plot, where only a margin keeps them in the picture.
+    return _base_layout(fig, data, 90 + height_per_row * rows).update_layout(margin_t=50)
 
 
 def sparkline_svg(data: ChartData, status: str = "none", width: int = 72, height: int = 24) -> str:

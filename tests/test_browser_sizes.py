@@ -118,11 +118,43 @@ PAGES = {
 SIDEWAYS = "() => { const m = document.querySelector('[data-testid=stMain]'); return m.scrollWidth - m.clientWidth; }"
 
 
+# In every chart: text drawn over other text or over the plot (a wrapped legend over the bars, the
+# source line over the month labels), or running off the chart's edge, as a reader would see it.
+CHART_CLASHES = """() => {
+  const out = [];
+  const box = e => e.getBoundingClientRect();
+  const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, i) => {
+    const edge = box(plot.querySelector('.main-svg'));
+    const legend = plot.querySelector('.legend .bg');
+    const areas = [...plot.querySelectorAll('.draglayer .nsewdrag')].map(box);
+    const labels = [...plot.querySelectorAll('.xtick text, .ytick text, .y2tick text')].map(box);
+    const notes = [...plot.querySelectorAll('.annotation-text-g')];
+    const texts = [...plot.querySelectorAll('.gtitle, .legendtext, .annotation-text-g')];
+    for (const t of texts) {
+      const r = box(t);
+      if (r.width && (r.left < edge.left - 1 || r.right > edge.right + 1 || r.top < edge.top - 1 || r.bottom > edge.bottom + 1)) out.push(`chart ${i}: "${t.textContent}" runs off the chart`);
+    }
+    if (legend) {
+      const l = box(legend);
+      if (areas.some(a => meet(a, l))) out.push(`chart ${i}: the legend covers the plot`);
+      for (const n of notes) if (meet(box(n), l)) out.push(`chart ${i}: "${n.textContent}" under the legend`);
+    }
+    for (const n of notes) if (labels.some(l => meet(box(n), l))) out.push(`chart ${i}: "${n.textContent}" over the axis labels`);
+  });
+  document.querySelectorAll('[data-testid=chart-title]').forEach(h => {
+    if (h.scrollWidth > h.clientWidth + 1) out.push(`title "${h.textContent}" cut off`);
+  });
+  return out;
+}"""
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_page_draws_without_error_or_sideways_scrolling(running_app, chromium, size, lang):
     """Each page at each screen size, in each language: drawn without an exception or Streamlit's
-    error box, nothing wider than the window, and a screenshot kept for a person to look at."""
+    error box, nothing wider than the window, no chart's text over its legend, plot or labels, and a
+    screenshot kept for a person to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)
     width, height = SIZES[size]
     page = chromium.new_page(viewport={"width": width, "height": height})
@@ -135,6 +167,7 @@ def test_every_page_draws_without_error_or_sideways_scrolling(running_app, chrom
             page.wait_for_load_state("networkidle")
             assert page.locator("[data-testid=stException]").count() == 0, name
             assert page.evaluate(SIDEWAYS) <= 1, f"{name} scrolls sideways at {size}"
+            assert page.evaluate(CHART_CLASHES) == [], name
             page.screenshot(path=SCREENSHOTS / f"page_{name}_{lang}_{size}.png", full_page=True)
     finally:
         page.close()

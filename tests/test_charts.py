@@ -132,10 +132,13 @@ def test_numbers_use_thousands_separators_and_never_si_suffixes(land):
 
 def test_illustrative_data_is_stamped_on_the_figure(land):
     ind, s, a = land
-    stamped = charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s, a))
-    assert [x.text for x in stamped.layout.annotations if x.name == "illustrative"] == ["示例数据"]
+    data = chartdata.monthly_chart_data(ind, s, a)
+    stamped = charts.build_monthly_figure(data)
+    assert stamped.layout.title.text.startswith(data.title) and "［示例数据］" in stamped.layout.title.text
     real = charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s.assign(illustrative=False), a))
-    assert not [x for x in real.layout.annotations if x.name == "illustrative"]
+    assert real.layout.title.text == data.title
+    assert not [x for x in real.layout.annotations if "示例数据" in (x.text or "")]
+    assert charts.plot_only(stamped).layout.title.text is None and stamped.layout.title.text  # a copy
 
 
 def test_red_amber_green_never_colour_data_outside_the_sparklines_status_point(land):

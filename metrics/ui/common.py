@@ -301,11 +301,31 @@ def _add_to_deck(codes: list[str]) -> None:
     st.toast(i18n.t("added_to_deck", lang, names=names, count=len(deck)), icon=":material/playlist_add_check:")
 
 
-def chart_block(fig: go.Figure, sentence: str | None, codes: list[str], key: str,
-                data: chartdata.ChartData | None = None) -> None:
+CHART_HEAD_CSS = """<style>
+.mc-chart-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:.2rem .6rem;margin:.2rem 0 -.2rem;
+  font-weight:600;font-size:.98rem;line-height:1.35;overflow-wrap:anywhere}
+.mc-stamp{font-weight:400;font-size:.8rem;color:#6d5d4b;background:#f4efe6;border:1px solid #c8b89a;
+  border-radius:.2rem;padding:0 .3rem;white-space:nowrap}
+</style>"""
+
+
+def plotly_chart(fig: go.Figure, data: chartdata.ChartData, key: str) -> None:
+    """A chart with its title and 示例数据 stamp written above it and its source under it, as text
+    that wraps to the column's width (see charts.plot_only)."""
+    stamp = (f'<span class="mc-stamp">{html.escape(chartdata.word("illustrative_stamp", data.lang))}</span>'
+             if data.illustrative else "")
+    st.html(f'{CHART_HEAD_CSS}<div class="mc-chart-head" data-testid="chart-title">'
+            f'<span>{html.escape(data.title)}</span>{stamp}</div>')
+    st.plotly_chart(charts.plot_only(fig), key=f"chart_{key}", config=PLOTLY_CONFIG, theme=None)
+    if data.source:
+        st.caption(inert(data.source))
+
+
+def chart_block(fig: go.Figure, sentence: str | None, codes: list[str], key: str, *,
+                data: chartdata.ChartData) -> None:
     """A chart, its 汇报 sentence ready to copy (unless a neighbouring chart already shows it),
     and under it the chart as PNG or SVG, its data as xlsx, and the deck control."""
-    st.plotly_chart(fig, key=f"chart_{key}", config=PLOTLY_CONFIG, theme=None)
+    plotly_chart(fig, data, key)
     if sentence:
         st.caption(t("report_sentence"))
         st.code(sentence, language=None, wrap_lines=True)
@@ -318,10 +338,9 @@ def chart_block(fig: go.Figure, sentence: str | None, codes: list[str], key: str
                 st.download_button(t(f"download_{kind}"), data=lambda kind=kind: images.figure_image(fig, kind),
                                    file_name=f"{key}.{kind}", mime=mime, key=f"{kind}_{key}", on_click="ignore",
                                    icon=":material/download:")
-        if data is not None:
-            st.download_button(t("download_chart_xlsx"), data=lambda: chart_data_xlsx(data), file_name=f"{key}.xlsx",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               key=f"xlsx_{key}", on_click="ignore", icon=":material/table_view:")
+        st.download_button(t("download_chart_xlsx"), data=lambda: chart_data_xlsx(data), file_name=f"{key}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"xlsx_{key}", on_click="ignore", icon=":material/table_view:")
         in_deck = all(c in st.session_state.get("deck_indicators", []) for c in codes)
         st.button(t("in_deck") if in_deck else t("add_to_deck"), key=f"deck_{key}", on_click=_add_to_deck,
                   args=(codes,), icon=":material/playlist_add:", disabled=in_deck)

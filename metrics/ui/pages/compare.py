@@ -30,5 +30,4 @@ common.chart_block(charts.build_ranking_figure(ranking, highlight=view.entity),
 
 st.markdown(f"##### {t('small_multiples')}")
 trends = chartdata.trend_chart_data(ind, series, view.period, lang=lang)
-st.plotly_chart(charts.build_small_multiples(trends, highlight=view.entity), theme=None,
-                config=common.PLOTLY_CONFIG, key="small_multiples")
+common.plotly_chart(charts.build_small_multiples(trends, highlight=view.entity), trends, key="small_multiples")
