@@ -13,7 +13,7 @@ from functools import lru_cache
 import pandas as pd
 
 from . import status as rules
-from .catalog import Indicator
+from .catalog import Direction, Indicator, IndicatorKind, TargetKind
 from .periods import month_memo, period_label, split_period, ytd_label  # noqa: F401  (ingest and deck still import them from here)
 
 ROUND = 9  # sums of one-decimal figures are rounded so 276.8 stays 276.8, not 276.79999999999995
@@ -30,7 +30,7 @@ def with_ytd(ind: Indicator, series: pd.DataFrame) -> pd.DataFrame:
     if s.empty:
         s["ytd"] = pd.Series(dtype="float64")
         return s
-    if ind.kind == "flow":
+    if ind.kind == IndicatorKind.FLOW:
         # Grouped by the years as an array: given a Series, pandas first tries it as a column label
         # and formats it for the error it then discards, which cost more than the sum.
         year = s["period"].str.slice(0, 4).to_numpy()
@@ -105,14 +105,14 @@ def all_series(indicators: dict[str, Indicator], observations: pd.DataFrame) -> 
     out: dict[str, pd.DataFrame] = {}
     grouped = dict(tuple(observations.groupby("indicator_code"))) if len(observations) else {}
     for code, ind in indicators.items():
-        if ind.kind == "derived":
+        if ind.kind == IndicatorKind.DERIVED:
             continue
         frame = grouped.get(code)
         kept = ["period", "months", "value", "illustrative"] + (["published_yoy"] if "published_yoy" in observations else [])
         base = (frame[kept] if frame is not None else pd.DataFrame({column: [] for column in kept}))
         out[code] = with_ytd(ind, base)
     for code, ind in indicators.items():
-        if ind.kind == "derived":
+        if ind.kind == IndicatorKind.DERIVED:
             s = derived_series(ind, out)
             illus = [bool(out[c]["illustrative"].any()) for c in ind.inputs if c in out]
             s["illustrative"] = any(illus)
@@ -132,13 +132,13 @@ class Assessment:
     yoy_pct: float | None        # 同比 in percent
     yoy_pp: float | None         # 同比 in 个百分点, for indicators measured in %
     mom_pct: float | None        # 环比 in percent
-    target_kind: str | None
+    target_kind: TargetKind | None
     target: float | None
     target_illustrative: bool
     completion: float | None     # 完成率 as a fraction; None where less is better (see metrics.status)
     progress: float | None       # 序时进度 as a fraction
     gap_pp: float | None         # completion minus progress, in 个百分点; positive is good
-    status: str                  # red | amber | open | green | none (metrics.status)
+    status: rules.Status
     illustrative: bool
     margin: float | None = None            # distance from the target in the unit; positive is good
     growth_short_pp: float | None = None   # 增幅低于目标 by this many points
@@ -215,11 +215,12 @@ def assess(ind: Indicator, series: pd.DataFrame, period: str, target: dict | Non
     illustrative = figures.illustrative(period)
 
     year, month = split_period(period)
-    kind = target["kind"] if target else None
+    kind = TargetKind(target["kind"]) if target else None
     target_value = float(target["value"]) if target else None
     judged = rules.judge(
         kind=kind, target=target_value, phasing=target.get("phasing") if target else None, month=month,
-        ytd=ytd, is_flow=ind.kind == "flow", lower_is_better=ind.direction == "lower", is_rank=ind.is_rank,
+        ytd=ytd, is_flow=ind.kind == IndicatorKind.FLOW, lower_is_better=ind.direction == Direction.LOWER,
+        is_rank=ind.is_rank,
         last_year_ytd=last_year, last_year_total=figures.at(f"{year - 1:04d}-12", "ytd"))
     return Assessment(
         code=ind.code, period=period, value=value, months=months, ytd=ytd, ytd_last_year=last_year,

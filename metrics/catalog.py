@@ -9,6 +9,7 @@ import ast
 import os
 import tomllib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -17,10 +18,34 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # same four TOML files (a zone's own catalogue, or a test's copy with an indicator added).
 CATALOG_DIR = Path(os.environ.get("METRICS_CATALOG_DIR") or DATA_DIR)
 ZONE = "XX经济开发区"
-KINDS = ("flow", "level", "derived")
-DIRECTIONS = ("higher", "lower", "neutral")
-TARGET_KINDS = ("annual", "growth", "year_end", "floor", "ceiling")
 RANK_UNIT = "位"  # a place in a ranking
+
+
+# The vocabularies the TOML files, the database and `--json` write as plain strings. A StrEnum member
+# equals its string, so stored values stay strings while code compares against names, not literals.
+class IndicatorKind(StrEnum):
+    FLOW = "flow"        # a month's amount; 累计 adds the months up
+    LEVEL = "level"      # a month-end stock or rate
+    DERIVED = "derived"  # computed from other indicators by its formula, never uploaded
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"  # more is better
+    LOWER = "lower"    # less is better (ranks, debt)
+    NEUTRAL = "neutral"
+
+
+class TargetKind(StrEnum):
+    ANNUAL = "annual"      # a flow's total for the year
+    GROWTH = "growth"      # 增长 X% on last year's same period
+    YEAR_END = "year_end"  # a level to reach by December
+    FLOOR = "floor"        # every month at least
+    CEILING = "ceiling"    # every month at most
+
+
+class EntityKind(StrEnum):
+    ZONE = "zone"
+    ENTERPRISE = "enterprise"
 
 
 @dataclass(frozen=True)
@@ -30,8 +55,8 @@ class Indicator:
     name_en: str
     unit: str
     category: str
-    kind: str
-    direction: str
+    kind: IndicatorKind
+    direction: Direction
     decimals: int
     is_count: bool
     may_be_negative: bool
@@ -72,7 +97,7 @@ class Category:
 class Target:
     indicator: str
     year: int
-    kind: str
+    kind: TargetKind
     value: float
     source: str
     illustrative: bool
@@ -131,7 +156,8 @@ def indicators() -> dict[str, Indicator]:
     """Every indicator, keyed by code, in catalogue order."""
     out = {}
     for row in _read("catalog.toml")["indicator"]:
-        row = dict(row, problems=tuple(row.get("problems", ())))
+        row = dict(row, problems=tuple(row.get("problems", ())), kind=IndicatorKind(row["kind"]),
+                   direction=Direction(row["direction"]))
         out[row["code"]] = Indicator(**row)
     return out
 
@@ -149,6 +175,7 @@ def indicator(code: str) -> Indicator:
 def targets() -> tuple[Target, ...]:
     out = []
     for row in _read("targets.toml")["target"]:
+        row = dict(row, kind=TargetKind(row["kind"]))
         if "phasing" in row:
             row = dict(row, phasing=tuple(row["phasing"]))
         out.append(Target(**row))

@@ -14,7 +14,7 @@ from . import formatting as fmt
 from . import i18n
 from . import status as rules
 from .calc import Assessment, MonthFigures, time_progress
-from .catalog import ZONE, Indicator
+from .catalog import ZONE, Direction, Indicator, IndicatorKind, TargetKind
 from .narrative import subject
 from .periods import month_label, short_label, split_period, trailing_periods, year_periods, ytd_label
 
@@ -149,21 +149,21 @@ def monthly_chart_data(ind: Indicator, series: pd.DataFrame, a: Assessment, enti
         previous.append(figures.at(q, "value"))
     bars = {word("this_year", lang, year=year): this_year, word("last_year", lang, year=year - 1): previous}
     lines: dict[str, list[float | None]] = {}
-    total = a.year_total if a.year_total is not None else (a.target if a.target_kind == "annual" else None)
-    if total is not None and a.target_kind in ("annual", "growth"):
+    total = a.year_total if a.year_total is not None else (a.target if a.target_kind == TargetKind.ANNUAL else None)
+    if total is not None and a.target_kind in (TargetKind.ANNUAL, TargetKind.GROWTH):
         name = word("pace_phased" if a.target_phasing else "pace_even", lang)
         lines[name] = [round(_pace_over(total, first, last, a.target_phasing), ind.decimals + 2)
                        for first, last in spans]
-    elif a.target is not None and a.target_kind in ("floor", "ceiling"):
+    elif a.target is not None and a.target_kind in (TargetKind.FLOOR, TargetKind.CEILING):
         lines[word(a.target_kind, lang)] = [a.target] * len(categories)
-    elif a.target is not None and a.target_kind == "year_end":
+    elif a.target is not None and a.target_kind == TargetKind.YEAR_END:
         lines[word("year_end", lang)] = [a.target] * len(categories)
     illustrative = _is_illustrative(series, periods + last_year)
     ranks = ind.is_rank
     if ranks:  # ranks are positions, not amounts: every series is a line
         lines = {**bars, **lines}
         bars = {}
-    title = word("monthly_title" if ind.kind == "flow" else "level_title", lang,
+    title = word("monthly_title" if ind.kind == IndicatorKind.FLOW else "level_title", lang,
                  subject=subject(entity, lang), name=_name(ind, lang), unit=fmt.unit_name(ind.unit, lang))
     return ChartData(
         title=title, categories=categories, bars=bars, lines=lines, unit=ind.unit, decimals=ind.decimals,
@@ -223,7 +223,7 @@ def trend_chart_data(ind: Indicator, series_by_entity: dict[str, pd.DataFrame], 
     lines = {entity: [_rounded(v, ind.decimals + 2) for v in _values(s, periods)]
              for entity, s in series_by_entity.items()}
     illustrative = any(_is_illustrative(s, periods) for s in series_by_entity.values())
-    title = word("trend_title" if ind.kind == "flow" else "level_trend_title", lang,
+    title = word("trend_title" if ind.kind == IndicatorKind.FLOW else "level_trend_title", lang,
                  name=_name(ind, lang), unit=fmt.unit_name(ind.unit, lang))
     return ChartData(
         title=title, categories=[short_label(p, lang) for p in periods],
@@ -236,15 +236,15 @@ def ranking_chart_data(ind: Indicator, series_by_entity: dict[str, pd.DataFrame]
     """The entities ranked at one month (累计 for flows, the month-end figure otherwise), best
     first, with the reference entity's floor, ceiling, year-end target or 序时目标 as a line."""
     values = {e: v for e, s in series_by_entity.items() if (v := _value(s, period, "ytd")) is not None}
-    order = sorted(values, key=values.__getitem__, reverse=ind.direction != "lower")
+    order = sorted(values, key=values.__getitem__, reverse=ind.direction != Direction.LOWER)
     year, month = split_period(period)
-    measure = (word("ranking_flow", lang, year=year, months=ytd_label(period, lang)) if ind.kind == "flow"
+    measure = (word("ranking_flow", lang, year=year, months=ytd_label(period, lang)) if ind.kind == IndicatorKind.FLOW
                else word("ranking_level", lang, year=year, month=month_label(period, lang=lang)))
     lines: dict[str, list[float | None]] = {}
     if reference is not None and reference.target is not None and order:
-        if reference.target_kind in ("floor", "ceiling", "year_end"):
+        if reference.target_kind in (TargetKind.FLOOR, TargetKind.CEILING, TargetKind.YEAR_END):
             lines[word(reference.target_kind, lang)] = [reference.target] * len(order)
-        elif reference.target_kind == "annual" and reference.progress is not None:
+        elif reference.target_kind == TargetKind.ANNUAL and reference.progress is not None:
             pace = round(reference.target * reference.progress, ind.decimals + 2)
             lines[word("progress_target", lang)] = [pace] * len(order)
     illustrative = any(_is_illustrative(series_by_entity[e], [period]) for e in order)

@@ -13,9 +13,11 @@ from plotly.subplots import make_subplots
 
 from . import formatting as fmt
 from .chartdata import REFERENCE_LINES, ChartData, word
+from .status import Status
 
 FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, sans-serif"
-STATUS_COLORS = {"green": "#2e7d32", "amber": "#e69f00", "red": "#c62828", "open": "#1f4e79", "none": "#8a96a3"}
+STATUS_COLORS = {Status.GREEN: "#2e7d32", Status.AMBER: "#e69f00", Status.RED: "#c62828", Status.OPEN: "#1f4e79",
+                 Status.NONE: "#8a96a3"}
 # Blues and greys: nothing here can be mistaken for a status colour.
 PALETTE = ("#2f5d8a", "#9fb6cd", "#5b7fa6", "#c9d4de", "#41566b", "#7f93a8")
 LINE_COLOR = "#37474f"
@@ -232,7 +234,7 @@ def build_small_multiples(data: ChartData, highlight: str | None = None, columns
     return _base_layout(fig, data, 90 + height_per_row * rows).update_layout(margin_t=50)
 
 
-def sparkline_svg(data: ChartData, status: str = "none", width: int = 72, height: int = 24) -> str:
+def sparkline_svg(data: ChartData, status: Status = Status.NONE, width: int = 72, height: int = 24) -> str:
     """A card's trend as an inline SVG path (its ChartData's first line), the last month marked in
     the status colour: a page of two dozen cards needs no plotly instance per card."""
     values = next(iter(data.lines.values()), [])
@@ -254,7 +256,7 @@ def sparkline_svg(data: ChartData, status: str = "none", width: int = 72, height
         segments.append(f"{'L' if previous == i - 1 else 'M'}{x:.1f},{y:.1f}")
         previous = i
     last_x, last_y = xy(*points[-1])
-    color = STATUS_COLORS.get(status, STATUS_COLORS["none"])
+    color = STATUS_COLORS.get(status, STATUS_COLORS[Status.NONE])
     return (f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
             f'role="img" aria-hidden="true"><path d="{" ".join(segments)}" fill="none" '
             f'stroke="{PALETTE[4]}" stroke-width="1.5"/><circle cx="{last_x:.1f}" cy="{last_y:.1f}" '

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import auth, backup, calc, catalog, ledger, tracker
+from .catalog import EntityKind, IndicatorKind
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -92,7 +93,7 @@ def cmd_catalog(args, store: Store) -> int:
     if args.json:
         _print_json([i.as_dict() for i in inds])
         return EXIT_OK
-    kinds = {"flow": "流量", "level": "存量", "derived": "派生"}
+    kinds = {IndicatorKind.FLOW: "流量", IndicatorKind.LEVEL: "存量", IndicatorKind.DERIVED: "派生"}
     for i in inds:
         print(f"{i.code:<26}{i.name}（{i.unit}，{kinds[i.kind]}，{i.category}）")
     return EXIT_OK
@@ -108,12 +109,12 @@ def cmd_show(args, store: Store) -> int:
     for r in series.to_dict("records"):
         row = {"period": r["period"], "months": int(r["months"]), "value": _clean(r["value"]),
                "illustrative": bool(r.get("illustrative", False))}
-        if ind.kind == "flow":
+        if ind.kind == IndicatorKind.FLOW:
             row["ytd"] = _clean(r["ytd"])
         rows.append(row)
     history = []
     if args.history:
-        if ind.kind == "derived":
+        if ind.kind == IndicatorKind.DERIVED:
             raise StoreError(f"“{ind.name}”是派生指标，由公式计算，没有上传修订历史。请查看其组成指标：{'、'.join(ind.inputs)}。")
         h = store.history(args.code, args.entity)
         history = [{"period": r["period"], "months": int(r["months"]), "value": _clean(r["value"]),
@@ -130,7 +131,7 @@ def cmd_show(args, store: Store) -> int:
             for period in sorted({h["period"] for h in superseded} - shown):
                 first = next(h for h in superseded if h["period"] == period)
                 rows.append({"period": period, "months": first["months"], "value": None, "illustrative": False,
-                             **({"ytd": None} if ind.kind == "flow" else {})})
+                             **({"ytd": None} if ind.kind == IndicatorKind.FLOW else {})})
             rows.sort(key=lambda row: row["period"])
             for row in rows:
                 row["history"] = [h for h in superseded if h["period"] == row["period"]]
@@ -142,7 +143,7 @@ def cmd_show(args, store: Store) -> int:
     for r in rows:
         label = calc.period_label(r["period"], r["months"])
         line = f"{label:<12}{_fmt(r['value'], ind.decimals):>14}"
-        if ind.kind == "flow":
+        if ind.kind == IndicatorKind.FLOW:
             line += f"   累计 {_fmt(r['ytd'], ind.decimals)}"
         print(line)
     if args.history:
@@ -449,7 +450,7 @@ def cmd_entities(args, store: Store) -> int:
             _print_json([{"name": e["name"], "kind": e["kind"], "illustrative": bool(e["illustrative"]),
                           "aliases": list(e["aliases"])} for e in entities.to_dict("records")])
             return EXIT_OK
-        kinds = {"zone": "园区", "enterprise": "企业"}
+        kinds = {EntityKind.ZONE: "园区", EntityKind.ENTERPRISE: "企业"}
         for e in entities.to_dict("records"):
             aliases = f"（别名：{'、'.join(e['aliases'])}）" if e["aliases"] else ""
             print(f"{e['name']}\t{kinds.get(e['kind'], e['kind'])}{'，示例' if e['illustrative'] else ''}{aliases}")
@@ -673,7 +674,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "alias/unalias 设置或删除别名、delete 删除未使用的（管理员）")
     p.add_argument("action", choices=["list", "add", "rename", "merge", "alias", "unalias", "delete"], help="操作")
     p.add_argument("names", nargs="*", help="主体名称（rename 为原名和新名，merge 为被合并的和保留的，alias 为别名和主体）")
-    p.add_argument("--kind", choices=["zone", "enterprise"], default="zone", help="add：zone 园区（默认）或 enterprise 企业")
+    p.add_argument("--kind", choices=list(EntityKind), default=EntityKind.ZONE, help="add：zone 园区（默认）或 enterprise 企业")
     p.add_argument("--user", help="执行操作的管理员账户（默认取环境变量 METRICS_USER）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出（list）")
 

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from . import catalog
+from .catalog import Direction, EntityKind, IndicatorKind, TargetKind
 
 FIRST, LAST = "2021-01", "2023-04"
 SEED = 20230510
@@ -146,23 +147,24 @@ def _derived_plan(ind: catalog.Indicator) -> tuple[str, tuple | dict]:
     target = _target(ind.code)
     kind, value = (target.kind, target.value) if target else (None, None)
     if ind.is_rank:
-        place = value if kind in ("year_end", "floor", "ceiling") else _size(ind.code)
+        place = value if kind in (TargetKind.YEAR_END, TargetKind.FLOOR, TargetKind.CEILING) else _size(ind.code)
         return "steps", {FIRST: place + 6, f"{YEAR - 1}-06": place + 3, LAST: place + 2}
-    if ind.kind == "flow":
-        if kind == "growth":
+    if ind.kind == IndicatorKind.FLOW:
+        if kind == TargetKind.GROWTH:
             base = _size(ind.code)
             return "flow", (base / 1.1, base, (1 + value / 100) / 1.1)
-        year = {"annual": value, "year_end": value, "floor": None if value is None else value * 12 * 1.05,
-                "ceiling": None if value is None else value * 12 * 0.95}.get(kind) or _size(ind.code) * 1.1
+        year = {TargetKind.ANNUAL: value, TargetKind.YEAR_END: value,
+                TargetKind.FLOOR: None if value is None else value * 12 * 1.05,
+                TargetKind.CEILING: None if value is None else value * 12 * 0.95}.get(kind) or _size(ind.code) * 1.1
         return "flow", (year / 1.21, year / 1.1, 1.0)
-    worse = 1 if ind.direction == "lower" else -1  # which way from the target is short of it
-    if kind == "year_end":
+    worse = 1 if ind.direction == Direction.LOWER else -1  # which way from the target is short of it
+    if kind == TargetKind.YEAR_END:
         factors = {FIRST: 1 + 0.15 * worse, f"{YEAR - 1}-12": 1 + 0.05 * worse, LAST: 1 + 0.03 * worse}
-    elif kind in ("floor", "ceiling"):
-        outside = -1 if kind == "floor" else 1
+    elif kind in (TargetKind.FLOOR, TargetKind.CEILING):
+        outside = -1 if kind == TargetKind.FLOOR else 1
         factors = {FIRST: 1 + 0.03 * outside, f"{YEAR - 2}-12": 1 - 0.04 * outside, LAST: 1 - 0.08 * outside}
     else:
-        rise = 1 + (value / 100 if kind == "growth" else 0.05)
+        rise = 1 + (value / 100 if kind == TargetKind.GROWTH else 0.05)
         value = _size(ind.code)
         factors = {FIRST: rise ** -2, f"{YEAR - 1}-{LAST[5:]}": 1 / rise, LAST: 1.0}
     return "level", {period: value * factor for period, factor in factors.items()}
@@ -173,7 +175,7 @@ def _plans(inds: dict[str, catalog.Indicator]) -> tuple[dict, dict, dict]:
     indicator that is uploaded."""
     plans = {"flow": dict(ZONE_FLOWS), "level": dict(ZONE_LEVELS), "steps": dict(STEP_LEVELS)}
     for code, ind in inds.items():
-        if ind.kind != "derived" and code not in WRITTEN_OUT:
+        if ind.kind != IndicatorKind.DERIVED and code not in WRITTEN_OUT:
             kind, plan = _derived_plan(ind)
             plans[kind][code] = plan
     return plans["flow"], plans["level"], plans["steps"]
@@ -182,7 +184,7 @@ def _plans(inds: dict[str, catalog.Indicator]) -> tuple[dict, dict, dict]:
 def _zone_rows(shared: random.Random, entity: str, scale: float, exact: bool) -> list[dict]:
     inds = catalog.indicators()
     periods = months()
-    targets_2023 = {t.indicator: t.value for t in catalog.targets() if t.year == YEAR and t.kind == "annual"}
+    targets_2023 = {t.indicator: t.value for t in catalog.targets() if t.year == YEAR and t.kind == TargetKind.ANNUAL}
     flows, levels, steps = _plans(inds)
 
     def rng_for(code: str) -> random.Random:
@@ -267,4 +269,5 @@ def illustrative_rows() -> pd.DataFrame:
 
 
 def entity_kinds() -> dict[str, str]:
-    return {**{p: "zone" for p in PEER_ZONES}, **{e: "enterprise" for e in ENTERPRISES}, catalog.ZONE: "zone"}
+    return {**{p: EntityKind.ZONE for p in PEER_ZONES}, **{e: EntityKind.ENTERPRISE for e in ENTERPRISES},
+            catalog.ZONE: EntityKind.ZONE}

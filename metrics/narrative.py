@@ -10,7 +10,8 @@ from . import formatting as fmt
 from . import i18n
 from . import status as rules
 from .calc import Assessment
-from .catalog import ZONE, Indicator
+from .catalog import ZONE, Direction, Indicator, IndicatorKind, TargetKind
+from .status import Status
 from .periods import month_end_label, period_label, split_period, ytd_label
 
 # A published 同比 within this many points of the computed one is not shown beside it.
@@ -118,7 +119,7 @@ def _growth(percent: float, lang: str) -> str:
 def _against_target(a: Assessment, ind: Indicator, lang: str) -> str:
     """The sentence's half about the target, by the target's kind as metrics.status judged it:
     a share of a paced total, a margin to a floor, ceiling or year-end level, places for a rank."""
-    if a.status == "none":
+    if a.status == Status.NONE:
         return ""
     # Targets are round numbers: 不低于8万元/亩, not 8.00万元/亩.
     target_decimals = 0 if a.target is not None and float(a.target).is_integer() else ind.decimals
@@ -134,19 +135,19 @@ def _against_target(a: Assessment, ind: Indicator, lang: str) -> str:
         pace = _against_progress(a, lang)
         return text + sep + pace if pace else text
 
-    if a.target_kind == "annual":
+    if a.target_kind == TargetKind.ANNUAL:
         if a.completion is None:  # less is better: the share of the year's allowance used so far
             return with_progress(_say("annual_used", lang, p=share(a.ytd / a.target)))
         return with_progress(_say("annual_done", lang, p=share(a.completion)))
-    if a.target_kind == "growth":
+    if a.target_kind == TargetKind.GROWTH:
         text = _say("growth_target", lang, p=fmt.percent(a.target))
         if a.completion is not None:
             text += sep + with_progress(_say("growth_done", lang, p=share(a.completion)))
         return text + (sep + rules.verdict(a, ind.unit, ind.decimals, lang) if a.growth_short_pp else "")
-    if a.target_kind == "year_end":
+    if a.target_kind == TargetKind.YEAR_END:
         if a.progress is not None and a.completion is not None:
             return with_progress(_say("year_end_share", lang, target=target, p=share(a.completion)))
-        if ind.direction == "lower":
+        if ind.direction == Direction.LOWER:
             if a.margin >= 0:
                 return _say("year_end_within", lang, target=target)
             if ind.is_rank:
@@ -156,10 +157,10 @@ def _against_target(a: Assessment, ind: Indicator, lang: str) -> str:
             return _say("year_end_reached", lang, target=target)
         return (_say("year_end_share", lang, target=target, p=share(a.completion)) + sep
                 + _say("year_end_to_go", lang, d=distance))
-    if a.target_kind == "floor":
-        return _say("floor_met" if a.status == "green" else "floor_missed", lang, target=target, d=distance)
-    if a.target_kind == "ceiling":
-        return _say("ceiling_met" if a.status == "green" else "ceiling_missed", lang, target=target, d=distance)
+    if a.target_kind == TargetKind.FLOOR:
+        return _say("floor_met" if a.status == Status.GREEN else "floor_missed", lang, target=target, d=distance)
+    if a.target_kind == TargetKind.CEILING:
+        return _say("ceiling_met" if a.status == Status.GREEN else "ceiling_missed", lang, target=target, d=distance)
     return ""
 
 
@@ -192,7 +193,7 @@ def indicator_sentence(ind: Indicator, a: Assessment, entity: str = ZONE, lang: 
     if a.ytd is None:
         return _say("no_data", lang, when=period_label(a.period, lang=lang), subject=who, name=name)
     amount = _amount(a.ytd, ind, lang)
-    if ind.kind == "flow":
+    if ind.kind == IndicatorKind.FLOW:
         when = ytd_label(a.period, lang) + (f" {split_period(a.period)[0]}" if lang == "en" else "")
         head = _say("flow_head", lang, when=when, subject=who, name=name, amount=amount)
     else:
@@ -207,8 +208,8 @@ def overview_sentence(indicators: dict[str, Indicator], assessments: list[Assess
     """The headline: how many indicators are on pace, and which are behind and by how much."""
     if not assessments:
         return _say("overview_none", lang)
-    with_target = [a for a in assessments if a.status != "none"]
-    green = [a for a in with_target if a.status == "green"]
+    with_target = [a for a in assessments if a.status != Status.NONE]
+    green = [a for a in with_target if a.status == Status.GREEN]
     behind = sorted((a for a in with_target if a.status in rules.BEHIND),
                     key=lambda a: (rules.STATUS_ORDER[a.status], a.gap_pp if a.gap_pp is not None else 0.0))
     text = _say("overview", lang, when=period_label(assessments[0].period, lang=lang), subject=subject(entity, lang),
@@ -228,6 +229,6 @@ def overview_sentence(indicators: dict[str, Indicator], assessments: list[Assess
 
 def headline_counts(assessments: list[Assessment]) -> tuple[int, int]:
     """(on pace, behind) for the headline 'N 项达到序时进度，M 项滞后'."""
-    on_pace = sum(a.status == "green" for a in assessments)
+    on_pace = sum(a.status == Status.GREEN for a in assessments)
     behind = sum(a.status in rules.BEHIND for a in assessments)
     return on_pace, behind

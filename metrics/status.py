@@ -20,27 +20,39 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
 from . import formatting as fmt
+from .catalog import RANK_UNIT, TargetKind
 
 AMBER_BAND = 0.10  # within 10 percentage points below 序时进度 (or 10% short) is amber, further is red
 EPSILON = 1e-12
 
+
+class Status(StrEnum):
+    """A verdict, stored and sent as its string (`"red"`), compared by name in code."""
+    RED = "red"
+    AMBER = "amber"
+    OPEN = "open"    # a year-end level not reached yet, before December: not behind
+    GREEN = "green"
+    NONE = "none"    # no target, or nothing to judge against
+
+
 # Worst first: the order cards, lists and slides sort in.
-STATUS_ORDER = {"red": 0, "amber": 1, "open": 2, "green": 3, "none": 4}
-BEHIND = ("red", "amber")
+STATUS_ORDER = {Status.RED: 0, Status.AMBER: 1, Status.OPEN: 2, Status.GREEN: 3, Status.NONE: 4}
+BEHIND = (Status.RED, Status.AMBER)
 STATUS_NAMES = {
-    "green": ("达到序时进度", "On pace"),
-    "amber": ("略滞后于序时进度", "Slightly behind"),
-    "red": ("滞后于序时进度", "Behind"),
-    "open": ("年末目标", "Year-end target"),
-    "none": ("无目标", "No target"),
+    Status.GREEN: ("达到序时进度", "On pace"),
+    Status.AMBER: ("略滞后于序时进度", "Slightly behind"),
+    Status.RED: ("滞后于序时进度", "Behind"),
+    Status.OPEN: ("年末目标", "Year-end target"),
+    Status.NONE: ("无目标", "No target"),
 }
 
 
 @dataclass(frozen=True)
 class Judgement:
-    status: str                       # red | amber | open | green | none
+    status: Status
     completion: float | None = None   # 完成率 as a fraction; only where more is better
     progress: float | None = None     # 序时进度 as a fraction
     gap_pp: float | None = None       # completion minus progress, in points; positive is good
@@ -61,14 +73,14 @@ def monthly_pace(total: float, month: int, phasing: tuple[float, ...] | None = N
     return total * (time_progress(month, phasing) - (time_progress(month - 1, phasing) if month > 1 else 0))
 
 
-def band(shortfall: float) -> str:
+def band(shortfall: float) -> Status:
     """green when nothing is short, amber within the band, red beyond (shortfall as a fraction)."""
     if shortfall <= EPSILON:
-        return "green"
-    return "amber" if shortfall <= AMBER_BAND + EPSILON else "red"
+        return Status.GREEN
+    return Status.AMBER if shortfall <= AMBER_BAND + EPSILON else Status.RED
 
 
-def worst(*statuses: str) -> str:
+def worst(*statuses: Status) -> Status:
     return min(statuses, key=STATUS_ORDER.__getitem__)
 
 
@@ -89,21 +101,21 @@ PROJECTION_METHOD = {
 }
 
 
-def judge(*, kind: str | None, target: float | None, phasing: tuple[float, ...] | None, month: int,
+def judge(*, kind: TargetKind | None, target: float | None, phasing: tuple[float, ...] | None, month: int,
           ytd: float | None, is_flow: bool, lower_is_better: bool, is_rank: bool,
           last_year_ytd: float | None = None, last_year_total: float | None = None) -> Judgement:
     """The verdict on one figure (累计 for flows, the latest level otherwise) against its target."""
     if kind is None or target is None or ytd is None or (isinstance(ytd, float) and math.isnan(ytd)):
-        return Judgement("none")
+        return Judgement(Status.NONE)
     extra = {}
     if is_flow:
         extra["projection"] = projection(ytd, month, last_year_ytd, last_year_total)
-    if kind in ("floor", "ceiling"):
-        margin = ytd - target if kind == "floor" else target - ytd
-        return Judgement("green" if margin >= -EPSILON else "red", margin=margin, **extra)
-    if kind == "growth":
+    if kind in (TargetKind.FLOOR, TargetKind.CEILING):
+        margin = ytd - target if kind == TargetKind.FLOOR else target - ytd
+        return Judgement(Status.GREEN if margin >= -EPSILON else Status.RED, margin=margin, **extra)
+    if kind == TargetKind.GROWTH:
         return _growth(target, phasing, month, ytd, is_flow, last_year_ytd, last_year_total, extra)
-    if kind == "annual":
+    if kind == TargetKind.ANNUAL:
         return _against_pace(target, phasing, month, ytd, lower_is_better, is_flow, extra)
     # year_end
     margin = (target - ytd) if lower_is_better else (ytd - target)
@@ -112,10 +124,10 @@ def judge(*, kind: str | None, target: float | None, phasing: tuple[float, ...] 
         return Judgement(judged.status, judged.completion, judged.progress, judged.gap_pp, margin)
     completion = None if lower_is_better or not target else ytd / target
     if margin >= -EPSILON:
-        return Judgement("green", completion=completion, margin=margin)
+        return Judgement(Status.GREEN, completion=completion, margin=margin)
     if is_rank or month == 12:
         return Judgement(band(-margin / abs(target) if target else 1.0), completion=completion, margin=margin)
-    return Judgement("open", completion=completion, margin=margin)
+    return Judgement(Status.OPEN, completion=completion, margin=margin)
 
 
 def _against_pace(total, phasing, month, ytd, lower_is_better, is_flow, extra) -> Judgement:
@@ -132,7 +144,7 @@ def _against_pace(total, phasing, month, ytd, lower_is_better, is_flow, extra) -
 def _growth(rate_pct, phasing, month, ytd, is_flow, last_year_ytd, last_year_total, extra) -> Judgement:
     """增长 X%: behind when 增幅低于目标, and for flows also when 进度低于序时 of the implied total."""
     if not last_year_ytd:
-        return Judgement("none", **extra)
+        return Judgement(Status.NONE, **extra)
     factor = 1 + rate_pct / 100
     growth_pct = (ytd - last_year_ytd) / abs(last_year_ytd) * 100
     short_pp = max(rate_pct - growth_pct, 0.0)
@@ -145,14 +157,14 @@ def _growth(rate_pct, phasing, month, ytd, is_flow, last_year_ytd, last_year_tot
     return Judgement(growth_status, margin=margin, growth_short_pp=short_pp, **extra)
 
 
-def status_name(status: str, lang: str = "zh") -> str:
+def status_name(status: Status, lang: str = "zh") -> str:
     return STATUS_NAMES[status][0 if lang == "zh" else 1]
 
 
 def _distance(value: float, unit: str, decimals: int, lang: str) -> str:
     if unit == "%":
         return fmt.points(value, lang)
-    if unit == "位":
+    if unit == RANK_UNIT:
         n = int(round(abs(value)))
         return f"{n}位" if lang == "zh" else f"{n} place{'s' if n != 1 else ''}"
     return fmt.amount(abs(value), unit, decimals, lang)
@@ -181,22 +193,22 @@ def verdict(a, unit: str, decimals: int, lang: str = "zh") -> str:
         text = _VERDICTS[key][0 if lang == "zh" else 1]
         return text.format(d=_distance(value, unit, decimals, lang)) if value is not None else text
     kind, status, margin = a.target_kind, a.status, a.margin
-    if status == "none" or kind is None:
-        return status_name("none", lang)
-    if kind == "floor":
-        return say("floor_met" if status == "green" else "floor_missed", margin)
-    if kind == "ceiling":
-        return say("ceiling_met" if status == "green" else "ceiling_missed", margin)
-    if kind == "growth" and a.growth_short_pp:
+    if status == Status.NONE or kind is None:
+        return status_name(Status.NONE, lang)
+    if kind == TargetKind.FLOOR:
+        return say("floor_met" if status == Status.GREEN else "floor_missed", margin)
+    if kind == TargetKind.CEILING:
+        return say("ceiling_met" if status == Status.GREEN else "ceiling_missed", margin)
+    if kind == TargetKind.GROWTH and a.growth_short_pp:
         # 增幅 is a rate whatever the indicator's unit: the shortfall is in 个百分点.
         return _VERDICTS["growth_short"][0 if lang == "zh" else 1].format(
             d=_distance(a.growth_short_pp, "%", 1, lang))
-    if kind == "year_end" and a.progress is None:
-        if unit == "位":
-            return say("rank_reached") if status == "green" else say("rank_short", margin)
-        if status == "green":
+    if kind == TargetKind.YEAR_END and a.progress is None:
+        if unit == RANK_UNIT:
+            return say("rank_reached") if status == Status.GREEN else say("rank_short", margin)
+        if status == Status.GREEN:
             return say("year_end_within" if a.completion is None else "year_end_reached")
-        if status == "open" and a.completion is not None:
+        if status == Status.OPEN and a.completion is not None:
             return say("year_end_open", margin)
         return say("year_end_short" if a.completion is not None else "year_end_over", margin)
     return status_name(status, lang)

@@ -59,7 +59,7 @@ def task_problem(code: str, department: str, due_day) -> str | None:
     ind = catalog.indicators().get(code)
     if ind is None:
         return f"没有指标编码“{code}”。用 `python -m metrics catalog` 查看全部指标。"
-    if ind.kind == "derived":
+    if ind.kind == catalog.IndicatorKind.DERIVED:
         return f"“{ind.name}”是派生指标，由公式计算，不需要填报，不能设置填报任务。"
     if not department.strip():
         return f"请填写“{ind.name}”的责任部门。"

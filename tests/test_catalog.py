@@ -53,7 +53,7 @@ def test_catalogue_holds_the_other_indicators_the_report_supports():
 def test_every_indicator_has_all_attributes_filled_in():
     for ind in catalog.indicators().values():
         assert ind.name_en and ind.definition and ind.category, ind.code
-        assert ind.kind in catalog.KINDS and ind.direction in catalog.DIRECTIONS
+        assert isinstance(ind.kind, catalog.IndicatorKind) and isinstance(ind.direction, catalog.Direction)
         assert ind.category in {c.name for c in catalog.categories()}
 
 
@@ -103,7 +103,7 @@ def test_targets_cite_the_report_where_it_implies_them_and_are_marked_illustrati
     bonds = [t for t in targets if t.indicator == "bonds_outstanding" and t.year == 2023]
     assert bonds and "5-10亿元" in bonds[0].source
     for t in targets:
-        assert t.kind in catalog.TARGET_KINDS
+        assert isinstance(t.kind, catalog.TargetKind)
         assert t.illustrative == (t.source == "示例目标"), t
         if t.phasing:
             assert len(t.phasing) == 12 and t.phasing[-1] == 100

@@ -99,7 +99,7 @@ def _descendants_pss_mb(skip: tuple[int, ...] = ()) -> float:
 
 def _uploadable() -> list[str]:
     from metrics import catalog
-    return [c for c, i in catalog.indicators().items() if i.kind != "derived"]
+    return [c for c, i in catalog.indicators().items() if i.kind != catalog.IndicatorKind.DERIVED]
 
 
 def _codes(n: int) -> list[str]:
@@ -118,7 +118,7 @@ def build_scaled_store(path: Path, entities: int, indicators: int, years: int) -
     import numpy as np
     import pandas as pd
 
-    from metrics import auth, tracker
+    from metrics import auth, catalog, tracker
     from metrics.store import Store
 
     store = Store(path)
@@ -136,7 +136,7 @@ def build_scaled_store(path: Path, entities: int, indicators: int, years: int) -
         "value": values,
     })
     store.commit_batch(rows, actor=auth.Actor("基准测试", "admin"), file_name="基准测试数据", sha256="bench",
-                       source="bench", new_entities={name: "zone" for name in names})
+                       source="bench", new_entities={name: catalog.EntityKind.ZONE for name in names})
     return n
 
 
@@ -171,7 +171,7 @@ def upload_zones(rows: int) -> list[str]:
 def _fresh_stores(work: Path, label: str, count: int, copy_of: Path | None = None, zones: list[str] = ()) -> list:
     """Stores made before the clock starts: an import is timed, not the database it goes into.
     The upload's `zones` are registered first, as an administrator does (uploads never create one)."""
-    from metrics import auth, tracker
+    from metrics import auth, catalog, tracker
     from metrics.store import Store
 
     admin = auth.Actor("基准测试", "admin")
@@ -191,7 +191,7 @@ def _fresh_stores(work: Path, label: str, count: int, copy_of: Path | None = Non
         held = set(stores[-1].entities()["name"])
         for zone in zones:
             if zone not in held:
-                stores[-1].add_entity(zone, "zone", by=admin)
+                stores[-1].add_entity(zone, catalog.EntityKind.ZONE, by=admin)
     return stores
 
 
@@ -750,7 +750,7 @@ def measure_engines(size: dict, work: Path, data: Path) -> Measured:
         admin = auth.Actor("基准测试", "admin")
         for store in stores:
             for zone in zones:
-                store.add_entity(zone, "zone", by=admin)
+                store.add_entity(zone, catalog.EntityKind.ZONE, by=admin)
 
         def once(stores=stores):
             result = import_file(stores.pop(), upload, actor=editor)

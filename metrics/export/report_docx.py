@@ -32,7 +32,7 @@ from ..calc import Assessment, overview, reporting, split_period
 from ..catalog import ZONE, Indicator
 from ..chartdata import ChartData, _source as source_line, monthly_chart_data
 from ..narrative import indicator_sentence, overview_sentence, subject
-from ..status import BEHIND, status_name
+from ..status import BEHIND, Status, status_name
 from ..status import _distance as distance  # the verdicts' own wording of a margin
 from ..store import Store, StoreError
 from .deck.plan import notes_line
@@ -115,7 +115,7 @@ def plan_report(store: Store, period: str, entity: str = ZONE) -> ReportPlan:
     assessments, series = overview(inds, observations, targets, entity, period)
     if not any(a.value is not None for a in assessments):
         raise StoreError(tracker.no_figures_message(store, period, entity, "汇报材料"))
-    shown = [a for a in assessments if a.value is not None or a.status != "none"]
+    shown = [a for a in assessments if a.value is not None or a.status != Status.NONE]
     illustrative = any(a.illustrative for a in shown)
     # When every figure is illustrative the note under the title says so once; in a mix, each
     # illustrative sentence carries the label.
@@ -169,7 +169,7 @@ def _table_row(ind: Indicator, a: Assessment) -> list[str]:
         + ("（示例）" if a.target_illustrative else ""))
     if a.completion is not None:
         completion = fmt.percent(a.completion, is_fraction=True)
-    elif a.status != "none" and a.margin is not None:
+    elif a.status != Status.NONE and a.margin is not None:
         completion = ("+" if a.margin >= 0 else "−") + distance(a.margin, ind.unit, ind.decimals, "zh")
     else:
         completion = "—"
@@ -180,9 +180,9 @@ def _table_row(ind: Indicator, a: Assessment) -> list[str]:
 def _status_word(a: Assessment) -> str:
     """The status in a word: against 序时进度 where the target is paced through the year, else
     met or not (a floor, a ceiling, a rank, a level already reached)."""
-    if a.progress is not None or a.status in ("none", "open"):
+    if a.progress is not None or a.status in (Status.NONE, Status.OPEN):
         return status_name(a.status)
-    return "达标" if a.status == "green" else "未达标"
+    return "达标" if a.status == Status.GREEN else "未达标"
 
 
 def _ledger_text(store: Store) -> tuple[list[str], list[str]]:

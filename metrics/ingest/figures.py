@@ -10,7 +10,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from .. import calc
-from ..catalog import Indicator
+from ..catalog import Indicator, IndicatorKind
 from .cells import Period, ValueProblem, conversion_factor, decimal_from_float, parse_number, parse_period, split_cell_unit
 from .layouts import Entry
 from .problems import CellRef, UploadProblems, show_value
@@ -157,7 +157,7 @@ def read_values(entries: list[Entry], indicators: dict[str, Indicator],
             if period.first_month != 1:
                 report_once(entry.cell, f"期间“{period.label}”不从 1 月开始。累计值请按“1-N月”填写，单月数值请写单个月份。")
                 continue
-            if ind.kind == "level":
+            if ind.kind == IndicatorKind.LEVEL:
                 period = Period.single(period.year, period.month)
             elif measure == "month" and period.month != 2:
                 report_once(entry.cell, f"本月值只能对应一个月（1-2月合并数除外），期间却是“{period.label}”。"
@@ -196,7 +196,7 @@ def month_figures(readings: list[Reading], book: MonthBook, indicators: dict[str
     for (code, entity, year, month), r in sorted(ytds.items()):
         ind = indicators[code]
         given = figures.get((code, entity, r.period.key))
-        if ind.kind != "flow":
+        if ind.kind != IndicatorKind.FLOW:
             if given is None:
                 figures[(code, entity, r.period.key)] = MonthFigure(code, entity, r.period.key, 1, r.value, r.note, r.cell)
                 book.put(code, entity, year, month, r.value, 1)

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import calc, catalog
+from ..catalog import IndicatorKind
 from ..formatting import neutralise
 from ..store import Store
 from .cells import Period
@@ -48,13 +49,13 @@ def write_template(store: Store, period: Period, out: Path | None = None, entity
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for ind in catalog.indicators().values():
-        if ind.kind == "derived":
+        if ind.kind == IndicatorKind.DERIVED:
             continue
         sheet.append([ind.code, ind.name, ind.unit, period.key, None, None, neutralise(entity), None,
                       _guide(last_month.get(ind.code), previous)])
         row = sheet.max_row
         sheet.cell(row, 4).number_format = "@"  # kept as text so Excel does not turn 2023-05 into a date
-        if ind.kind == "level":
+        if ind.kind == IndicatorKind.LEVEL:
             sheet.cell(row, 6).fill = NOT_APPLICABLE_FILL
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -65,9 +66,9 @@ def write_template(store: Store, period: Period, out: Path | None = None, entity
     for cell in guide[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
-    kinds = {"flow": "流量（按月发生额，可填累计值）", "level": "存量（月末数）"}
+    kinds = {IndicatorKind.FLOW: "流量（按月发生额，可填累计值）", IndicatorKind.LEVEL: "存量（月末数）"}
     for ind in catalog.indicators().values():
-        if ind.kind != "derived":
+        if ind.kind != IndicatorKind.DERIVED:
             guide.append([ind.code, ind.name, ind.unit, kinds[ind.kind], ind.definition])
     for index, width in enumerate((24, 26, 10, 28, 80), start=1):
         guide.column_dimensions[get_column_letter(index)].width = width

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pandas as pd
 
 from .. import calc, catalog
-from ..catalog import Indicator
+from ..catalog import Indicator, IndicatorKind
 from .figures import MonthBook, MonthFigure, Reading, YoyClaim
 from .problems import UploadProblems, show_value
 
@@ -27,7 +27,7 @@ def check_readings(readings: list[Reading], indicators: dict[str, Indicator], to
     this_month = (today.year, today.month)
     for r in readings:
         ind = indicators[r.code]
-        if ind.kind == "derived":
+        if ind.kind == IndicatorKind.DERIVED:
             inputs = "、".join(f"“{indicators[c].name}”" for c in ind.inputs)
             problems.error(f"“{ind.name}”是派生指标，由系统根据{inputs}计算，不能上传。"
                            f"请删除这一行，只上传{inputs}。", **r.cell.where(), **_about(r, ind))
@@ -107,9 +107,9 @@ def check_yoy(claims: list[YoyClaim], book: MonthBook, indicators: dict[str, Ind
     for claim in claims:
         ind = indicators[claim.code]
         year, month = claim.period.year, claim.period.month
-        cumulative = ind.kind == "flow" and (claim.measure == "ytd" or claim.period.months > 1)
+        cumulative = ind.kind == IndicatorKind.FLOW and (claim.measure == "ytd" or claim.period.months > 1)
         key = (claim.code, claim.entity, claim.period.key)
-        if cumulative or ind.kind != "flow" or month == 1:
+        if cumulative or ind.kind != IndicatorKind.FLOW or month == 1:
             published[key] = float(claim.percent)
         if cumulative:
             this, _ = book.cumulative(claim.code, claim.entity, year, month)

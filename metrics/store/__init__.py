@@ -7,7 +7,7 @@ for deployments that outgrow one machine).
     store = Store("postgresql://tracker@db/metrics")  # or a DuckDB file's path
 """
 from .errors import PeriodLocked, StaleEdit, StoreBusy, StoreCorrupt, StoreError, storage_failure
-from .store import ENTITY_KINDS, BatchSummary, Store
+from .store import BatchSummary, Store
 
-__all__ = ["ENTITY_KINDS", "BatchSummary", "PeriodLocked", "StaleEdit", "Store", "StoreBusy", "StoreCorrupt",
+__all__ = ["BatchSummary", "PeriodLocked", "StaleEdit", "Store", "StoreBusy", "StoreCorrupt",
            "StoreError", "storage_failure"]

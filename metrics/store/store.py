@@ -32,7 +32,6 @@ from .errors import PeriodLocked, StaleEdit, StoreBusy, StoreError, WriteConflic
 from .postgres_backend import DRIVERS, PostgresBackend
 
 DEFAULT_DB = Path("data") / "metrics.duckdb"
-ENTITY_KINDS = ("zone", "enterprise")
 # What changes figures or the entities they belong to, and so is replayed to rebuild a store.
 REPLAYED_ACTIONS = ("upload", "undo", "entity_add", "entity_rename", "entity_alias", "entity_alias_remove",
                     "entity_merge", "entity_delete")
@@ -682,8 +681,8 @@ class Store:
         """A new zone or enterprise: only an administrator creates one, never an upload."""
         require(by, "entities")
         _check_entity_name(name)
-        if kind not in ENTITY_KINDS:
-            raise StoreError(f"主体类型“{kind}”无效，应为 {'、'.join(ENTITY_KINDS)} 之一（zone 园区，enterprise 企业）。")
+        if kind not in set(catalog.EntityKind):
+            raise StoreError(f"主体类型“{kind}”无效，应为 {'、'.join(catalog.EntityKind)} 之一（zone 园区，enterprise 企业）。")
         with self.transaction() as con:
             taken = _name_taken(con, name)
             if taken:
@@ -828,8 +827,8 @@ class Store:
         require(by, "targets")
         if code not in catalog.indicators():
             raise StoreError(f"没有指标编码“{code}”。")
-        if kind not in catalog.TARGET_KINDS:
-            raise StoreError(f"目标类型“{kind}”无效，应为 {'、'.join(catalog.TARGET_KINDS)} 之一。")
+        if kind not in set(catalog.TargetKind):
+            raise StoreError(f"目标类型“{kind}”无效，应为 {'、'.join(catalog.TargetKind)} 之一。")
         if not source.strip():
             raise StoreError("请填写目标来源（例如文件名或会议纪要），以便日后核对。")
         with self.transaction() as con:
@@ -1170,7 +1169,7 @@ def _reference_entity(con, name: str) -> int:
     existing = _entity_id(con, name)
     if existing is not None:
         return existing
-    return _insert_entity(con, name, "zone", illustrative=False, batch_id=None)
+    return _insert_entity(con, name, catalog.EntityKind.ZONE, illustrative=False, batch_id=None)
 
 
 def _insert_entity(con, name: str, kind: str, *, illustrative: bool, batch_id: int | None) -> int:

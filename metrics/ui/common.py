@@ -15,13 +15,16 @@ import streamlit as st
 
 from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, status, tracker
 from metrics import ledger as ledger_rules
+from metrics.catalog import IndicatorKind, TargetKind
+from metrics.status import Status
 from metrics.store import Store, StoreError
 from metrics.export import images
 from metrics.export.xlsx import chart_data_xlsx
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 METRICS_PER_ROW = 4
-STATUS_BADGE = {"green": "green", "amber": "orange", "red": "red", "open": "blue", "none": "gray"}
+STATUS_BADGE = {Status.GREEN: "green", Status.AMBER: "orange", Status.RED: "red", Status.OPEN: "blue",
+                Status.NONE: "gray"}
 
 
 @st.cache_resource
@@ -407,9 +410,9 @@ def _target_parts(ind: catalog.Indicator, a: calc.Assessment) -> tuple[str, str]
     if a.target is None:
         return t("card_no_target"), ""
     decimals = 0 if float(a.target).is_integer() else ind.decimals
-    label = {"annual": "card_annual", "growth": "card_growth", "year_end": "card_year_end", "floor": "card_floor",
-             "ceiling": "card_ceiling"}[a.target_kind]
-    figure = fmt.percent(a.target) if a.target_kind == "growth" else _amount(a.target, ind.unit, decimals)
+    label = {TargetKind.ANNUAL: "card_annual", TargetKind.GROWTH: "card_growth", TargetKind.YEAR_END: "card_year_end",
+             TargetKind.FLOOR: "card_floor", TargetKind.CEILING: "card_ceiling"}[a.target_kind]
+    figure = fmt.percent(a.target) if a.target_kind == TargetKind.GROWTH else _amount(a.target, ind.unit, decimals)
     return t(label), figure + ("*" if a.target_illustrative else "")
 
 
@@ -435,10 +438,10 @@ def _card_html(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.Char
     if a.ytd is None:
         return (f'<a class="mc-card mc-none" href="{link}"><span class="mc-name">{name}</span>'
                 f'<span class="mc-muted">{html.escape(t("card_no_data"))}</span></a>')
-    label = t("card_ytd") if ind.kind == "flow" else t("card_level")
+    label = t("card_ytd") if ind.kind == IndicatorKind.FLOW else t("card_level")
     figure = (f'<span class="mc-piece"><span class="mc-muted">{html.escape(label)}</span> '
               f'<b class="mc-value">{html.escape(_amount(a.ytd, ind.unit, ind.decimals))}</b></span>')
-    if ind.kind == "flow":
+    if ind.kind == IndicatorKind.FLOW:
         figure += (f'<span class="mc-piece mc-muted">{html.escape(t("card_month"))} '
                    f'{html.escape(fmt.number(a.value, ind.decimals))}</span>')
     first, detail, second = pace_parts(ind, a)
@@ -537,9 +540,9 @@ def ledger_summary(data_version: int) -> None:
 def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
     """本月值, 累计值, the target, 完成率 against 序时进度, 同比 and 环比 in one row."""
     cells = []
-    if ind.kind == "flow":
+    if ind.kind == IndicatorKind.FLOW:
         cells.append((t("metric_month"), _amount(a.value, ind.unit, ind.decimals)))
-    cells.append((t("metric_ytd") if ind.kind == "flow" else t("metric_level"), _amount(a.ytd, ind.unit, ind.decimals)))
+    cells.append((t("metric_ytd") if ind.kind == IndicatorKind.FLOW else t("metric_level"), _amount(a.ytd, ind.unit, ind.decimals)))
     kind, figure = _target_parts(ind, a)
     cells.append((kind if figure else t("metric_target"), figure or kind))
     # 序时进度 is in the status line under the row: one figure per cell keeps every cell readable.

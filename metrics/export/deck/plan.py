@@ -11,12 +11,12 @@ import pandas as pd
 from ... import catalog, tracker
 from ... import formatting as fmt
 from ...calc import Assessment, split_period, target_for, ytd_label
-from ...catalog import ZONE, Indicator
+from ...catalog import ZONE, Indicator, IndicatorKind
 from ...chartdata import (DEBT_PARTS, DEBT_SHARE, ChartData, debt_structure_chart_data, ledger_chart_data,
                           monthly_chart_data, ytd_chart_data)
 from ...chartdata import _source as source_line  # the wording under every chart, for the overview too
 from ...narrative import indicator_sentence, overview_sentence, subject
-from ...status import BEHIND, STATUS_ORDER, verdict
+from ...status import BEHIND, STATUS_ORDER, Status, verdict
 from ...store import Store, StoreError
 
 ILLUSTRATIVE_LABEL = "示例数据"
@@ -76,7 +76,7 @@ def deck_indicator_choices(assessments: list[Assessment]) -> list[str]:
 
 def default_deck_indicators(assessments: list[Assessment]) -> list[str]:
     """Every indicator with a target, behind ones first."""
-    with_target = [a for a in assessments if a.status != "none"]
+    with_target = [a for a in assessments if a.status != Status.NONE]
     return deck_indicator_choices(with_target)
 
 
@@ -126,7 +126,7 @@ def indicator_title(ind: Indicator, a: Assessment) -> str:
     year, month = split_period(a.period)
     if a.ytd is None:
         return f"{ind.name}：{year}年{month}月暂无数据"
-    if ind.kind == "flow":
+    if ind.kind == IndicatorKind.FLOW:
         figure = f"{ytd_label(a.period)}累计{fmt.amount(a.ytd, ind.unit, ind.decimals)}"
     else:
         figure = f"{month}月末{'列' if ind.unit == '位' else '为'}{fmt.amount(a.ytd, ind.unit, ind.decimals)}"
@@ -136,7 +136,7 @@ def indicator_title(ind: Indicator, a: Assessment) -> str:
 
 def status_label(a: Assessment, ind: Indicator) -> str:
     """The verdict for this kind of target (metrics.status); empty without a target."""
-    return "" if a.status == "none" else verdict(a, ind.unit, ind.decimals)
+    return "" if a.status == Status.NONE else verdict(a, ind.unit, ind.decimals)
 
 
 def notes_line(notes: pd.DataFrame) -> str:
@@ -166,9 +166,9 @@ def _cover_slide(entity: str, period: str, illustrative: bool) -> PlannedSlide:
 
 def _overview_slides(inds: dict[str, Indicator], assessments: list[Assessment], entity: str,
                      period: str) -> list[PlannedSlide]:
-    with_target = sorted((a for a in assessments if a.status != "none"),
+    with_target = sorted((a for a in assessments if a.status != Status.NONE),
                          key=lambda a: STATUS_ORDER[a.status])
-    on_pace = sum(a.status == "green" for a in with_target)
+    on_pace = sum(a.status == Status.GREEN for a in with_target)
     behind = sum(a.status in BEHIND for a in with_target)
     _, month = split_period(period)
     title = f"截至{month}月：{on_pace}项指标达到序时进度或达标，{behind}项滞后"

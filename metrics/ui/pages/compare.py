@@ -15,7 +15,7 @@ peers = set(entities.loc[entities["kind"] == kind, "name"])
 series = {e: s for e, s in common.indicator_by_entity(version, ind.code).items() if e in peers}
 lang = common.language()
 ranking = chartdata.ranking_chart_data(ind, series, view.period, reference=a, lang=lang)
-kind_label = t("kind_zone" if kind == "zone" else "kind_enterprise")
+kind_label = t("kind_zone" if kind == catalog.EntityKind.ZONE else "kind_enterprise")
 if not ranking.categories:
     st.info(t("no_ranking", kind=kind_label))
     st.stop()

@@ -3,6 +3,7 @@ names. Only an administrator makes, renames, merges or deletes one; an upload ne
 import pandas as pd
 import streamlit as st
 
+from metrics.catalog import EntityKind
 from metrics.store import StoreError
 from metrics.ui import common, session
 from metrics.ui.common import get_store, t
@@ -13,7 +14,7 @@ store = get_store()
 actor = session.require_role("entities")
 entities = store.entities()
 names = entities["name"].tolist()
-kinds = {"zone": t("entities_kind_zone"), "enterprise": t("entities_kind_enterprise")}
+kinds = {EntityKind.ZONE: t("entities_kind_zone"), EntityKind.ENTERPRISE: t("entities_kind_enterprise")}
 st.dataframe(pd.DataFrame({
     t("entities_col_name"): entities["name"], t("entities_col_kind"): entities["kind"].map(kinds),
     t("entities_col_aliases"): ["、".join(a) for a in entities["aliases"]],

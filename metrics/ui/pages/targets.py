@@ -28,7 +28,7 @@ with st.form("set_target"):
     code = st.selectbox(t("targets_indicator"), list(inds),
                         format_func=lambda c: t("targets_indicator_option", name=indicator_name(c), unit=inds[c].unit))
     year = st.number_input(t("targets_year"), min_value=2000, max_value=2100, value=int(targets["year"].max()), step=1)
-    kind = st.selectbox(t("targets_kind"), list(catalog.TARGET_KINDS), format_func=kind_label)
+    kind = st.selectbox(t("targets_kind"), list(catalog.TargetKind), format_func=kind_label)
     value = st.number_input(t("targets_value"), value=0.0, format="%f")
     source = st.text_input(t("targets_source"))
     phasing_text = st.text_input(t("targets_phasing"), help=t("targets_phasing_help"))

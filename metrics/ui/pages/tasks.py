@@ -31,7 +31,7 @@ st.dataframe(pd.DataFrame({
     t("tasks_due_day"): held["due_day"],
 }), hide_index=True, width="stretch")
 
-uploadable = [c for c, i in inds.items() if i.kind != "derived"]
+uploadable = [c for c, i in inds.items() if i.kind != catalog.IndicatorKind.DERIVED]
 code = st.selectbox(t("tasks_indicator"), uploadable, format_func=lambda c: i18n.indicator_name(inds[c], lang))
 entity = st.selectbox(t("tasks_entity"), store.entities()["name"].tolist())
 current = held[(held["indicator_code"] == code) & (held["entity"] == entity)]

@@ -16,7 +16,7 @@ names = {c: i18n.indicator_name(catalog.indicator(c), lang, short=True) for c in
 hazards, fixed = st.columns(2)
 with hazards:
     data = chartdata.safety_chart_data(view.series, view.period, names,
-                                       rate.target if rate.target_kind == "floor" else None, lang)
+                                       rate.target if rate.target_kind == catalog.TargetKind.FLOOR else None, lang)
     common.chart_block(charts.build_monthly_figure(data), view.sentences(SAFETY), list(SAFETY), key="hazards", data=data)
 with fixed:
     ind, a = catalog.indicator("hazards_fixed"), view.assessments["hazards_fixed"]
