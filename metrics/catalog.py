@@ -216,15 +216,3 @@ def ledger() -> Ledger:
     return Ledger(raw["report_date"], raw["summary_done"], raw["summary_in_progress"],
                   raw["summary_source"], problems)
 
-
-def ledger_disagreements(led: Ledger) -> list[str]:
-    """Where the report's summary count and its own list of problems disagree, in Chinese."""
-    done = sum(p.status == "done" for p in led.problems)
-    in_progress = sum(p.status == "in_progress" for p in led.problems)
-    out = []
-    if (done, in_progress) != (led.summary_done, led.summary_in_progress):
-        out.append(
-            f"报告汇总称已整改完成{led.summary_done}个、正在推进{led.summary_in_progress}个，"
-            f"但报告逐项列出的为已整改完成{done}个、正在推进{in_progress}个；本台账按逐项清单记录，未作调整。"
-        )
-    return out

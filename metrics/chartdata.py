@@ -15,6 +15,7 @@ from . import i18n
 from . import status as rules
 from .calc import Assessment, MonthFigures, time_progress
 from .catalog import ZONE, Direction, Indicator, IndicatorKind, TargetKind
+from .ledger import LedgerProgress
 from .narrative import subject
 from .periods import month_label, short_label, split_period, trailing_periods, year_periods, ytd_label
 
@@ -307,13 +308,11 @@ def financing_mix_chart_data(series_by_code: dict[str, pd.DataFrame], period: st
         as_of=period, stacked=True, line_unit="%", line_decimals=1, lang=lang)
 
 
-def ledger_chart_data(problems: pd.DataFrame, measures: pd.DataFrame, report_date: str) -> ChartData:
+def ledger_chart_data(progress: LedgerProgress) -> ChartData:
     """Problems and measures, done and in progress, as the report lists them."""
-    problems_done = int((problems["status"] == "done").sum())
-    measures_done = int((measures["status"] == "done").sum())
     return ChartData(
         title="巡察反馈问题及整改措施完成情况（个、项）", categories=["问题（个）", "整改措施（项）"],
-        bars={"已完成": [problems_done, measures_done],
-              "正在推进": [len(problems) - problems_done, len(measures) - measures_done]},
-        unit="", decimals=0, source=f"数据来源：巡察整改进展情况通报（{report_date}）逐项清单",
-        as_of=report_date, stacked=True)
+        bars={"已完成": [progress.done, progress.measures_done],
+              "正在推进": [progress.in_progress, progress.measures_open]},
+        unit="", decimals=0, source=f"数据来源：巡察整改进展情况通报（{progress.report_date}）逐项清单",
+        as_of=progress.report_date, stacked=True)

@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .. import catalog, tracker
+from .. import catalog, ledger, tracker
 from .. import formatting as fmt
 from ..calc import Assessment, overview, reporting, split_period
 from ..catalog import ZONE, Indicator
@@ -188,16 +188,15 @@ def _status_word(a: Assessment) -> str:
 def _ledger_text(store: Store) -> tuple[list[str], list[str]]:
     """The ledger's progress, the report's own 17/7 against 18/6 disagreement kept in view, and
     the problems still in progress."""
-    _, problems, measures = store.ledger()
-    done = int((problems["status"] == "done").sum())
-    measures_done = int((measures["status"] == "done").sum())
-    paragraphs = [f"巡察反馈的{len(problems)}个问题中，已整改完成{done}个，正在推进{len(problems) - done}个；"
-                  f"{len(measures)}项整改措施中已完成{measures_done}项，正在推进{len(measures) - measures_done}项。"]
-    paragraphs += catalog.ledger_disagreements(catalog.ledger())
+    summary, problems, measures = store.ledger()
+    progress = ledger.progress(summary, problems, measures)
+    paragraphs = [f"巡察反馈的{progress.total}个问题中，已整改完成{progress.done}个，正在推进{progress.in_progress}个；"
+                  f"{progress.measures}项整改措施中已完成{progress.measures_done}项，正在推进{progress.measures_open}项。"]
+    if progress.summary_disagrees:
+        paragraphs.append(progress.disagreement())
     open_problems = []
-    for p in problems[problems["status"] != "done"].to_dict("records"):
-        ms = measures[measures["problem_id"] == p["id"]]
-        details = [f"整改措施已完成{int((ms['status'] == 'done').sum())}/{len(ms)}项"]
+    for p in problems[problems["status"] != ledger.DONE].to_dict("records"):
+        details = ["整改措施已完成{}/{}项".format(*ledger.measures_done(measures, p["id"]))]
         if p["lead_unit"]:
             details.append(f"牵头单位：{p['lead_unit']}")
         if p["deadline"]:

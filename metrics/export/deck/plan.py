@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from ... import catalog, tracker
+from ... import catalog, ledger, tracker
 from ... import formatting as fmt
 from ...calc import Assessment, split_period, target_for, ytd_label
 from ...catalog import ZONE, Indicator, IndicatorKind
@@ -229,20 +229,16 @@ def _debt_slide(inds: dict[str, Indicator], by_code: dict[str, Assessment],
 
 def _ledger_slide(store: Store) -> PlannedSlide:
     summary, problems, measures = store.ledger()
-    chart = ledger_chart_data(problems, measures, summary["report_date"])
-    done = int((problems["status"] == "done").sum())
-    in_progress = len(problems) - done
-    measures_done = int((measures["status"] == "done").sum())
-    text = (f"巡察反馈的{len(problems)}个问题中，已整改完成{done}个，正在推进{in_progress}个；"
-            f"{len(measures)}项整改措施中已完成{measures_done}项。")
-    text += "".join(catalog.ledger_disagreements(catalog.ledger()))
+    progress = ledger.progress(summary, problems, measures)
+    chart = ledger_chart_data(progress)
+    text = (f"巡察反馈的{progress.total}个问题中，已整改完成{progress.done}个，正在推进{progress.in_progress}个；"
+            f"{progress.measures}项整改措施中已完成{progress.measures_done}项。") + progress.disagreement()
     rows = []
-    for p in problems[problems["status"] != "done"].to_dict("records"):
-        ms = measures[measures["problem_id"] == p["id"]]
-        rows.append([p["title"], f"{int((ms['status'] == 'done').sum())}/{len(ms)}项",
+    for p in problems[problems["status"] != ledger.DONE].to_dict("records"):
+        rows.append([p["title"], "{}/{}项".format(*ledger.measures_done(measures, p["id"])),
                      p["lead_unit"] or "—", p["deadline"] or "—"])
     table = PlannedTable(["正在推进的问题", "措施完成", "牵头单位", "时限"], rows)
     return PlannedSlide(
-        "ledger", f"巡察整改：{len(problems)}个问题已整改完成{done}个、正在推进{in_progress}个",
+        "ledger", f"巡察整改：{progress.total}个问题已整改完成{progress.done}个、正在推进{progress.in_progress}个",
         text=text, footnote=chart.source,
         charts=[PlannedChart("ledger", chart)], table=table)
