@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import status as rules
 from .catalog import Direction, Indicator, IndicatorKind, TargetKind
-from .periods import month_memo, period_label, split_period, ytd_label  # noqa: F401  (ingest and deck still import them from here)
+from .periods import month_memo, split_period
 
 ROUND = 9  # sums of one-decimal figures are rounded so 276.8 stays 276.8, not 276.79999999999995
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import auth, backup, calc, catalog, ledger, tracker
+from . import auth, backup, catalog, ledger, periods, tracker
 from .catalog import EntityKind, IndicatorKind
 from .store import Store, StoreError
 
@@ -141,7 +141,7 @@ def cmd_show(args, store: Store) -> int:
     if any(r["illustrative"] for r in rows):
         print("【示例数据】以下数字为系统生成的示例数据，不是真实统计。")
     for r in rows:
-        label = calc.period_label(r["period"], r["months"])
+        label = periods.period_label(r["period"], r["months"])
         line = f"{label:<12}{_fmt(r['value'], ind.decimals):>14}"
         if ind.kind == IndicatorKind.FLOW:
             line += f"   累计 {_fmt(r['ytd'], ind.decimals)}"

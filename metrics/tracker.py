@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from . import auth, calc, catalog, demo
+from . import auth, calc, catalog, demo, periods
 from .narrative import subject
 from .store import Store, StoreError
 
@@ -143,7 +143,7 @@ def undo_lines(effects: pd.DataFrame) -> list[str]:
     lines = []
     for e in effects.itertuples(index=False):
         after = "无数据" if pd.isna(e.value_after) else f"{e.value_after:,.10g}"
-        lines.append(f"{inds[e.indicator_code].name} {e.entity} {calc.period_label(e.period, int(e.months_now))}："
+        lines.append(f"{inds[e.indicator_code].name} {e.entity} {periods.period_label(e.period, int(e.months_now))}："
                      f"{e.value_now:,.10g} → {after}")
     return lines
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from import_fixtures import EDITOR, csv_bytes
-from metrics import calc, catalog
+from metrics import catalog, periods
 from metrics.ingest import import_file, preview_file
 from metrics.ingest.cells import ValueProblem, conversion_factor, parse_number, parse_period
 
@@ -161,7 +161,7 @@ def test_a_1_2_month_figure_is_stored_and_shown_as_one_not_as_an_empty_january(e
     february = stored[stored.period == "2023-02"].iloc[0]
     assert (february.value, february.months) == (40.2, 2)
     assert "2023-01" not in set(stored.period)
-    assert calc.period_label("2023-02", int(february.months)) == "2023年1-2月"
+    assert periods.period_label("2023-02", int(february.months)) == "2023年1-2月"
 
 
 def test_a_1_2_month_total_is_split_by_difference_when_january_is_already_held(empty_store):

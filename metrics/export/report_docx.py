@@ -28,10 +28,11 @@ from docx.shared import Mm, Pt, RGBColor
 
 from .. import catalog, ledger, tracker
 from .. import formatting as fmt
-from ..calc import Assessment, overview, reporting, split_period
+from ..calc import Assessment, overview, reporting
 from ..catalog import ZONE, Indicator
 from ..chartdata import ChartData, _source as source_line, monthly_chart_data
 from ..narrative import indicator_sentence, overview_sentence, subject
+from ..periods import split_period
 from ..status import BEHIND, Status, status_name
 from ..status import _distance as distance  # the verdicts' own wording of a margin
 from ..store import Store, StoreError

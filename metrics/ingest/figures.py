@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .. import calc
+from .. import periods
 from ..catalog import Indicator, IndicatorKind
 from .cells import Period, ValueProblem, conversion_factor, decimal_from_float, parse_number, parse_period, split_cell_unit
 from .layouts import Entry
@@ -28,7 +28,7 @@ class MonthBook:
         self._figures: dict[tuple[str, str, int], dict[int, tuple[Decimal, int]]] = {}
         columns = (held[c].tolist() for c in ("indicator_code", "entity", "period", "months", "value"))
         for code, entity, period, months, value in zip(*columns):
-            year, month = calc.split_period(period)
+            year, month = periods.split_period(period)
             self._figures.setdefault((code, entity, year), {})[month] = (decimal_from_float(value), int(months))
 
     def put(self, code: str, entity: str, year: int, month: int, value: Decimal, months: int) -> None:

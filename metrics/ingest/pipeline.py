@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import auth, calc, catalog
+from .. import auth, catalog
 from ..entity_names import EntityDirectory, canonical
+from ..periods import period_label
 from ..store import Store, StoreError
 from . import read, validate, worker
 from .figures import MonthBook, MonthFigure, month_figures
@@ -337,7 +338,7 @@ def _check_locked_months(figures: list[MonthFigure], locked: set[str], actor: au
         if f.period not in locked or f.period in reported:
             continue
         reported.add(f.period)
-        label = calc.period_label(f.period, f.months)
+        label = period_label(f.period, f.months)
         if actor.can("override_lock"):
             problems.warning(f"{label}已锁定（已报送上级）。您是管理员，确认后将作为更正写入；请在备注中写明更正原因。",
                              **f.cell.where())
@@ -364,6 +365,6 @@ def _preview(store: Store, figures: list[MonthFigure], published: dict[tuple[str
     codes, entities, periods, months = (diff[c].tolist() for c in ("indicator_code", "entity", "period", "months"))
     diff["name"] = [indicators[c].name for c in codes]
     diff["unit"] = [indicators[c].unit for c in codes]
-    diff["label"] = [calc.period_label(p, int(m)) for p, m in zip(periods, months)]
+    diff["label"] = [period_label(p, int(m)) for p, m in zip(periods, months)]
     diff["row"] = [cells[key].row + 1 for key in zip(codes, entities, periods)]
     return diff

@@ -11,7 +11,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .. import calc, catalog
+from .. import calc, catalog, periods
 from ..catalog import IndicatorKind
 from ..formatting import neutralise
 from ..store import Store
@@ -85,4 +85,4 @@ def _guide(figure: tuple[float, int] | None, previous: str):
     if figure is None:
         return None
     value, months = figure
-    return value if months == 1 else f"{calc.period_label(previous, months)}合计 {value:g}"
+    return value if months == 1 else f"{periods.period_label(previous, months)}合计 {value:g}"

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .. import calc, catalog
+from .. import calc, catalog, periods
 from ..catalog import Indicator, IndicatorKind
 from .figures import MonthBook, MonthFigure, Reading, YoyClaim
 from .problems import UploadProblems, show_value
@@ -56,7 +56,7 @@ def check_figures(figures: list[MonthFigure], book: MonthBook, indicators: dict[
     in_file = {(f.code, f.entity, f.period) for f in figures}
     for f in figures:
         ind = indicators[f.code]
-        year, month = calc.split_period(f.period)
+        year, month = periods.split_period(f.period)
         if f.value < 0 and not ind.may_be_negative:
             problems.error(f"“{ind.name}”不能为负数，{_label(f)}却是 {show_value(f.value)}{_origin(f)}。"
                            "请检查正负号；如果是累计值推算出的负数，请核对本月和以前月份的累计值。", **f.cell.where(), **_about(f, ind))
@@ -72,7 +72,7 @@ def check_figures(figures: list[MonthFigure], book: MonthBook, indicators: dict[
 
 
 def _label(f: MonthFigure) -> str:
-    return calc.period_label(f.period, f.months)
+    return periods.period_label(f.period, f.months)
 
 
 def _origin(f: MonthFigure) -> str:
@@ -82,13 +82,13 @@ def _origin(f: MonthFigure) -> str:
 def _check_jump(f: MonthFigure, ind: Indicator, book: MonthBook, problems: UploadProblems) -> None:
     if f.value <= 0:
         return
-    previous = book.get(f.code, f.entity, *calc.split_period(calc.previous_period(f.period, f.months)))
+    previous = book.get(f.code, f.entity, *periods.split_period(calc.previous_period(f.period, f.months)))
     if previous is None or previous[0] <= 0:
         return
     ratio = (f.value / f.months) / (previous[0] / previous[1])
     if ratio > JUMP_FACTOR or ratio < 1 / Decimal(JUMP_FACTOR):
         problems.warning(
-            f"“{ind.name}”{calc.period_label(f.period, f.months)}为 {show_value(f.value)}，是上月（{show_value(previous[0])}）的 "
+            f"“{ind.name}”{periods.period_label(f.period, f.months)}为 {show_value(f.value)}，是上月（{show_value(previous[0])}）的 "
             f"{ratio:.1f} 倍，相差超过 {JUMP_FACTOR} 倍，常见原因是单位填错（例如万元填成了元）。请核对单位和数值。",
             **f.cell.where(), **_about(f, ind))
 
@@ -138,8 +138,8 @@ def revision_warnings(diff: pd.DataFrame, figures: list[MonthFigure], indicators
     cells = {(f.code, f.entity, f.period): f.cell for f in figures}
     for row in diff[diff["change"] == "changed"].itertuples(index=False):
         ind = indicators[row.indicator_code]
-        old = calc.period_label(row.period, int(row.old_months))
-        new = calc.period_label(row.period, int(row.months))
+        old = periods.period_label(row.period, int(row.old_months))
+        new = periods.period_label(row.period, int(row.months))
         span = f"（{old} → {new}）" if old != new else ""
         problems.warning(
             f"将修订已有数据：“{ind.name}”{_entity_text(row.entity)}{new} 原为 {_number(row.old_value)}，"

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, status, tracker
+from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, periods, status, tracker
 from metrics import ledger as ledger_rules
 from metrics.catalog import IndicatorKind, TargetKind
 from metrics.status import Status
@@ -216,7 +216,7 @@ class View:
 
     def target(self, code: str) -> dict | None:
         """This year's target row for the indicator (kind, value, phasing, source, …)."""
-        year, _ = calc.split_period(self.period)
+        year, _ = periods.split_period(self.period)
         return calc.target_for(targets(get_store().data_version()), code, self.entity, year)
 
     def phasing(self, code: str) -> tuple[float, ...] | None:
@@ -565,7 +565,7 @@ def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
 
 def months_table(ind: catalog.Indicator, series: pd.DataFrame, period: str) -> pd.DataFrame:
     """This year's months with 累计, the same month and period last year, 同比 and 环比."""
-    year, month = calc.split_period(period)
+    year, month = periods.split_period(period)
     rows = []
     for m in range(1, month + 1):
         p = f"{year:04d}-{m:02d}"

@@ -10,12 +10,13 @@ import pandas as pd
 
 from ... import catalog, ledger, tracker
 from ... import formatting as fmt
-from ...calc import Assessment, split_period, target_for, ytd_label
+from ...calc import Assessment, target_for
 from ...catalog import ZONE, Indicator, IndicatorKind
 from ...chartdata import (DEBT_PARTS, DEBT_SHARE, ChartData, debt_structure_chart_data, ledger_chart_data,
                           monthly_chart_data, ytd_chart_data)
 from ...chartdata import _source as source_line  # the wording under every chart, for the overview too
 from ...narrative import indicator_sentence, overview_sentence, subject
+from ...periods import split_period, ytd_label
 from ...status import BEHIND, STATUS_ORDER, Status, verdict
 from ...store import Store, StoreError
 
