@@ -14,6 +14,8 @@ import pytest
 
 from metrics import auth, tracker
 from metrics.store import Store
+# free_port is also the tests' (an SMTP server on a free port).
+from tools.streamlit_server import ServerFailed, free_port, streamlit_server as run_streamlit
 
 REPO = Path(__file__).resolve().parent.parent
 # Every database the tests build holds this administrator, so the command line can act as it
@@ -233,53 +235,15 @@ def sign_in_app(at, actor: auth.Actor) -> None:
     at.session_state["actor_browser"] = browser_fingerprint("", "")
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def streamlit_server(db: Path, workdir: Path, env: dict | None = None):
     """`streamlit run app.py` on a free port against `db`; yields the base URL once it answers."""
-    import time
-    import urllib.request
-
-    port = free_port()
-    log_path = workdir / "streamlit.log"
-    log = open(log_path, "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true"],
-        cwd=REPO, env={**os.environ, **(env or {}), "METRICS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
-    log.write(f"server pid {server.pid}\n")  # for tests that look at the server process itself
-    log.flush()
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"streamlit exited with {server.returncode}: {log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer /_stcore/health within 90 seconds: {log_path.read_text()}")
-            time.sleep(0.25)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+        with run_streamlit(REPO / "app.py", workdir / "streamlit.log", {**(env or {}), "METRICS_DB": str(db)}) \
+                as (base, _):
+            yield base
+    except ServerFailed as failed:
+        pytest.fail(str(failed))
 
 
 @pytest.fixture(scope="module")

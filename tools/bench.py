@@ -25,9 +25,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tools.streamlit_server import streamlit_server
 
 REPO = Path(__file__).resolve().parent.parent
 # Store scales for "how cost grows": (entities, years of months) with 40 indicators each.
@@ -480,53 +481,6 @@ BROWSER_TIMEOUT_MS = 180_000
 ONE_LINE_PAGE = 'import streamlit as st\nst.markdown("总览")\n'
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _streamlit_server(script: Path, log_path: Path, db: Path | None = None):
-    """`streamlit run script --server.headless true` on a free port, from the repository (so its
-    .streamlit/config.toml applies to every script alike); yields (base URL, server pid) once it
-    answers its health check, and always stops it."""
-    import urllib.request
-
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    if db is not None:
-        env["METRICS_DB"] = str(db)
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                                   "--server.headless", "true"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                if server.poll() is not None:
-                    raise RuntimeError(f"streamlit exited with {server.returncode}: {log_path.read_text()[-2000:]}")
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not answer within 120 s: {log_path.read_text()[-2000:]}")
-                time.sleep(0.1)  # polling the health check, before any timing
-            yield base, server.pid
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
 def _process_peak_mb(pid: int) -> float | None:
     try:
         return _memory("VmHWM", f"/proc/{pid}/status")
@@ -546,8 +500,9 @@ def measure_browser_pages(size: dict, work: Path, data: Path) -> Measured:
     db = _demo_store(work, "browser.duckdb").path
     one_line = work / "one_line.py"
     one_line.write_text(ONE_LINE_PAGE, encoding="utf-8")
-    with _streamlit_server(REPO / "app.py", work / "app.log", db) as (app, app_pid), \
-            _streamlit_server(one_line, work / "one_line.log") as (floor, floor_pid):
+    env = {"PYTHONPATH": str(REPO)}
+    with streamlit_server(REPO / "app.py", work / "app.log", {**env, "METRICS_DB": str(db)}) as (app, app_pid), \
+            streamlit_server(one_line, work / "one_line.log", env) as (floor, floor_pid):
         pages = {"overview": (f"{app}/", re.compile(r"\d+ 项达到序时进度")),
                  "detail": (f"{app}/detail?indicator=land_cleared", "低效用地清理面积"),
                  "floor": (f"{floor}/", "总览")}
