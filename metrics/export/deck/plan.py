@@ -91,9 +91,7 @@ def plan_deck(store: Store, period: str, codes: list[str] | None = None,
             raise StoreError(tracker.unknown_indicator_message(code))
     _, assessments, series = tracker.assessed_overview(store, entity, period)
     if not any(a.value is not None for a in assessments):
-        latest = store.latest_period(entity)
-        hint = f"最新有数据的月份是 {latest}。" if latest else "库中还没有任何月度数据，请先上传或运行 `python -m metrics demo`。"
-        raise StoreError(f"{period} 没有{subject(entity)}的月度数据，无法生成汇报。{hint}")
+        raise StoreError(tracker.no_figures_message(store, period, entity, "汇报"))
     by_code = {a.code: a for a in assessments}
     targets = store.targets()
     codes = default_deck_indicators(assessments) if codes is None else list(codes)
