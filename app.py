@@ -41,6 +41,8 @@ def navigation(actor):
                   page("export.py", "page_export", ":material/slideshow:")]
     if actor is None or actor.can("upload"):
         data_pages.insert(0, page("upload.py", "page_upload", ":material/upload_file:"))
+    if actor is not None and actor.can("review"):
+        data_pages.insert(1, page("review.py", "page_review", ":material/fact_check:"))
     sections[t("section_data")] = data_pages
     if actor is not None and actor.can("targets"):
         sections[t("section_admin")] = [page("targets.py", "page_targets", ":material/flag:"),

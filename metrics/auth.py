@@ -13,8 +13,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-ROLES = ("viewer", "editor", "admin")
-ROLE_LABELS = {"viewer": "查看（区领导）", "editor": "填报（统计员）", "admin": "管理员"}
+ROLES = ("viewer", "editor", "reviewer", "admin")
+ROLE_LABELS = {"viewer": "查看（区领导）", "editor": "填报（统计员）", "reviewer": "审核", "admin": "管理员"}
 MIN_PASSWORD_LENGTH = 10
 COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common_passwords.txt"
 # Failed sign-ins slow the next attempt down instead of locking the account, so nobody can lock an
@@ -40,6 +40,9 @@ PERMISSIONS = {
     "tasks": {"admin"},
     "report_for_others": {"admin"},
     "reminders": {"admin"},
+    # 审核: a reviewer browses like a viewer and approves or rejects uploads waiting for review.
+    "review": {"reviewer", "admin"},
+    "review_mode": {"admin"},
 }
 ACTION_LABELS = {
     "upload": "上传数据", "undo_own": "撤销本人的上传", "undo_any": "撤销他人的上传", "targets": "修改目标",
@@ -47,6 +50,7 @@ ACTION_LABELS = {
     "entities": "管理主体（新建、改名、合并、别名、删除）",
     "tasks": "修改填报任务（责任部门、填报人、截止日）", "report_for_others": "填报或撤销他人负责的指标",
     "reminders": "设置催报渠道和发送催报",
+    "review": "审核上传的数据（通过或退回）", "review_mode": "开启或关闭上传审核",
 }
 
 _hasher = PasswordHasher()

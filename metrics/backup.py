@@ -148,7 +148,7 @@ def _restore_database(store: Store, backup_file: Path) -> str | None:
 
 
 def rebuild_from_archive(store: Store, workdir: Path) -> tuple[Store, list[str]]:
-    """Replay the uploads, undos and changes of entities into a new database in the order they
+    """Replay the uploads, undos, reviews and changes of entities into a new database in the order they
     happened, and compare its current figures with the live ones; returns the rebuilt store and
     the differences (none is good).
 
@@ -203,6 +203,15 @@ class _Replay:
         by = auth.Actor("存档重建", "admin")
         if action in ("upload", "undo"):
             self._batch(action, int(re.match(r"批次(\d+)", subject).group(1)))
+        elif action == "review_mode":
+            self.rebuilt.set_review_required(after["on"], by=by)
+        elif action in ("approve", "reject"):
+            # An upload replayed while review was on waits again, and is approved or rejected again.
+            replayed = self.replayed.get(int(re.match(r"批次(\d+)", subject).group(1)))
+            if replayed is not None and action == "approve":
+                self.rebuilt.approve_batch(replayed, by=by)
+            elif replayed is not None:
+                self.rebuilt.reject_batch(replayed, after["reason"], by=by)
         elif action == "entity_add":
             self.rebuilt.add_entity(subject, after["kind"], by=by)
         elif action == "entity_rename":

@@ -121,7 +121,7 @@ def cmd_show(args, store: Store) -> int:
                     "revision": int(r["revision"]), "batch": int(r["batch_id"]), "file": r["file_name"],
                     "user": r["user_name"], "at": r["created_at"], "current": bool(r["is_current"]),
                     "undone": not pd.isna(r["undone_at"]), "restated": bool(r["restated"]),
-                    "published_yoy": _clean(r["published_yoy"])}
+                    "published_yoy": _clean(r["published_yoy"]), "review": r["review"]}
                    for r in h.to_dict("records")]
     if args.json:
         if args.history:
@@ -149,7 +149,8 @@ def cmd_show(args, store: Store) -> int:
     if args.history:
         print("修订历史：")
         for h in history:
-            state = "当前" if h["current"] else ("已撤销" if h["undone"] else "已被替换")
+            state = ("当前" if h["current"] else "已撤销" if h["undone"] else
+                     {"pending": "待审核", "rejected": "已退回"}.get(h["review"], "已被替换"))
             if h["restated"]:
                 state += "（重报未变）"
             print(f"  {h['period']} 第{h['revision']}版 {_fmt(h['value'], ind.decimals)}  批次{h['batch']} "
@@ -387,6 +388,9 @@ def cmd_import(args, store: Store) -> int:
         print(f"试导入通过（未写入）：将{changes}。去掉 --dry-run 即可正式导入。")
     elif result.batch_id is None:
         print(f"文件中的 {counts['unchanged']} 个数据与库中完全相同，没有变化，未新建批次。")
+    elif result.pending_review:
+        print(f"已提交批次 {result.batch_id}（{result.file_name}），待审核：{changes}。审核通过后才计入各页面和汇报材料；"
+              f"如需撤回：python -m metrics undo {result.batch_id}")
     else:
         print(f"已导入批次 {result.batch_id}（{result.file_name}）：{changes}。"
               f"如需撤销：python -m metrics undo {result.batch_id}")
@@ -420,6 +424,35 @@ def cmd_undo(args, store: Store) -> int:
         print(f"  {line}")
     if undone["removed_entities"]:
         print(f"随批次新建、已不再使用的主体已移除：{'、'.join(undone['removed_entities'])}。")
+    return EXIT_OK
+
+
+def cmd_approve(args, store: Store) -> int:
+    _require_initialised(store)
+    by = tracker.command_line_actor(store, _acting_user(args))
+    approved = store.approve_batch(args.batch, by=by)
+    print(f"已审核通过批次 {approved['batch_id']}（{approved['file_name']}，{approved['user_name']}上传）："
+          f"{approved['figures']} 个数据已生效，各页面和汇报材料随即显示。")
+    return EXIT_OK
+
+
+def cmd_reject(args, store: Store) -> int:
+    _require_initialised(store)
+    by = tracker.command_line_actor(store, _acting_user(args))
+    rejected = store.reject_batch(args.batch, args.reason, by=by)
+    print(f"已退回批次 {rejected['batch_id']}（{rejected['file_name']}，{rejected['user_name']}上传），其数据不会生效。"
+          f"退回原因已在上传页面告知上传人，修改后可重新上传。")
+    return EXIT_OK
+
+
+def cmd_review(args, store: Store) -> int:
+    _require_initialised(store)
+    if args.action != "status":
+        store.set_review_required(args.action == "on", by=tracker.command_line_actor(store, _acting_user(args)))
+    waiting = store.pending_figures()["batch_id"].nunique()
+    state = ("已开启：上传的数据须经审核（审核人或管理员）通过后才生效" if store.review_required()
+             else "已关闭：上传的数据确认后立即生效")
+    print(f"上传审核{state}。当前待审核批次 {waiting} 个。")
     return EXIT_OK
 
 
@@ -485,14 +518,16 @@ def cmd_entities(args, store: Store) -> int:
 
 
 def cmd_tasks(args, store: Store) -> int:
-    from .tasks import progress
+    from .tasks import SENT_STATES, progress
     _require_initialised(store)
     statuses = progress(store, args.period, args.today)
     if args.json:
         _print_json([s.as_json() for s in statuses])
         return EXIT_OK
-    reported = sum(s.state == "reported" for s in statuses)
-    print(f"{args.period} 填报进度：已报 {reported}/{len(statuses)}（逾期在前）。")
+    reported = sum(s.state in SENT_STATES for s in statuses)
+    waiting = sum(s.state == "pending_review" for s in statuses)
+    print(f"{args.period} 填报进度：已报 {reported}/{len(statuses)}" + (f"，其中待审核 {waiting}" if waiting else "")
+          + "（逾期在前）。")
     for s in statuses:
         editors = "、".join(s.editors) or "未指定填报人"
         print(f"[{s.label}] {s.indicator}（{s.code}） {s.entity}  {s.department}：{editors}  截止 {s.due:%Y-%m-%d}")
@@ -625,7 +660,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("users", help="管理账户：add 新建、passwd 改密码、disable 停用、list 列出")
     p.add_argument("action", choices=["add", "passwd", "disable", "list"], help="操作")
     p.add_argument("name", nargs="?", help="用户名")
-    p.add_argument("--role", choices=list(auth.ROLES), default="editor", help="角色：viewer 查看、editor 填报、admin 管理员")
+    p.add_argument("--role", choices=list(auth.ROLES), default="editor",
+                   help="角色：viewer 查看、editor 填报、reviewer 审核、admin 管理员")
     p.add_argument("--user", help="执行操作的管理员账户（默认取环境变量 METRICS_USER；创建第一个管理员时不需要）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出（list）")
 
@@ -682,7 +718,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("batch", type=_batch_argument, help="批次编号，见上传页面的“上传历史”或导入时的提示")
     p.add_argument("--user", help="撤销人的账户：本人的上传或管理员（默认取环境变量 METRICS_USER）")
 
-    p = sub.add_parser("tasks", help="填报进度：每个指标和主体的责任部门、填报人、截止日期和状态（未报、已报、逾期）")
+    p = sub.add_parser("approve", help="审核通过一个待审核的上传批次，其数据即生效（审核人或管理员）")
+    p.add_argument("batch", type=_batch_argument, help="批次编号，见“数据审核”页面或导入时的提示")
+    p.add_argument("--user", help="审核人的账户（默认取环境变量 METRICS_USER）")
+
+    p = sub.add_parser("reject", help="退回一个待审核的上传批次，并说明原因（审核人或管理员）；其数据不会生效")
+    p.add_argument("batch", type=_batch_argument, help="批次编号，见“数据审核”页面或导入时的提示")
+    p.add_argument("--reason", required=True, help="退回原因，上传人在上传页面可以看到")
+    p.add_argument("--user", help="审核人的账户（默认取环境变量 METRICS_USER）")
+
+    p = sub.add_parser("review", help="上传审核：on 开启、off 关闭（管理员）、status 查看；开启后上传须经审核通过才生效")
+    p.add_argument("action", choices=["on", "off", "status"], help="操作")
+    p.add_argument("--user", help="执行操作的管理员账户（默认取环境变量 METRICS_USER）")
+
+    p = sub.add_parser("tasks", help="填报进度：每个指标和主体的责任部门、填报人、截止日期和状态（未报、已报、逾期；"
+                                     "开启审核时另有待审核、已通过）")
     p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-05")
     p.add_argument("--today", type=_date_argument, help="按这一天判断是否逾期，YYYY-MM-DD（默认今天）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -711,7 +761,8 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": 
             "users": cmd_users, "backup": cmd_backup, "restore": cmd_restore, "health": cmd_health,
             "export-deck": cmd_export_deck, "export-report": cmd_export_report, "export-chart": cmd_export_chart,
             "import": cmd_import, "template": cmd_template, "undo": cmd_undo, "entities": cmd_entities,
-            "copy-store": cmd_copy_store, "tasks": cmd_tasks, "remind": cmd_remind, "channels": cmd_channels}
+            "copy-store": cmd_copy_store, "tasks": cmd_tasks, "remind": cmd_remind, "channels": cmd_channels,
+            "approve": cmd_approve, "reject": cmd_reject, "review": cmd_review}
 
 
 def main(argv: list[str] | None = None) -> int:

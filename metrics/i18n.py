@@ -36,12 +36,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "page_audit": ("操作日志", "Audit log"),
     "page_progress": ("填报进度", "Reporting progress"),
     "page_tasks": ("填报任务", "Reporting tasks"),
+    "page_review": ("数据审核", "Review uploads"),
     "health_ok": ("数据库正常（{figures} 条数据）", "Database OK ({figures} figures)"),
     "health_failed": ("数据库异常：{problem}", "Database problem: {problem}"),
     # pickers
     "period": ("月份", "Month"),
     "period_reported": ("{period}（已报{count}/{expected}）", "{period} · {count}/{expected}"),
     "reported_line": ("已报 {count}/{expected} 项", "{count} of {expected} indicators reported"),
+    "pending_review_line": ("另有 {count} 项待审核（审核通过后计入）", "{count} more awaiting review (counted once approved)"),
     "entity": ("主体", "Entity"),
     "indicator": ("指标", "Indicator"),
     "no_data": ("还没有任何数据。请在“数据上传”页面上传本月数据，或运行 `python -m metrics demo` 载入示例数据。",
@@ -135,6 +137,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col_when": ("时间", "When"),
     "col_current": ("当前值", "Current"),
     "col_undone": ("已撤销", "Undone"),
+    "col_review": ("审核", "Review"),
+    "col_review_rejected": ("已退回", "Sent back"),
     "definition": ("口径", "Definition"),
     "formula": ("计算公式：{formula}", "Formula: {formula}"),
     "problems": ("对应的巡察问题", "Inspection problems this indicator measures"),
@@ -203,6 +207,15 @@ _STRINGS: dict[str, tuple[str, str]] = {
                     "各页面已显示新数据；如需撤销，请到“上传历史”。",
                     "Imported “{file}” (batch {batch}): {new} new, {changed} changed and {unchanged} unchanged figures. "
                     "Every page now shows the new figures; to undo the upload, go to Upload history."),
+    "upload_done_pending": ("已提交“{file}”（批次 {batch}）：新增 {new} 个、修改 {changed} 个、未变 {unchanged} 个数据，"
+                            "待审核。审核通过后各页面才显示这些数据；审核结果见“上传历史”。",
+                            "Submitted “{file}” (batch {batch}): {new} new, {changed} changed and {unchanged} unchanged "
+                            "figures, awaiting review. Pages show them once a reviewer approves; see Upload history."),
+    "upload_review_pending": ("待审核：审核通过前不计入各页面和汇报材料。",
+                              "Awaiting review: not on any page or report until approved."),
+    "upload_review_approved": ("已通过审核（{by}）", "Approved ({by})"),
+    "upload_review_rejected": ("已退回（{by}）：{reason}。请修改后重新上传。",
+                               "Sent back ({by}): {reason}. Please correct the file and upload it again."),
     "upload_errors": ("发现 {count} 个错误，整个文件未导入（没有写入任何数据）。请按下表逐条修改后重新上传。",
                       "Errors found: {count}. The file was not imported (nothing was written). "
                       "Correct each one as listed below, then upload the file again."),
@@ -329,6 +342,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "progress_state_overdue": ("逾期", "Overdue"),
     "progress_state_missing": ("未报", "Not yet in"),
     "progress_state_reported": ("已报", "Reported"),
+    "progress_state_pending_review": ("待审核", "Awaiting review"),
+    "progress_state_approved": ("已通过", "Approved"),
+    "progress_pending_review": ("其中 {count} 项待审核，审核通过前不计入领导页面和汇报材料。",
+                                "{count} of them await review: leaders' pages and the reports leave them out until approved."),
     "progress_col_state": ("状态", "State"),
     "progress_col_indicator": ("指标", "Indicator"),
     "progress_col_entity": ("主体", "Entity"),
@@ -413,10 +430,29 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "locks_unlock": ("解除锁定", "Unlock the month"),
     "locks_locked": ("已锁定 {period}。", "Locked {period}."),
     "locks_unlocked": ("已解除锁定 {period}。", "Unlocked {period}."),
+    # review (数据审核); the title is page_review
+    "review_switch": ("上传须经审核", "Uploads need review"),
+    "review_switch_help": ("开启后，上传的数据须经审核人或管理员通过才计入各页面和汇报材料；已在等待的批次不受开关影响。",
+                           "When on, uploaded figures count on the pages and in the reports only once a reviewer or "
+                           "administrator approves them; batches already waiting stay as they are."),
+    "review_on": ("上传审核已开启：以下批次通过后其数据才生效；退回时请写明原因，上传人在“上传历史”中可以看到。",
+                  "Review is on: the batches below take effect once approved; when sending one back, say why: "
+                  "the uploader sees it in Upload history."),
+    "review_off": ("上传审核未开启：上传的数据确认后立即生效。", "Review is off: uploaded figures take effect when confirmed."),
+    "review_none": ("没有待审核的上传。", "No uploads await review."),
+    "review_approve": ("通过", "Approve"),
+    "review_reason": ("退回原因", "Reason for sending back"),
+    "review_reject": ("退回", "Send back"),
+    "review_approved": ("已通过批次 {batch}（{file}），其数据已生效。", "Approved batch {batch} ({file}): its figures now count."),
+    "review_rejected": ("已退回批次 {batch}（{file}），上传人会在“上传历史”中看到原因。",
+                        "Sent back batch {batch} ({file}); the uploader sees the reason in Upload history."),
     # audit log (操作日志); the title is page_audit
     "audit_action_all": ("全部", "All"),
     "audit_action_upload": ("上传", "Upload"),
     "audit_action_undo": ("撤销", "Undo"),
+    "audit_action_approve": ("审核通过", "Approved"),
+    "audit_action_reject": ("审核退回", "Sent back"),
+    "audit_action_review_mode": ("审核开关", "Review switched"),
     "audit_action_target": ("目标修改", "Target changed"),
     "audit_action_lock": ("锁定", "Lock"),
     "audit_action_unlock": ("解锁", "Unlock"),
@@ -452,6 +488,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # the roles' names as metrics.auth.ROLE_LABELS gives them in Chinese
     "signin_role_viewer": ("查看（区领导）", "Viewer (zone leaders)"),
     "signin_role_editor": ("填报（统计员）", "Editor (statisticians)"),
+    "signin_role_reviewer": ("审核", "Reviewer"),
     "signin_role_admin": ("管理员", "Administrator"),
 }
 

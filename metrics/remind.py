@@ -22,7 +22,7 @@ from typing import Callable
 from .channels import CHANNEL_KINDS
 from .i18n import period_name
 from .store.errors import StoreError
-from .tasks import TaskStatus, progress
+from .tasks import SENT_STATES, TaskStatus, progress
 
 ATTEMPTS = 3
 BACKOFF_SECONDS = (1.0, 3.0)  # the waits before the second and third attempts
@@ -80,7 +80,7 @@ def reminders_due(statuses: list[TaskStatus], contacts: dict[str, dict]) -> list
     """One reminder per owner of figures not yet in: each editor named, else the department."""
     by_owner: dict[str, Reminder] = {}
     for item in statuses:
-        if item.state == "reported":
+        if item.state in SENT_STATES:
             continue
         for owner in item.editors or (item.department,):
             contact = contacts.get(owner, {})

@@ -1,5 +1,5 @@
 """填报任务: who reports each indicator for each entity, and by which day of the following month;
-and where each task stands for a month (未报, 已报, 逾期).
+and where each task stands for a month (未报, 已报, 逾期, and with review 待审核, 已通过).
 
 data/tasks.toml is the reviewable source; `init` loads it into the store, where an administrator's
 edits win from then on. The rules here are pure: the store asks `ownership_problem` inside its
@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 
@@ -20,8 +21,11 @@ from .periods import shift, split_period
 
 TASKS_FILE = catalog.DATA_DIR / "tasks.toml"
 # Stable English states for scripts, with the words the office uses.
-STATE_LABELS = {"overdue": "逾期", "missing": "未报", "reported": "已报"}
-STATE_ORDER = tuple(STATE_LABELS)  # the late ones first, then those still due, then those in
+STATE_LABELS = {"overdue": "逾期", "missing": "未报", "pending_review": "待审核", "reported": "已报",
+                "approved": "已通过"}
+STATE_ORDER = tuple(STATE_LABELS)  # the late ones first, then those still due, those awaiting review, those in
+# The owner has sent the month's figure (it may still await review): nobody is reminded of it.
+SENT_STATES = ("pending_review", "reported", "approved")
 SHOWN_OWNERS = 5  # a refusal names this many indicators, then says how many more
 
 
@@ -89,18 +93,22 @@ def due_date(period: str, due_day: int) -> dt.date:
 
 
 def task_states(tasks: pd.DataFrame, reported: set[tuple[str, str]], period: str,
-                today: dt.date) -> list[TaskStatus]:
+                today: dt.date, pending: Collection[tuple[str, str]] = (),
+                approved: Collection[tuple[str, str]] = ()) -> list[TaskStatus]:
     """Each task's state for `period` as of `today`, the late ones first.
 
     tasks: the store's (indicator_code, entity, department, due_day, editors); reported: the
-    (indicator, entity) pairs holding a figure for the month. A task is 逾期 from the day after its due date.
+    (indicator, entity) pairs holding a figure for the month; pending: those with an upload waiting
+    for review (待审核, even beside an earlier figure, since the reviewer has still to act); approved:
+    those whose figure a reviewer approved (已通过). A task is 逾期 from the day after its due date.
     """
     inds = catalog.indicators()
     out = []
     for task in tasks.itertuples(index=False):
         due = due_date(period, int(task.due_day))
         key = (task.indicator_code, task.entity)
-        state = "reported" if key in reported else ("overdue" if today > due else "missing")
+        state = ("pending_review" if key in pending else "approved" if key in approved else
+                 "reported" if key in reported else "overdue" if today > due else "missing")
         out.append(TaskStatus(task.indicator_code, inds[task.indicator_code].name, task.entity, task.department,
                               tuple(task.editors), due, state))
     return sorted(out, key=lambda s: STATE_ORDER.index(s.state))  # stable: catalogue order within a state
@@ -112,9 +120,15 @@ def progress(store, period: str, today: dt.date | None = None) -> list[TaskStatu
     with store.session():
         tasks = store.tasks()
         figures = store.observations(since=period)
+        waiting = store.pending_figures(period=period)
+        batches = store.batches()
     figures = figures[(figures["period"] == period) & ~figures["illustrative"].astype(bool)]
     reported = set(zip(figures["indicator_code"], figures["entity"]))
-    return task_states(tasks, reported, period, today or dt.date.today())
+    reviewed = set(batches.loc[batches["reviewed_at"].notna() & (batches["review"] == "approved"), "id"])
+    approved = {(code, entity) for code, entity, batch in
+                zip(figures["indicator_code"], figures["entity"], figures["batch_id"]) if batch in reviewed}
+    pending = set(zip(waiting["indicator_code"], waiting["entity"]))
+    return task_states(tasks, reported, period, today or dt.date.today(), pending, approved)
 
 
 def ownership_problem(user: str, keys, tasks: pd.DataFrame, doing: str) -> str | None:

@@ -118,6 +118,19 @@ def assessed_overview(store: Store, entity: str, period: str | None = None):
     return period, assessments, series
 
 
+def pending_review_count(store: Store, period: str, entity: str) -> int:
+    """How many of the month's figures for the entity wait for review: leaders' screens and the
+    exports leave them out, as not yet reported, and say how many there are."""
+    waiting = store.pending_figures(period=period, entity=entity)
+    return len(waiting[["indicator_code", "period"]].drop_duplicates())
+
+
+def pending_review_note(store: Store, period: str, entity: str) -> str:
+    """The deck's and the Word report's words for figures waiting for review ("" when none)."""
+    count = pending_review_count(store, period, entity)
+    return f"另有{count}项数据待审核，未计入" if count else ""
+
+
 def sign_in(store: Store, name: str, password: str, *, client: str = "", origin: str = "") -> auth.Actor:
     """Check a password. Repeated failures slow further attempts down (metrics.auth) rather than lock
     the account; an unknown name costs as much time as a wrong password, so names cannot be probed."""

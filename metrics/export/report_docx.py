@@ -122,6 +122,7 @@ def plan_report(store: Store, period: str, entity: str = ZONE) -> ReportPlan:
     # illustrative sentence carries the label.
     mixed = illustrative and not all(a.illustrative for a in shown if a.value is not None)
     reported, expected = reporting(observations).line(period)
+    pending = tracker.pending_review_note(store, period, entity)  # left out above, as not yet reported
     year, month = split_period(period)
 
     sections = []
@@ -154,7 +155,8 @@ def plan_report(store: Store, period: str, entity: str = ZONE) -> ReportPlan:
     return ReportPlan(
         period=period, entity=entity,
         title=f"{subject(entity)}重点指标进展情况汇报（{year}年{month}月）",
-        headline=overview_sentence(inds, shown, entity) + f"本月应报的{expected}项指标中已报送{reported}项。",
+        headline=overview_sentence(inds, shown, entity) + f"本月应报的{expected}项指标中已报送{reported}项"
+                 + (f"，{pending}" if pending else "") + "。",
         illustrative_note=(SOME_ILLUSTRATIVE_NOTE if mixed else ALL_ILLUSTRATIVE_NOTE) if illustrative else "",
         sections=sections, table_rows=rows,
         table_statuses=[by_code[c].status for c in ordered], table_note="注：" + "；".join(notes) + "。",

@@ -49,6 +49,7 @@ class ImportResult:
     batch_id: int | None = None
     committed: bool = False
     dry_run: bool = False
+    pending_review: bool = False  # committed, but waiting for a reviewer before its figures are current
 
     @property
     def errors(self) -> list[UploadProblem]:
@@ -84,7 +85,7 @@ class ImportResult:
         return {
             "ok": self.ok, "dry_run": self.dry_run, "file": self.file_name, "sha256": self.sha256,
             "sheet": self.sheet.name if self.sheet else None, "sheets": self.sheet_names, "layout": self.layout,
-            "batch": self.batch_id,
+            "batch": self.batch_id, "pending_review": self.pending_review,
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
             "infos": [p.as_dict() for p in self.infos],
@@ -169,6 +170,7 @@ def commit_preview(store: Store, result: ImportResult, *, actor: auth.Actor, exp
             lock_reason=lock_reason, before_commit=confirm_unchanged)
     result.batch_id = summary.batch_id
     result.committed = summary.batch_id is not None
+    result.pending_review = summary.review == "pending"
     return result
 
 

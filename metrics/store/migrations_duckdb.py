@@ -223,4 +223,15 @@ MIGRATIONS: list[tuple[int, str]] = [
         attempts INTEGER NOT NULL, ok BOOLEAN NOT NULL, error VARCHAR NOT NULL, sent_by VARCHAR NOT NULL
     );
     """),
+    (9, """
+    -- 审核: with review on, an upload waits (pending) until a reviewer approves or rejects it; only
+    -- approved batches' figures are current. Batches written before review existed are approved.
+    ALTER TABLE batch ADD COLUMN review VARCHAR DEFAULT 'approved';
+    ALTER TABLE batch ADD COLUMN reviewed_by VARCHAR;
+    ALTER TABLE batch ADD COLUMN reviewed_at TIMESTAMP;
+    ALTER TABLE batch ADD COLUMN review_reason VARCHAR;
+    -- Deployment settings an administrator switches (whether uploads need review), audited.
+    CREATE TABLE app_setting (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL, set_by VARCHAR NOT NULL,
+                              set_at TIMESTAMP NOT NULL);
+    """),
 ]

@@ -1,7 +1,7 @@
 """The PostgreSQL schema, as ordered migrations (numbered for this engine alone). Version 1 is the
 schema the DuckDB file reached at its version 7, column for column and in the same order, so that
 `copy-store` moves rows between the two unchanged; each later version matches a later DuckDB one
-(2: DuckDB's 8, the reporting tasks and reminders).
+(2: DuckDB's 8, the reporting tasks and reminders; 3: DuckDB's 9, review).
 
 Kept to what openGauss and KingbaseES accept as well: plain types (no arrays, JSON types, identity
 columns or generated columns), sequences called through nextval(), no ON CONFLICT.
@@ -123,5 +123,16 @@ MIGRATIONS: list[tuple[int, str]] = [
         channel_kind VARCHAR NOT NULL, recipient VARCHAR NOT NULL, message VARCHAR NOT NULL,
         attempts INTEGER NOT NULL, ok BOOLEAN NOT NULL, error VARCHAR NOT NULL, sent_by VARCHAR NOT NULL
     );
+    """),
+    (3, """
+    -- 审核: with review on, an upload waits (pending) until a reviewer approves or rejects it; only
+    -- approved batches' figures are current. Batches written before review existed are approved.
+    ALTER TABLE batch ADD COLUMN review VARCHAR DEFAULT 'approved';
+    ALTER TABLE batch ADD COLUMN reviewed_by VARCHAR;
+    ALTER TABLE batch ADD COLUMN reviewed_at TIMESTAMP;
+    ALTER TABLE batch ADD COLUMN review_reason VARCHAR;
+    -- Deployment settings an administrator switches (whether uploads need review), audited.
+    CREATE TABLE app_setting (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL, set_by VARCHAR NOT NULL,
+                              set_at TIMESTAMP NOT NULL);
     """),
 ]

@@ -3,7 +3,10 @@ targets, locked months, accounts, entities and the hash-chained audit log, each 
 transaction. What differs between engines (DuckDB, PostgreSQL) is behind `Backend`.
 
 Observations are append-only: a correction is a new revision, an undo marks its batch undone,
-and the current figure is the latest revision from a batch that is not undone.
+and the current figure is the latest revision from a batch that is not undone and is approved.
+With review on (审核), an upload's batch waits as pending: its figures are held, shown to staff as
+待审核 and counted on the leaders' screens, but become current only when a reviewer approves it;
+a rejected batch never does.
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ from .postgres_backend import DRIVERS, PostgresBackend
 DEFAULT_DB = Path("data") / "metrics.duckdb"
 # What changes figures or the entities they belong to, and so is replayed to rebuild a store.
 REPLAYED_ACTIONS = ("upload", "undo", "entity_add", "entity_rename", "entity_alias", "entity_alias_remove",
-                    "entity_merge", "entity_delete")
+                    "entity_merge", "entity_delete", "review_mode", "approve", "reject")
 SIGN_IN_WINDOW = dt.timedelta(minutes=15)  # failed sign-ins older than this are forgotten
 WRITE_ATTEMPTS = 5  # a write another writer beat to the same rows is tried again, this many times in all
 
@@ -65,7 +68,7 @@ def writes(method):
     return retried
 
 
-# The latest revision from a batch that is not undone, for the keys that `keys_sql` selects.
+# The latest revision from a batch that is not undone and is approved, for the keys that `keys_sql` selects.
 # Migrations name the columns of their own time; the current figure holds these now.
 CURRENT_FIGURE_COLUMNS = "entity_id, indicator_code, period, id, months, value, batch_id, published_yoy"
 _LATEST_REVISIONS = """
@@ -76,7 +79,7 @@ _LATEST_REVISIONS = """
         JOIN batch b ON b.id = o.batch_id
         JOIN ({keys_sql}) k ON k.entity_id = o.entity_id AND k.indicator_code = o.indicator_code
                            AND k.period = o.period
-        WHERE b.undone_at IS NULL
+        WHERE b.undone_at IS NULL AND b.review = 'approved'
     ) ranked WHERE rn = 1
 """
 
@@ -121,6 +124,7 @@ class BatchSummary:
     new: int
     changed: int
     unchanged: int
+    review: str = "approved"  # or "pending": waiting for review before its figures are current
 
 
 class Store:
@@ -313,7 +317,9 @@ class Store:
         series): an upload never creates one. The actor must be allowed to upload; figures for a
         locked month need an administrator and a reason, kept with the batch. A figure restated
         unchanged is written as a restating revision, so that undoing the batch that first brought
-        it keeps what this one confirmed; a batch that changes nothing is not recorded.
+        it keeps what this one confirmed; a batch that changes nothing is not recorded. With review
+        on, an upload (source "upload", whoever sends it) is written pending, its figures not yet
+        current; what the system writes itself (the illustrative series, a merge) is not reviewed.
         `before_commit(con, diff)` may raise to abort (the caller's last checks, in the transaction).
         """
         require(actor, "upload")
@@ -336,11 +342,13 @@ class Store:
             if new + changed == 0:
                 return BatchSummary(None, 0, 0, unchanged)
             batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0]
+            review = "pending" if source == "upload" and _review_required(con) else "approved"
             con.execute(
                 """INSERT INTO batch (id, file_name, sha256, user_name, created_at, source, illustrative, n_new,
-                                      n_changed, n_unchanged, note)
-                   VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?)""",
-                [batch_id, file_name, sha256, actor.name, source, illustrative, new, changed, unchanged, note])
+                                      n_changed, n_unchanged, note, review)
+                   VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?)""",
+                [batch_id, file_name, sha256, actor.name, source, illustrative, new, changed, unchanged, note,
+                 review])
             for name in sorted(set(new_entities or {}) - set(held)):
                 _insert_entity(con, name, new_entities[name], illustrative=illustrative, batch_id=batch_id)
             writes = diff.assign(restated=diff["change"] == "unchanged")
@@ -369,11 +377,11 @@ class Store:
             _refresh_current(con, batch_id)
             self._audit(con, actor, "upload", f"批次{batch_id} {file_name}", None,
                         {"new": new, "changed": changed, "unchanged": unchanged, "sha256": sha256, "source": source,
-                         "note": note})
-            return BatchSummary(batch_id, new, changed, unchanged)
+                         "note": note, "review": review})
+            return BatchSummary(batch_id, new, changed, unchanged, review)
 
     def replay_events(self) -> list[dict]:
-        """Every upload, undo and change of entities, in the order it happened (for `health --archive`):
+        """Every upload, undo, review and change of entities, in the order it happened (for `health --archive`):
         action, subject, and the before and after the audit log recorded."""
         with self.connect() as con:
             events = con.execute(
@@ -405,7 +413,7 @@ class Store:
                         FROM observation o JOIN batch b ON b.id = o.batch_id
                         JOIN keys k ON k.entity_id = o.entity_id AND k.indicator_code = o.indicator_code
                                    AND k.period = o.period
-                        WHERE b.undone_at IS NULL AND o.batch_id <> ?) ranked
+                        WHERE b.undone_at IS NULL AND b.review = 'approved' AND o.batch_id <> ?) ranked
                     WHERE rn = 1)
                 SELECT k.indicator_code, e.name AS entity, k.period, c.value AS value_now, c.months AS months_now,
                        a.value AS value_after, a.months AS months_after
@@ -422,18 +430,21 @@ class Store:
     def undo_batch(self, batch_id: int, actor: Actor) -> dict:
         """Undo one batch: its figures leave the current view and what they superseded returns.
 
-        Editors undo their own uploads, administrators any. Nothing is deleted: the batch and its
-        rows stay in the history, marked undone. Entities the batch brought (the illustrative
-        series') are removed with it when nothing else uses them.
+        Editors undo their own uploads, administrators any; a batch waiting for review is withdrawn
+        the same way. Nothing is deleted: the batch and its rows stay in the history, marked undone.
+        Entities the batch brought (the illustrative series') are removed with it when nothing else
+        uses them.
         """
         with self.transaction() as con:
-            rows = con.execute("SELECT id, user_name, undone_at, file_name FROM batch WHERE id = ?",
+            rows = con.execute("SELECT id, user_name, undone_at, file_name, review FROM batch WHERE id = ?",
                               [batch_id]).fetchall()
             if not rows:
                 raise StoreError(f"没有编号为 {batch_id} 的上传批次。请在上传页面的“上传历史”中查看批次编号。")
             row = rows[0]
             if row[2] is not None:
                 raise StoreError(f"批次 {batch_id}（{row[3]}）已于 {row[2]:%Y-%m-%d %H:%M} 撤销过，无需再次撤销。")
+            if row[4] == "rejected":
+                raise StoreError(f"批次 {batch_id}（{row[3]}）审核时已被退回，其数据从未生效，无需撤销。")
             require(actor, "undo_own" if row[1] == actor.name else "undo_any")
             _check_owner(con, actor, con.execute(
                 """SELECT DISTINCT o.indicator_code, e.name FROM observation o JOIN entity e ON e.id = o.entity_id
@@ -485,6 +496,7 @@ class Store:
                 """
                 SELECT o.period, o.months, o.value, o.revision, o.batch_id, b.file_name,
                        b.user_name, b.created_at, b.undone_at, b.illustrative, o.note, o.restated, o.published_yoy,
+                       b.review, b.review_reason,
                        (c.observation_id IS NOT NULL) AS is_current
                 FROM observation o
                 JOIN entity e ON e.id = o.entity_id
@@ -791,7 +803,8 @@ class Store:
         with self.connect() as con:
             return con.execute(
                 """SELECT id, file_name, sha256, user_name, created_at, source, illustrative,
-                          n_new, n_changed, n_unchanged, note, undone_at, undone_by
+                          n_new, n_changed, n_unchanged, note, undone_at, undone_by,
+                          review, reviewed_by, reviewed_at, review_reason
                    FROM batch ORDER BY id DESC""").df()
 
     def targets(self, year: int | None = None) -> pd.DataFrame:
@@ -883,6 +896,74 @@ class Store:
                     {where} ORDER BY o.period DESC""", where.params).fetchall()]
 
 
+
+    # ---- review (审核) -------------------------------------------------------------------
+
+    def review_required(self) -> bool:
+        """Whether uploads wait for a reviewer before their figures are current (off unless switched on)."""
+        with self.connect() as con:
+            return _review_required(con)
+
+    @writes
+    def set_review_required(self, on: bool, *, by: Actor) -> None:
+        """Switch review of uploads on or off for this deployment (an administrator's), audited.
+        Batches already waiting stay pending either way, until someone approves or rejects them."""
+        require(by, "review_mode")
+        with self.transaction() as con:
+            before = _review_required(con)
+            con.execute("DELETE FROM app_setting WHERE name = 'review'")
+            con.execute("INSERT INTO app_setting VALUES ('review', ?, ?, now())", ["on" if on else "off", by.name])
+            self._audit(con, by, "review_mode", "上传审核", {"on": before}, {"on": on})
+
+    def pending_figures(self, period: str | None = None, entity: str | None = None) -> pd.DataFrame:
+        """Figures uploads brought that wait for review, oldest batch first: indicator_code, entity,
+        period, months, value, batch_id, user_name, created_at. A figure restated unchanged is not
+        waiting for anything, so it is left out."""
+        where = (Where("b.review = 'pending'", "b.undone_at IS NULL", "NOT o.restated", "e.removed_at IS NULL")
+                 .equals("o.period", period).equals("e.name", entity))
+        with self.connect() as con:
+            return con.execute(
+                f"""SELECT o.indicator_code, e.name AS entity, o.period, o.months, o.value, o.batch_id,
+                           b.user_name, b.created_at
+                    FROM observation o JOIN batch b ON b.id = o.batch_id JOIN entity e ON e.id = o.entity_id
+                    {where} ORDER BY o.batch_id, o.indicator_code, e.name, o.period""", where.params).df()
+
+    @writes
+    def approve_batch(self, batch_id: int, *, by: Actor) -> dict:
+        """A reviewer's approval: the batch's figures become current (where no later approved
+        revision of the same key is current already). A month locked since the upload is refused,
+        since approving would change what was reported upward. Audited."""
+        require(by, "review")
+        with self.transaction() as con:
+            file_name, uploader = _pending_batch(con, batch_id, "通过")
+            periods = {r[0] for r in con.execute("SELECT DISTINCT period FROM observation WHERE batch_id = ? "
+                                                 "AND NOT restated", [batch_id]).fetchall()}
+            locked = sorted(periods & _locked_periods(con))
+            if locked:
+                raise PeriodLocked(f"{'、'.join(locked)} 在本批次上传后已锁定（已报送上级），通过会改动已报送的数据，"
+                                   "没有通过。请退回本批次；确需更正的，由管理员上传更正并填写原因。")
+            con.execute("UPDATE batch SET review = 'approved', reviewed_by = ?, reviewed_at = now() WHERE id = ?",
+                        [by.name, batch_id])
+            _refresh_current(con, batch_id)
+            figures = con.execute("SELECT count(*) FROM current_figure WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+            self._audit(con, by, "approve", f"批次{batch_id} {file_name}", {"review": "pending"},
+                        {"review": "approved", "figures": figures})
+            return {"batch_id": batch_id, "file_name": file_name, "user_name": uploader, "figures": figures}
+
+    @writes
+    def reject_batch(self, batch_id: int, reason: str, *, by: Actor) -> dict:
+        """A reviewer's refusal, with the reason the uploader sees: the figures never become current,
+        and the uploader may send a corrected file. Audited."""
+        require(by, "review")
+        if not reason.strip():
+            raise StoreError("退回须填写原因，告诉填报人哪里需要修改（例如“5月数值与统计局口径不符，请核对后重报”）。")
+        with self.transaction() as con:
+            file_name, uploader = _pending_batch(con, batch_id, "退回")
+            con.execute("""UPDATE batch SET review = 'rejected', reviewed_by = ?, reviewed_at = now(), review_reason = ?
+                           WHERE id = ?""", [by.name, reason.strip(), batch_id])
+            self._audit(con, by, "reject", f"批次{batch_id} {file_name}", {"review": "pending"},
+                        {"review": "rejected", "reason": reason.strip()})
+            return {"batch_id": batch_id, "file_name": file_name, "user_name": uploader}
 
     # ---- reporting tasks (填报任务), contacts and reminders (催报) -------------------------
 
@@ -1058,6 +1139,27 @@ def _audit_chain_problems(con) -> list[str]:
     if head_seq != last_seq or head_hash != prev_hash:
         return [f"操作日志的末尾与其校验记录不符（第 {head_seq} 条），可能被改动。{restore}"]
     return []
+
+
+def _review_required(con) -> bool:
+    rows = con.execute("SELECT value FROM app_setting WHERE name = 'review'").fetchall()
+    return bool(rows) and rows[0][0] == "on"
+
+
+def _pending_batch(con, batch_id: int, doing: str) -> tuple[str, str]:
+    """(file name, uploader) of a batch waiting for review; StoreError saying why another cannot be reviewed."""
+    rows = con.execute("SELECT file_name, user_name, undone_at, review, reviewed_by FROM batch WHERE id = ?",
+                       [batch_id]).fetchall()
+    if not rows:
+        raise StoreError(f"没有编号为 {batch_id} 的上传批次。请在“数据审核”页面或上传历史中查看批次编号。")
+    file_name, uploader, undone_at, review, reviewed_by = rows[0]
+    if undone_at is not None:
+        raise StoreError(f"批次 {batch_id}（{file_name}）已由上传人撤销，不能再{doing}。")
+    if review != "pending":
+        done = {"approved": "通过", "rejected": "退回"}[review]
+        who = f"已由{reviewed_by}{done}" if reviewed_by else "上传时无需审核，已直接生效"
+        raise StoreError(f"批次 {batch_id}（{file_name}）{who}，不在待审核之列，不能再{doing}。")
+    return file_name, uploader
 
 
 def _tasks(con) -> pd.DataFrame:

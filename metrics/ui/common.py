@@ -23,6 +23,8 @@ from metrics.export.xlsx import chart_data_xlsx
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 METRICS_PER_ROW = 4
+# How a revision's batch stands in review, where it is not simply approved (the history's 审核 column).
+REVIEW_MARKS = {"pending": "progress_state_pending_review", "rejected": "col_review_rejected"}
 STATUS_BADGE = {Status.GREEN: "green", Status.AMBER: "orange", Status.RED: "red", Status.OPEN: "blue",
                 Status.NONE: "gray"}
 
@@ -75,6 +77,11 @@ def entities(data_version: int) -> pd.DataFrame:
 def reporting(data_version: int, entity: str) -> calc.Reporting:
     """How many indicators have reported each month, for the month picker and the headline."""
     return calc.reporting(get_store().observations(entity=entity)[["indicator_code", "period"]])
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def pending_review(data_version: int, entity: str, period: str) -> int:
+    return tracker.pending_review_count(get_store(), period, entity)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -183,9 +190,11 @@ def period_picker(store: Store, entity: str) -> str | None:
 
 
 def reported_line(store: Store, entity: str, period: str) -> str:
-    """已报 N/M 项 for the month shown."""
+    """已报 N/M 项 for the month shown, and how many more wait for review (not shown until approved)."""
     count, expected = reporting(store.data_version(), entity).line(period)
-    return t("reported_line", count=count, expected=expected)
+    line = t("reported_line", count=count, expected=expected)
+    waiting = pending_review(store.data_version(), entity, period)
+    return line + (" · " + t("pending_review_line", count=waiting) if waiting else "")
 
 
 def indicator_picker() -> str:
@@ -241,6 +250,9 @@ def view_header(title: str, *, pick_indicator: bool = False) -> View:
     if period is None:
         no_data_stop()
     period, assessments, series = overview(store.data_version(), entity, period)
+    waiting = pending_review(store.data_version(), entity, period)
+    if waiting:
+        heading.caption(t("pending_review_line", count=waiting))
     return View(entity, period, {a.code: a for a in assessments}, series, indicator)
 
 
@@ -618,6 +630,8 @@ def history_table(data_version: int, ind: catalog.Indicator, entity: str) -> pd.
         t("col_when"): revisions["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
         t("col_current"): ["✓" if c else "" for c in revisions["is_current"]],
         t("col_undone"): ["" if pd.isna(u) else f"{u:%Y-%m-%d %H:%M}" for u in revisions["undone_at"]],
+        # A revision waiting for review (or sent back) is held but not shown to leaders: staff see why.
+        t("col_review"): [t(REVIEW_MARKS[r]) if r in REVIEW_MARKS else "" for r in revisions["review"]],
     })
 
 

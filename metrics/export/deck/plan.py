@@ -95,7 +95,8 @@ def plan_deck(store: Store, period: str, codes: list[str] | None = None,
     by_code = {a.code: a for a in assessments}
     targets = store.targets()
     codes = default_deck_indicators(assessments) if codes is None else list(codes)
-    slides = [_cover_slide(entity, period, any(a.illustrative for a in assessments))]
+    slides = [_cover_slide(entity, period, any(a.illustrative for a in assessments),
+                           tracker.pending_review_note(store, period, entity))]
     slides += _overview_slides(inds, assessments, entity, period)
     for code in codes:
         slide = _indicator_slide(inds[code], by_code[code], series[code], targets, entity)
@@ -154,11 +155,13 @@ def _footnote(source: str, period: str, target_note: str = "") -> str:
     return "｜".join(part for part in (source, _as_of(period), target_note) if part)
 
 
-def _cover_slide(entity: str, period: str, illustrative: bool) -> PlannedSlide:
+def _cover_slide(entity: str, period: str, illustrative: bool, pending_note: str = "") -> PlannedSlide:
     year, month = split_period(period)
     subtitle = f"{_as_of(period)}｜{date.today():%Y年%m月%d日}生成"
     if illustrative:
         subtitle += f"｜含{ILLUSTRATIVE_LABEL}"
+    if pending_note:
+        subtitle += f"｜{pending_note}"
     return PlannedSlide("cover", f"{subject(entity)}重点指标进展情况汇报（{year}年{month}月）",
                         subtitle=subtitle, illustrative=illustrative)
 

@@ -5,8 +5,8 @@ from metrics.ui import session
 from metrics.ui.common import get_store, t
 
 ACTIONS = {action: t(f"audit_action_{action or 'all'}")
-           for action in ("", "upload", "undo", "target", "lock", "unlock", "user_add", "user_change", "sign_in",
-                          "sign_in_failed")}
+           for action in ("", "upload", "undo", "approve", "reject", "review_mode", "target", "lock", "unlock",
+                          "user_add", "user_change", "sign_in", "sign_in_failed")}
 
 st.title(t("page_audit"))
 session.require_role("accounts")

@@ -1,5 +1,5 @@
 """填报进度: for one month, each indicator and entity's department, editors, due date and state,
-with 已报 N/M at the top and the late ones first."""
+with 已报 N/M at the top (待审核 ones included: their owners have sent them) and the late ones first."""
 import datetime as dt
 
 import pandas as pd
@@ -20,8 +20,11 @@ statuses = tasks.progress(store, period, today)
 if not statuses:
     st.info(t("progress_none"))
     st.stop()
-reported = sum(s.state == "reported" for s in statuses)
+reported = sum(s.state in tasks.SENT_STATES for s in statuses)
 st.header(t("progress_reported", done=reported, total=len(statuses)))
+waiting = sum(s.state == "pending_review" for s in statuses)
+if waiting:
+    st.info(t("progress_pending_review", count=waiting))
 overdue = sum(s.state == "overdue" for s in statuses)
 if overdue:
     st.warning(t("progress_overdue", count=overdue))

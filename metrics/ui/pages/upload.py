@@ -1,5 +1,5 @@
 """数据上传: choose a file, see what will change, confirm; errors as a table and an xlsx to download;
-the month's template; the upload history with undo. All the work is in metrics.ingest.
+the month's template; the upload history with undo, and where review is on each batch's 审核 state. All the work is in metrics.ingest.
 
 The commit is one call that writes one transaction, so a rerun can never leave half a batch; the
 preview shown is kept in session state and the commit refuses if the database moved since.
@@ -90,7 +90,8 @@ def commit(result, data: bytes, file_name: str, sheet: str | None, lock_reason: 
         common.show_problem(exc)
         return
     counts = result.summary
-    st.session_state["upload_done"] = t("upload_done", file=common.inert(file_name), batch=result.batch_id,
+    st.session_state["upload_done"] = t("upload_done_pending" if result.pending_review else "upload_done",
+                                        file=common.inert(file_name), batch=result.batch_id,
                                         new=counts["new"], changed=counts["changed"], unchanged=counts["unchanged"])
     # A new uploader key empties the file box, so the same file is not previewed again by accident.
     st.session_state["upload_generation"] = st.session_state.get("upload_generation", 0) + 1
@@ -207,11 +208,19 @@ with history_tab:
         info.write(t("upload_history_line", batch=batch.id, file=common.inert(batch.file_name), label=label,
                      user=common.inert(batch.user_name), when=f"{batch.created_at:%Y-%m-%d %H:%M}",
                      new=batch.n_new, changed=batch.n_changed, unchanged=batch.n_unchanged))
+        # Where review is on, the uploader sees where each batch stands, and why one was sent back.
+        if batch.review == "rejected":
+            info.error(t("upload_review_rejected", by=common.inert(batch.reviewed_by),
+                         reason=common.inert(batch.review_reason)))
+        elif batch.review == "pending" and not undone:
+            info.caption(t("upload_review_pending"))
+        elif not pd.isna(batch.reviewed_at):
+            info.caption(t("upload_review_approved", by=common.inert(batch.reviewed_by)))
         # Undo is offered where it would be allowed: an editor's own uploads, or any for an administrator.
         may_undo = actor.can("undo_any") or (actor.can("undo_own") and batch.user_name == actor.name)
         if undone:
             action.caption(t("upload_undone", by=common.inert(batch.undone_by)))
-        elif not may_undo:
+        elif not may_undo or batch.review == "rejected":  # a rejected batch's figures never went live
             continue
         elif pending == batch.id:
             effects = store.undo_effects(int(batch.id))
