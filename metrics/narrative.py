@@ -20,6 +20,7 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "zone": ("全区", "the zone"),
     "sep": ("，", ", "),
     "end": ("。", "."),
+    "sentence_sep": ("", " "),
     "list_sep": ("；", "; "),
     "no_data": ("{when}，{subject}{name}暂无数据。", "{name} in {subject}: no figures yet for {when}."),
     "flow_head": ("{when}，{subject}{name}累计{amount}", "{name} in {subject} totalled {amount} in {when}"),
@@ -71,6 +72,9 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "overview_list": ("：", ": "),
     "overview_item_pace": ("{name}低于序时进度{d}", "{name} {d} behind pace"),
     "overview_item": ("{name}{verdict}", "{name}: {verdict}"),
+    # 情况说明, after the 汇报 sentence
+    "reason": ("原因分析：{text}", "Why: {text}"),
+    "next_steps": ("下步措施：{text}", "Next steps: {text}"),
 }
 
 
@@ -200,6 +204,13 @@ def indicator_sentence(ind: Indicator, a: Assessment, entity: str = ZONE, lang: 
                     when=month_end_label(a.period, lang), subject=who, name=name, amount=amount)
     parts = [head] + [p for p in (_change(a, ind, lang), _against_target(a, ind, lang), _outlook(a, ind, lang)) if p]
     return _say("sep", lang).join(parts) + _say("end", lang)
+
+
+def explanation_sentence(reason: str, next_steps: str, lang: str = "zh") -> str:
+    """The 情况说明 as it follows the 汇报 sentence: 原因分析：…。下步措施：…。 (either part may be empty)."""
+    parts = [_say(key, lang, text=text.strip().rstrip("。.；;，, ")) + _say("end", lang)
+             for key, text in (("reason", reason), ("next_steps", next_steps)) if text.strip()]
+    return _say("sentence_sep", lang).join(parts)
 
 
 def overview_sentence(indicators: dict[str, Indicator], assessments: list[Assessment], entity: str = ZONE,
