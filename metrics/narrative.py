@@ -20,7 +20,6 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "zone": ("全区", "the zone"),
     "sep": ("，", ", "),
     "end": ("。", "."),
-    "sentence_sep": ("", " "),
     "list_sep": ("；", "; "),
     "no_data": ("{when}，{subject}{name}暂无数据。", "{name} in {subject}: no figures yet for {when}."),
     "flow_head": ("{when}，{subject}{name}累计{amount}", "{name} in {subject} totalled {amount} in {when}"),
@@ -73,8 +72,9 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "overview_item_pace": ("{name}低于序时进度{d}", "{name} {d} behind pace"),
     "overview_item": ("{name}{verdict}", "{name}: {verdict}"),
     # 情况说明, after the 汇报 sentence
-    "reason": ("原因分析：{text}", "Why: {text}"),
-    "next_steps": ("下步措施：{text}", "Next steps: {text}"),
+    # Each a whole sentence; the English one ends with the space before the next.
+    "reason": ("原因分析：{text}。", "Why: {text}. "),
+    "next_steps": ("下步措施：{text}。", "Next steps: {text}. "),
 }
 
 
@@ -208,9 +208,8 @@ def indicator_sentence(ind: Indicator, a: Assessment, entity: str = ZONE, lang: 
 
 def explanation_sentence(reason: str, next_steps: str, lang: str = "zh") -> str:
     """The 情况说明 as it follows the 汇报 sentence: 原因分析：…。下步措施：…。 (either part may be empty)."""
-    parts = [_say(key, lang, text=text.strip().rstrip("。.；;，, ")) + _say("end", lang)
-             for key, text in (("reason", reason), ("next_steps", next_steps)) if text.strip()]
-    return _say("sentence_sep", lang).join(parts)
+    return "".join(_say(key, lang, text=text.strip().rstrip("。.；;，, "))
+                   for key, text in (("reason", reason), ("next_steps", next_steps)) if text.strip()).rstrip()
 
 
 def overview_sentence(indicators: dict[str, Indicator], assessments: list[Assessment], entity: str = ZONE,
