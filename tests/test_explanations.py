@@ -11,12 +11,13 @@ from docx import Document
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from conftest import ADMIN, REPO, add_account, run_cli, sign_in_app
+from conftest import ADMIN, REPO, add_account, initialised_store, run_cli, sign_in_app
 from metrics import auth, catalog, tasks
 from metrics.export import export_deck, plan_report
 from metrics.export.report_docx import build_report
 from metrics.ingest import import_file
 from metrics.store import Store, StoreError
+from metrics.store.copying import copy_store, differences
 
 ZONE = catalog.ZONE
 ADMIN_ACTOR = auth.Actor(ADMIN, "admin")
@@ -85,6 +86,16 @@ def test_only_the_owner_or_an_administrator_may_write_it(store_on_each_engine):
     store.write_explanation("land_cleared", ZONE, PERIOD, reason="张三写的", by=owner)
     store.write_explanation("land_cleared", ZONE, PERIOD, reason="管理员改的", by=ADMIN_ACTOR)
     assert explanation(store)["reason"] == "管理员改的"
+
+
+def test_explanations_move_with_copy_store_and_later_ones_continue_their_ids(tmp_path, postgres_url):
+    source = initialised_store(tmp_path / "source.duckdb")
+    source.write_explanation("land_cleared", ZONE, PERIOD, reason="拆迁协商未完成", by=ADMIN_ACTOR)
+    copy = Store(postgres_url)
+    copy_store(source, copy)
+    assert differences(source, copy) == [] and explanation(copy)["reason"] == "拆迁协商未完成"
+    assert copy.write_explanation("land_cleared", ZONE, PERIOD, reason="已签约一宗", by=ADMIN_ACTOR) == 2
+    assert copy.verify() == []
 
 
 @pytest.mark.parametrize("code, period, reason, problem", [
