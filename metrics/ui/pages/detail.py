@@ -29,7 +29,6 @@ if a.progress is not None:
         common.chart_block(charts.build_ytd_figure(data), None, [ind.code], key="ytd", data=data)
 
 
-
 def explanation_block() -> None:
     """The month's 原因分析 and 下步措施, who wrote them, and for the indicator's owner the form."""
     st.markdown(f"##### {t('explanation', period=i18n.period_name(view.period, lang))}")
