@@ -218,3 +218,14 @@ def test_the_owner_writes_it_on_the_indicator_page_and_everyone_sees_it(app_db):
     viewer = detail_page(None)
     shown = "\n".join(m.value for m in viewer.markdown)
     assert "拆迁协商未完成" in shown and "5月底前签约" in shown and not viewer.text_area
+
+
+def test_the_progress_page_flags_a_behind_indicator_without_an_explanation(initialised_app_db):
+    store = Store(initialised_app_db)
+    assert upload(store, ADMIN_ACTOR, [("land_cleared", PERIOD, 30, "")]).committed
+    at = AppTest.from_file(str(REPO / "metrics" / "ui" / "pages" / "progress.py"), default_timeout=60).run()
+    at.selectbox[0].set_value(PERIOD).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert list(table.loc[table["情况说明"] == "滞后未说明", "指标"]) == ["低效用地清理面积"]
+    assert any("1 项指标滞后且尚无情况说明" in w.value for w in at.warning)
