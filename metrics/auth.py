@@ -29,6 +29,7 @@ ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_WAIT = 10, 30.0
 # What each role may do; viewers browse and export, which needs no permission.
 PERMISSIONS = {
     "upload": {"editor", "admin"},
+    "explain": {"editor", "admin"},
     "undo_own": {"editor", "admin"},
     "undo_any": {"admin"},
     "targets": {"admin"},
@@ -45,7 +46,7 @@ PERMISSIONS = {
     "review_mode": {"admin"},
 }
 ACTION_LABELS = {
-    "upload": "上传数据", "undo_own": "撤销本人的上传", "undo_any": "撤销他人的上传", "targets": "修改目标",
+    "upload": "上传数据", "explain": "填写情况说明", "undo_own": "撤销本人的上传", "undo_any": "撤销他人的上传", "targets": "修改目标",
     "locks": "锁定或解锁月份", "override_lock": "向已锁定月份上传", "accounts": "管理账户", "catalogue": "修改指标目录",
     "entities": "管理主体（新建、改名、合并、别名、删除）",
     "tasks": "修改填报任务（责任部门、填报人、截止日）", "report_for_others": "填报或撤销他人负责的指标",

@@ -17,6 +17,8 @@ import pandas as pd
 
 from . import auth, backup, catalog, ledger, periods, tracker
 from .catalog import EntityKind, IndicatorKind
+from .narrative import explanation_sentence
+from .periods import is_period
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -518,7 +520,7 @@ def cmd_entities(args, store: Store) -> int:
 
 
 def cmd_tasks(args, store: Store) -> int:
-    from .tasks import SENT_STATES, progress
+    from .tasks import SENT_STATES, UNEXPLAINED_LABEL, progress
     _require_initialised(store)
     statuses = progress(store, args.period, args.today)
     if args.json:
@@ -526,11 +528,30 @@ def cmd_tasks(args, store: Store) -> int:
         return EXIT_OK
     reported = sum(s.state in SENT_STATES for s in statuses)
     waiting = sum(s.state == "pending_review" for s in statuses)
+    unexplained = sum(s.unexplained for s in statuses)
     print(f"{args.period} 填报进度：已报 {reported}/{len(statuses)}" + (f"，其中待审核 {waiting}" if waiting else "")
-          + "（逾期在前）。")
+          + "（逾期在前）"
+          + (f"；{unexplained} 项滞后且尚无情况说明，用 `python -m metrics note` 填写。" if unexplained else "。"))
     for s in statuses:
         editors = "、".join(s.editors) or "未指定填报人"
-        print(f"[{s.label}] {s.indicator}（{s.code}） {s.entity}  {s.department}：{editors}  截止 {s.due:%Y-%m-%d}")
+        flag = f"  [{UNEXPLAINED_LABEL}]" if s.unexplained else ""
+        print(f"[{s.label}] {s.indicator}（{s.code}） {s.entity}  {s.department}：{editors}  截止 {s.due:%Y-%m-%d}{flag}")
+    return EXIT_OK
+
+
+def cmd_note(args, store: Store) -> int:
+    _require_initialised(store)
+    if args.text is None and args.next is None:
+        raise StoreError("请用 --text 填写原因分析，或用 --next 填写下步措施，例如："
+                         "python -m metrics note land_cleared --period 2023-05 --text \"征收进度滞后\"")
+    if args.code not in catalog.indicators():
+        raise StoreError(tracker.unknown_indicator_message(args.code))
+    entity = tracker.resolve_entity(store, args.entity)
+    by = tracker.command_line_actor(store, _acting_user(args))
+    revision = store.write_explanation(args.code, entity, args.period, reason=args.text, next_steps=args.next, by=by)
+    explained = store.explanations(args.period, entity=entity, code=args.code).iloc[0]
+    print(f"已保存{catalog.indicators()[args.code].name}（{entity}，{args.period}）的情况说明，第 {revision} 版：")
+    print(explanation_sentence(explained["reason"], explained["next_steps"]))
     return EXIT_OK
 
 
@@ -619,8 +640,7 @@ def _batch_argument(text: str) -> int:
 
 def _period_argument(text: str) -> str:
     """YYYY-MM, as every period in the store is written."""
-    import re
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+    if not is_period(text):
         raise argparse.ArgumentTypeError(f"月份“{text}”格式不对，应为 YYYY-MM，例如 2023-04")
     return text
 
@@ -737,6 +757,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date_argument, help="按这一天判断是否逾期，YYYY-MM-DD（默认今天）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
+    p = sub.add_parser("note", help="情况说明：为一个指标某月填写原因分析（--text）和下步措施（--next），保存为新的一版")
+    p.add_argument("code", help="指标编码，例如 land_cleared")
+    p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-05")
+    p.add_argument("--text", help="原因分析（不给则保留现有的）")
+    p.add_argument("--next", help="下步措施（不给则保留现有的）")
+    p.add_argument("--entity", default=catalog.ZONE, help=f"主体名称（默认：{catalog.ZONE}）")
+    p.add_argument("--user", help="填写人的账户：负责该指标的统计员或管理员（默认取环境变量 METRICS_USER）")
+
     p = sub.add_parser("remind", help="催报：通过已配置的企业微信、钉钉机器人和邮件，提醒尚未报送的责任人（可由 cron 定时运行）")
     p.add_argument("--period", required=True, type=_period_argument, help="月份，YYYY-MM，例如 2023-05")
     p.add_argument("--dry-run", action="store_true", help="只列出将发送的消息，不发送、不记录")
@@ -761,8 +789,8 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": 
             "users": cmd_users, "backup": cmd_backup, "restore": cmd_restore, "health": cmd_health,
             "export-deck": cmd_export_deck, "export-report": cmd_export_report, "export-chart": cmd_export_chart,
             "import": cmd_import, "template": cmd_template, "undo": cmd_undo, "entities": cmd_entities,
-            "copy-store": cmd_copy_store, "tasks": cmd_tasks, "remind": cmd_remind, "channels": cmd_channels,
-            "approve": cmd_approve, "reject": cmd_reject, "review": cmd_review}
+            "copy-store": cmd_copy_store, "tasks": cmd_tasks, "note": cmd_note, "remind": cmd_remind,
+            "channels": cmd_channels, "approve": cmd_approve, "reject": cmd_reject, "review": cmd_review}
 
 
 def main(argv: list[str] | None = None) -> int:

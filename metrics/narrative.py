@@ -72,6 +72,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "overview_list": ("：", ": "),
     "overview_item_pace": ("{name}低于序时进度{d}", "{name} {d} behind pace"),
     "overview_item": ("{name}{verdict}", "{name}: {verdict}"),
+    # 情况说明, after the 汇报 sentence
+    # Each a whole sentence; the English one ends with the space before the next.
+    "reason": ("原因分析：{text}。", "Why: {text}. "),
+    "next_steps": ("下步措施：{text}。", "Next steps: {text}. "),
 }
 
 
@@ -201,6 +205,12 @@ def indicator_sentence(ind: Indicator, a: Assessment, entity: str = ZONE, lang: 
                     when=month_end_label(a.period, lang), subject=who, name=name, amount=amount)
     parts = [head] + [p for p in (_change(a, ind, lang), _against_target(a, ind, lang), _outlook(a, ind, lang)) if p]
     return _say("sep", lang).join(parts) + _say("end", lang)
+
+
+def explanation_sentence(reason: str, next_steps: str, lang: str = "zh") -> str:
+    """The 情况说明 as it follows the 汇报 sentence: 原因分析：…。下步措施：…。 (either part may be empty)."""
+    return "".join(_say(key, lang, text=text.strip().rstrip("。.；;，, "))
+                   for key, text in (("reason", reason), ("next_steps", next_steps)) if text.strip()).rstrip()
 
 
 def overview_sentence(indicators: dict[str, Indicator], assessments: list[Assessment], entity: str = ZONE,

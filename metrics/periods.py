@@ -2,11 +2,13 @@
 are written out in Chinese (2023年4月, 1-4月, 23年4月) and English (Apr 2023, Jan–Apr, Apr 23)."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Month arithmetic runs once per figure of an upload (20,000 of them) on a few dozen distinct months.
 month_memo = lru_cache(maxsize=4096, typed=True)
 
+PERIOD_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -14,6 +16,11 @@ MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct
 def split_period(period: str) -> tuple[int, int]:
     year, month = period.split("-")
     return int(year), int(month)
+
+
+def is_period(text: str) -> bool:
+    """Whether `text` is a month as the store writes every one: YYYY-MM."""
+    return PERIOD_PATTERN.fullmatch(text) is not None
 
 
 def make_period(year: int, month: int) -> str:

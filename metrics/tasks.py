@@ -1,5 +1,6 @@
 """填报任务: who reports each indicator for each entity, and by which day of the following month;
-and where each task stands for a month (未报, 已报, 逾期, and with review 待审核, 已通过).
+and where each task stands for a month (未报, 已报, 逾期, and with review 待审核, 已通过), and whether a
+behind indicator still lacks its explanation (情况说明).
 
 data/tasks.toml is the reviewable source; `init` loads it into the store, where an administrator's
 edits win from then on. The rules here are pure: the store asks `ownership_problem` inside its
@@ -16,8 +17,9 @@ from functools import cache
 
 import pandas as pd
 
-from . import catalog
-from .periods import shift, split_period
+from . import calc, catalog
+from .periods import is_period, shift, split_period
+from .status import BEHIND
 
 TASKS_FILE = catalog.DATA_DIR / "tasks.toml"
 # Stable English states for scripts, with the words the office uses.
@@ -27,6 +29,8 @@ STATE_ORDER = tuple(STATE_LABELS)  # the late ones first, then those still due, 
 # The owner has sent the month's figure (it may still await review): nobody is reminded of it.
 SENT_STATES = ("pending_review", "reported", "approved")
 SHOWN_OWNERS = 5  # a refusal names this many indicators, then says how many more
+EXPLANATION_MAX_CHARACTERS = 300  # each of 原因分析 and 下步措施: a paragraph that fits under a slide's chart
+UNEXPLAINED_LABEL = "滞后未说明"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class TaskStatus:
     editors: tuple[str, ...]
     due: dt.date
     state: str
+    unexplained: bool = False   # behind 序时进度 or its target, with no 情况说明 for the month
 
     @property
     def label(self) -> str:
@@ -55,7 +60,7 @@ class TaskStatus:
     def as_json(self) -> dict:
         return {"code": self.code, "indicator": self.indicator, "entity": self.entity,
                 "department": self.department, "editors": list(self.editors), "due": self.due.isoformat(),
-                "state": self.state, "label": self.label}
+                "state": self.state, "label": self.label, "unexplained": self.unexplained}
 
 
 def task_problem(code: str, department: str, due_day) -> str | None:
@@ -69,6 +74,22 @@ def task_problem(code: str, department: str, due_day) -> str | None:
         return f"请填写“{ind.name}”的责任部门。"
     if not isinstance(due_day, int) or not 1 <= due_day <= 31:
         return f"“{ind.name}”的截止日“{due_day}”无效，应为 1–31 之间的整数（次月几日前报送）。"
+    return None
+
+
+def explanation_problem(code: str, period: str, reason: str, next_steps: str) -> str | None:
+    """Why an explanation (原因分析, 下步措施) cannot be kept, in Chinese; None when it can."""
+    ind = catalog.indicators().get(code)
+    if ind is None:
+        return f"没有指标编码“{code}”。用 `python -m metrics catalog` 查看全部指标。"
+    if not is_period(period):
+        return f"月份“{period}”格式不对，应为 YYYY-MM，例如 2023-04。"
+    if not reason and not next_steps:
+        return f"请填写“{ind.name}”{period} 的原因分析或下步措施（至少一项）。"
+    for label, text in (("原因分析", reason), ("下步措施", next_steps)):
+        if len(text) > EXPLANATION_MAX_CHARACTERS:
+            return (f"{label}有 {len(text)} 个字，超过 {EXPLANATION_MAX_CHARACTERS} 字的上限。"
+                    "请精简为汇报材料中的一段话。")
     return None
 
 
@@ -94,13 +115,15 @@ def due_date(period: str, due_day: int) -> dt.date:
 
 def task_states(tasks: pd.DataFrame, reported: set[tuple[str, str]], period: str,
                 today: dt.date, pending: Collection[tuple[str, str]] = (),
-                approved: Collection[tuple[str, str]] = ()) -> list[TaskStatus]:
+                approved: Collection[tuple[str, str]] = (),
+                unexplained: Collection[tuple[str, str]] = frozenset()) -> list[TaskStatus]:
     """Each task's state for `period` as of `today`, the late ones first.
 
     tasks: the store's (indicator_code, entity, department, due_day, editors); reported: the
     (indicator, entity) pairs holding a figure for the month; pending: those with an upload waiting
     for review (待审核, even beside an earlier figure, since the reviewer has still to act); approved:
-    those whose figure a reviewer approved (已通过). A task is 逾期 from the day after its due date.
+    those whose figure a reviewer approved (已通过); unexplained: those behind without an
+    explanation. A task is 逾期 from the day after its due date.
     """
     inds = catalog.indicators()
     out = []
@@ -110,29 +133,51 @@ def task_states(tasks: pd.DataFrame, reported: set[tuple[str, str]], period: str
         state = ("pending_review" if key in pending else "approved" if key in approved else
                  "reported" if key in reported else "overdue" if today > due else "missing")
         out.append(TaskStatus(task.indicator_code, inds[task.indicator_code].name, task.entity, task.department,
-                              tuple(task.editors), due, state))
+                              tuple(task.editors), due, state, key in unexplained))
     return sorted(out, key=lambda s: STATE_ORDER.index(s.state))  # stable: catalogue order within a state
 
 
 def progress(store, period: str, today: dt.date | None = None) -> list[TaskStatus]:
-    """Every task's state for one month. A figure counts as reported when an upload brought it: the
-    illustrative series is not anyone's report."""
+    """Every task's state for one month, and which of them are behind without an explanation. A
+    figure counts as reported when an upload brought it: the illustrative series is not anyone's
+    report."""
+    year, _ = split_period(period)
     with store.session():
         tasks = store.tasks()
-        figures = store.observations(since=period)
+        # Last year's months too: a growth target and 同比 are judged against them.
+        figures = store.observations(entities=sorted(set(tasks["entity"])), since=f"{year - 1}-01")
+        targets = store.targets(year)
+        explained = store.explanations(period)
         waiting = store.pending_figures(period=period)
         batches = store.batches()
-    figures = figures[(figures["period"] == period) & ~figures["illustrative"].astype(bool)]
-    reported = set(zip(figures["indicator_code"], figures["entity"]))
+    month = figures[(figures["period"] == period) & ~figures["illustrative"].astype(bool)]
+    reported = set(zip(month["indicator_code"], month["entity"]))
     reviewed = set(batches.loc[batches["reviewed_at"].notna() & (batches["review"] == "approved"), "id"])
     approved = {(code, entity) for code, entity, batch in
-                zip(figures["indicator_code"], figures["entity"], figures["batch_id"]) if batch in reviewed}
+                zip(month["indicator_code"], month["entity"], month["batch_id"]) if batch in reviewed}
     pending = set(zip(waiting["indicator_code"], waiting["entity"]))
-    return task_states(tasks, reported, period, today or dt.date.today(), pending, approved)
+    # Only a reported figure asks for its owner's explanation: nobody explains the illustrative series.
+    reporting = figures[figures["entity"].isin({entity for _, entity in reported})]
+    unexplained = behind_unexplained(reporting, targets, explained, period) & reported
+    return task_states(tasks, reported, period, today or dt.date.today(), pending, approved, unexplained)
+
+
+def behind_unexplained(figures: pd.DataFrame, targets: pd.DataFrame, explained: pd.DataFrame,
+                       period: str) -> set[tuple[str, str]]:
+    """The (indicator, entity) pairs whose month's figure is behind (metrics.status: red or amber)
+    and that have no explanation for the month."""
+    inds = catalog.indicators()
+    have = set(zip(explained["indicator_code"], explained["entity"]))
+    out = set()
+    for entity, held in figures.groupby("entity"):
+        assessments, _ = calc.overview(inds, held, targets, entity, period)
+        out |= {(a.code, entity) for a in assessments
+                if a.status in BEHIND and a.value is not None and (a.code, entity) not in have}
+    return out
 
 
 def ownership_problem(user: str, keys, tasks: pd.DataFrame, doing: str) -> str | None:
-    """Why the editor `user` may not write (`doing`: 上传或更正, 撤销) figures for these (indicator,
+    """Why the editor `user` may not write (`doing`: 上传或更正这些数据, 撤销这些数据, …) for these (indicator,
     entity) pairs, in Chinese, naming who reports each; None when they own them all.
 
     Until some task names an editor, as in a deployment that has assigned nobody yet, every editor
@@ -157,5 +202,5 @@ def ownership_problem(user: str, keys, tasks: pd.DataFrame, doing: str) -> str |
                f"由{owner.department}负责，尚未指定填报人")
         named.append(f"{inds[code].name if code in inds else code}（{entity}，{who}）")
     more = f"等 {len(refused)} 项" if len(refused) > SHOWN_OWNERS else ""
-    return (f"账户“{user}”不负责{'；'.join(named)}{more}，不能{doing}这些数据，本次没有做任何改动。"
+    return (f"账户“{user}”不负责{'；'.join(named)}{more}，不能{doing}，本次没有做任何改动。"
             "请只处理本人负责的指标；如需代报或调整分工，请联系管理员在“填报任务”页面修改。")

@@ -163,7 +163,7 @@ def test_a_database_duplicated_by_the_old_race_is_repaired_when_migrated(tmp_pat
                         [batch, zone, value, batch])
             con.execute("INSERT INTO current_figure VALUES (?, 'land_cleared', '2023-03', ?, 1, ?, ?)",
                         [zone, batch, value, batch])
-    assert store.migrate() == list(range(4, store.schema_latest + 1))
+    assert store.migrate() == [v for v, _ in store.backend.migrations if v >= 4]
     store.load_reference()
     history = store.history("land_cleared", catalog.ZONE)
     assert list(history["revision"]) == [1, 2] and list(history["is_current"]) == [False, True]

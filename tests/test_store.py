@@ -100,7 +100,7 @@ def test_an_older_database_is_migrated_on_open_and_keeps_its_figures(tmp_path):
         con.execute("INSERT INTO batch VALUES (1, 'old.xlsx', '', 'u', now(), 'upload', false, 1, 0, 0, '', NULL, NULL)")
         con.execute("INSERT INTO observation VALUES (1, 'land_cleared', 1, '2023-04', 1, 120, 1, 1, '')")
     assert store.schema_version() == 1
-    assert tracker.init_database(store) == list(range(2, store.schema_latest + 1))
+    assert tracker.init_database(store) == [v for v, _ in store.backend.migrations if v >= 2]
     assert store.schema_version() == store.schema_latest
     assert current(store) == 120
     with store.connect() as con:

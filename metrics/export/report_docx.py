@@ -36,7 +36,7 @@ from ..periods import split_period
 from ..status import BEHIND, Status, status_name
 from ..status import _distance as distance  # the verdicts' own wording of a margin
 from ..store import Store, StoreError
-from .deck.plan import notes_line
+from .deck.plan import remarks
 from .images import chart_picture
 
 APP_NAME = "开发区指标跟踪"
@@ -138,7 +138,7 @@ def plan_report(store: Store, period: str, entity: str = ZONE) -> ReportPlan:
                 sentence += f"（{ILLUSTRATIVE_LABEL}）"
             items.append(ReportItem(
                 code=a.code, name=ind.name, sentence=sentence,
-                notes=notes_line(store.figure_notes(a.code, entity, period)),
+                notes=remarks(store, a.code, entity, period),
                 chart=monthly_chart_data(ind, series[a.code], a, entity) if behind else None))
         if items:
             sections.append(ReportSection(category.name, items))

@@ -234,4 +234,15 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE TABLE app_setting (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL, set_by VARCHAR NOT NULL,
                               set_at TIMESTAMP NOT NULL);
     """),
+    (10, """
+    -- 情况说明: why an indicator stands where it does in a month (原因分析) and what is being done
+    -- (下步措施). Append-only like figures: an edit is a new revision, the latest one is shown.
+    CREATE SEQUENCE explanation_id_seq START 1;
+    CREATE TABLE explanation (
+        id BIGINT PRIMARY KEY, indicator_code VARCHAR NOT NULL, entity_id INTEGER NOT NULL, period VARCHAR NOT NULL,
+        revision INTEGER NOT NULL, reason VARCHAR NOT NULL, next_steps VARCHAR NOT NULL,
+        written_by VARCHAR NOT NULL, written_at TIMESTAMP NOT NULL
+    );
+    CREATE UNIQUE INDEX explanation_revision ON explanation (indicator_code, entity_id, period, revision);
+    """),
 ]

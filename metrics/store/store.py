@@ -27,7 +27,7 @@ from .. import catalog
 from ..auth import Actor, PermissionDenied, RecentFailures, require, sign_in_wait
 from ..channels import channel_problem, contact_problem, shown_settings
 from ..entity_names import EntityDirectory, canonical
-from ..tasks import file_tasks, ownership_problem, task_problem
+from ..tasks import explanation_problem, file_tasks, ownership_problem, task_problem
 from .audit_chain import GENESIS_HASH, event_hash
 from .backend import Backend, Connection
 from .duckdb_backend import DuckDBBackend
@@ -332,7 +332,7 @@ class Store:
                 raise StoreError(f"没有这些主体：{'、'.join(unknown)}，本次没有写入任何数据。"
                                  "上传不会新建主体：请改为已有的主体名称，或请管理员先在“主体管理”中新建或设置别名。")
             _check_owner(con, actor, rows[["indicator_code", "entity"]].drop_duplicates().itertuples(index=False),
-                         "上传或更正")
+                         "上传或更正这些数据")
             diff = self._diff(con, rows)
             note = _locked_month_note(con, diff, actor, lock_reason)
             if before_commit is not None:
@@ -448,7 +448,7 @@ class Store:
             require(actor, "undo_own" if row[1] == actor.name else "undo_any")
             _check_owner(con, actor, con.execute(
                 """SELECT DISTINCT o.indicator_code, e.name FROM observation o JOIN entity e ON e.id = o.entity_id
-                   WHERE o.batch_id = ?""", [batch_id]).fetchall(), "撤销")
+                   WHERE o.batch_id = ?""", [batch_id]).fetchall(), "撤销这些数据")
             moved = con.execute("SELECT count(*) FROM current_figure WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
             con.execute("UPDATE batch SET undone_at = now(), undone_by = ? WHERE id = ?", [actor.name, batch_id])
             _refresh_current(con, batch_id)
@@ -488,6 +488,82 @@ class Store:
                    WHERE c.indicator_code = ? AND e.name = ? AND c.period >= ? AND c.period <= ?
                      AND o.note IS NOT NULL AND o.note <> '' AND NOT b.illustrative
                    ORDER BY c.period""", [code, entity, until[:4] + "-01", until]).df()
+
+    # ---- explanations (情况说明) ---------------------------------------------------------
+
+    @writes
+    def write_explanation(self, code: str, entity: str, period: str, *, reason: str | None = None,
+                          next_steps: str | None = None, by: Actor) -> int:
+        """Write 原因分析 and 下步措施 for one indicator, entity and month as its next revision (the
+        latest is shown; earlier ones stay), audited; returns the revision. A part left None keeps
+        what the explanation says now (an upload's 备注 included). Like figures, only the
+        indicator's owner (metrics.tasks) or an administrator may write it."""
+        require(by, "explain")
+        with self.transaction() as con:
+            entity_id = _existing_entity(con, entity)
+            current = self._explanations(con, period, entity, code)
+            before = None if current.empty else current[["reason", "next_steps", "source"]].iloc[0].to_dict()
+            reason = (before or {}).get("reason", "") if reason is None else reason.strip()
+            next_steps = (before or {}).get("next_steps", "") if next_steps is None else next_steps.strip()
+            problem = explanation_problem(code, period, reason, next_steps)
+            if problem:
+                raise StoreError(problem)
+            _check_owner(con, by, [(code, entity)], "填写这些指标的情况说明")
+            revision = con.execute(
+                """SELECT coalesce(max(revision), 0) + 1 FROM explanation
+                   WHERE indicator_code = ? AND entity_id = ? AND period = ?""",
+                [code, entity_id, period]).fetchall()[0][0]
+            con.execute("INSERT INTO explanation VALUES (nextval('explanation_id_seq'), ?, ?, ?, ?, ?, ?, ?, now())",
+                        [code, entity_id, period, revision, reason, next_steps, by.name])
+            self._audit(con, by, "explain", f"{code} {entity} {period}", before,
+                        {"reason": reason, "next_steps": next_steps, "revision": revision})
+            return int(revision)
+
+    def explanations(self, period: str | None = None, *, entity: str | None = None,
+                     code: str | None = None) -> pd.DataFrame:
+        """The explanation of each indicator, entity and month, the one answer every screen and
+        export shows: indicator_code, entity, period, reason (原因分析), next_steps (下步措施),
+        source, written_by, written_at. The latest written one (source `written`) wins; where none
+        was written, the 备注 an upload gave with the month's current figure is its 原因分析 (source
+        `note`). The illustrative series' marker is no explanation."""
+        with self.connect() as con:
+            return self._explanations(con, period, entity, code)
+
+    def explanation_history(self, code: str, entity: str, period: str) -> pd.DataFrame:
+        """Every written revision of one explanation, latest first: revision, reason, next_steps,
+        written_by, written_at."""
+        with self.connect() as con:
+            return con.execute(
+                """SELECT x.revision, x.reason, x.next_steps, x.written_by, x.written_at FROM explanation x
+                   JOIN entity e ON e.id = x.entity_id
+                   WHERE x.indicator_code = ? AND e.name = ? AND x.period = ? ORDER BY x.revision DESC""",
+                [code, entity, period]).df()
+
+    def _explanations(self, con, period: str | None, entity: str | None, code: str | None) -> pd.DataFrame:
+        written = (Where("x.rn = 1", "e.removed_at IS NULL")
+                   .equals("x.period", period).equals("e.name", entity).equals("x.indicator_code", code))
+        noted = (Where("o.note IS NOT NULL", "o.note <> ''", "NOT b.illustrative", "e.removed_at IS NULL",
+                       """NOT EXISTS (SELECT 1 FROM explanation w WHERE w.indicator_code = c.indicator_code
+                                      AND w.entity_id = c.entity_id AND w.period = c.period)""")
+                 .equals("c.period", period).equals("e.name", entity).equals("c.indicator_code", code))
+        return con.execute(
+            f"""SELECT * FROM (
+                    SELECT x.indicator_code, e.name AS entity, x.period, x.reason, x.next_steps,
+                           'written' AS source, x.written_by, x.written_at
+                    FROM (SELECT w.*, row_number() OVER (
+                              PARTITION BY w.indicator_code, w.entity_id, w.period ORDER BY w.revision DESC) AS rn
+                          FROM explanation w) x
+                    JOIN entity e ON e.id = x.entity_id
+                    {written}
+                    UNION ALL
+                    SELECT c.indicator_code, e.name AS entity, c.period, o.note AS reason, '' AS next_steps,
+                           'note' AS source, b.user_name AS written_by, b.created_at AS written_at
+                    FROM current_figure c
+                    JOIN entity e ON e.id = c.entity_id
+                    JOIN observation o ON o.id = c.observation_id
+                    JOIN batch b ON b.id = c.batch_id
+                    {noted}
+                ) explained ORDER BY period, indicator_code, entity""", written.params + noted.params).df()
 
     def history(self, code: str, entity: str) -> pd.DataFrame:
         """Every revision of one indicator for one entity, with who, when and from which upload."""

@@ -109,6 +109,18 @@ def figure_notes(data_version: int, code: str, entity: str, period: str) -> pd.D
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def explanation(data_version: int, code: str, entity: str, period: str) -> dict | None:
+    """The month's 情况说明 (Store.explanations): reason, next_steps, source, written_by, written_at."""
+    rows = get_store().explanations(period, entity=entity, code=code)
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def explanation_history(data_version: int, code: str, entity: str, period: str) -> pd.DataFrame:
+    return get_store().explanation_history(code, entity, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def report_figures(data_version: int, code: str) -> pd.DataFrame:
     return get_store().report_figures(code)
 

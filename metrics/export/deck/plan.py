@@ -15,7 +15,7 @@ from ...catalog import ZONE, Indicator, IndicatorKind
 from ...chartdata import (DEBT_PARTS, DEBT_SHARE, ChartData, debt_structure_chart_data, ledger_chart_data,
                           monthly_chart_data, ytd_chart_data)
 from ...chartdata import _source as source_line  # the wording under every chart, for the overview too
-from ...narrative import indicator_sentence, overview_sentence, subject
+from ...narrative import explanation_sentence, indicator_sentence, overview_sentence, subject
 from ...periods import split_period, ytd_label
 from ...status import BEHIND, STATUS_ORDER, Status, verdict
 from ...store import Store, StoreError
@@ -49,7 +49,7 @@ class PlannedSlide:
     table: PlannedTable | None = None
     subtitle: str = ""
     code: str | None = None
-    remarks: str = ""       # upload 备注 notes for the figures shown, drawn under the charts
+    remarks: str = ""       # the month's 情况说明 and the year's upload 备注 notes, drawn under the charts
 
     @property
     def notes(self) -> str:
@@ -100,7 +100,7 @@ def plan_deck(store: Store, period: str, codes: list[str] | None = None,
     slides += _overview_slides(inds, assessments, entity, period)
     for code in codes:
         slide = _indicator_slide(inds[code], by_code[code], series[code], targets, entity)
-        slide.remarks = notes_line(store.figure_notes(code, entity, period))
+        slide.remarks = remarks(store, code, entity, period)
         slides.append(slide)
     if all(not series[c].empty for c in (*DEBT_PARTS, DEBT_SHARE)):
         slides.append(_debt_slide(inds, by_code, series, period, entity))
@@ -137,6 +137,16 @@ def indicator_title(ind: Indicator, a: Assessment) -> str:
 def status_label(a: Assessment, ind: Indicator) -> str:
     """The verdict for this kind of target (metrics.status); empty without a target."""
     return "" if a.status == Status.NONE else verdict(a, ind.unit, ind.decimals)
+
+
+def remarks(store: Store, code: str, entity: str, period: str) -> str:
+    """What follows an indicator's 汇报 sentence on its slide and in the report: the month's
+    explanation (情况说明), then the year's 备注 notes. Where no explanation was written, the
+    month's 备注 is the explanation (Store.explanations), and the notes line already says it."""
+    explained = store.explanations(period, entity=entity, code=code)
+    written = explained[explained["source"] == "written"]
+    said = "" if written.empty else explanation_sentence(written["reason"].iloc[0], written["next_steps"].iloc[0])
+    return said + notes_line(store.figure_notes(code, entity, period))
 
 
 def notes_line(notes: pd.DataFrame) -> str:

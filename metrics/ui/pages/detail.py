@@ -1,9 +1,12 @@
-"""指标详情: why an indicator stands where it does — its months, its pace, last year, the report's
-figures, who changed what, its definition and the inspection problems it measures."""
+"""指标详情: why an indicator stands where it does — its months, its pace, its 情况说明 (written
+here by its owner), last year, the report's figures, who changed what, its definition and the
+inspection problems it measures."""
 import streamlit as st
 
-from metrics import catalog, chartdata, charts, formatting as fmt, i18n, status
-from metrics.ui import common
+from metrics import catalog, chartdata, charts, formatting as fmt, i18n, status, tasks
+from metrics.auth import PermissionDenied
+from metrics.store import StoreError
+from metrics.ui import common, session
 from metrics.ui.common import t
 
 view = common.view_header(t("page_detail"), pick_indicator=True)
@@ -24,6 +27,58 @@ if a.progress is not None:
     with pace:
         data = chartdata.ytd_chart_data(ind, series, a, view.phasing(ind.code), view.entity, common.language())
         common.chart_block(charts.build_ytd_figure(data), None, [ind.code], key="ytd", data=data)
+
+
+def explanation_block() -> None:
+    """The month's 原因分析 and 下步措施, who wrote them, and for the indicator's owner the form."""
+    st.markdown(f"##### {t('explanation', period=i18n.period_name(view.period, lang))}")
+    saved = st.session_state.pop("explanation_saved", None)
+    if saved:
+        st.success(saved)
+    shown = common.explanation(version, ind.code, view.entity, view.period)
+    if shown is None and a.status in status.BEHIND and a.value is not None:
+        st.warning(t("explanation_none_behind"))
+    elif shown is None:
+        st.caption(t("explanation_none"))
+    else:
+        for key, text in (("explanation_reason", shown["reason"]), ("explanation_next_steps", shown["next_steps"])):
+            if text:
+                st.markdown(f"**{t(key)}**　{common.inert(text)}")
+        st.caption(t("explanation_from_note" if shown["source"] == "note" else "explanation_written_by",
+                     name=common.inert(shown["written_by"]), at=f"{shown['written_at']:%Y-%m-%d %H:%M}"))
+    actor = session.current_actor()
+    store = common.get_store()
+    owns = actor is not None and actor.can("explain") and (
+        actor.can("report_for_others")
+        or tasks.ownership_problem(actor.name, [(ind.code, view.entity)], store.tasks(), "") is None)
+    if not owns:
+        return
+    with st.expander(t("explanation_edit"), icon=":material/edit_note:"):
+        # Keyed by what it explains, so switching month or indicator opens the form on that one's text.
+        with st.form(f"explanation_{ind.code}_{view.entity}_{view.period}"):
+            st.caption(t("explanation_edit_help", limit=tasks.EXPLANATION_MAX_CHARACTERS))
+            reason = st.text_area(t("explanation_reason"), value=(shown or {}).get("reason", ""))
+            next_steps = st.text_area(t("explanation_next_steps"), value=(shown or {}).get("next_steps", ""))
+            if st.form_submit_button(t("explanation_save")):
+                try:
+                    revision = store.write_explanation(ind.code, view.entity, view.period, reason=reason,
+                                                       next_steps=next_steps, by=actor)
+                    st.session_state["explanation_saved"] = t(
+                        "explanation_saved", name=i18n.indicator_name(ind, lang), entity=common.inert(view.entity),
+                        period=i18n.period_name(view.period, lang), revision=revision)
+                    st.rerun()
+                except (StoreError, PermissionDenied) as exc:
+                    common.show_problem(exc)
+        revisions = common.explanation_history(version, ind.code, view.entity, view.period)
+        if len(revisions) > 1:
+            st.caption(t("explanation_revisions"))
+            st.dataframe(revisions.rename(columns={
+                "revision": t("explanation_col_revision"), "reason": t("explanation_reason"),
+                "next_steps": t("explanation_next_steps"), "written_by": t("explanation_col_by"),
+                "written_at": t("explanation_col_at")}), hide_index=True)
+
+
+explanation_block()
 
 notes = common.figure_notes(version, ind.code, view.entity, view.period)
 if not notes.empty:

@@ -1,5 +1,6 @@
 """填报进度: for one month, each indicator and entity's department, editors, due date and state,
-with 已报 N/M at the top (待审核 ones included: their owners have sent them) and the late ones first."""
+with 已报 N/M at the top (待审核 ones included: their owners have sent them) and the late ones first;
+those behind without a 情况说明 are flagged."""
 import datetime as dt
 
 import pandas as pd
@@ -28,6 +29,9 @@ if waiting:
 overdue = sum(s.state == "overdue" for s in statuses)
 if overdue:
     st.warning(t("progress_overdue", count=overdue))
+unexplained = sum(s.unexplained for s in statuses)
+if unexplained:
+    st.warning(t("progress_unexplained_warning", count=unexplained), icon=":material/edit_note:")
 inds = catalog.indicators()
 st.dataframe(pd.DataFrame({
     t("progress_col_state"): [t(f"progress_state_{s.state}") for s in statuses],
@@ -36,4 +40,5 @@ st.dataframe(pd.DataFrame({
     t("progress_col_department"): [s.department for s in statuses],
     t("progress_col_editors"): ["、".join(s.editors) or t("progress_no_editor") for s in statuses],
     t("progress_col_due"): [s.due.isoformat() for s in statuses],
+    t("progress_col_explanation"): [t("progress_unexplained") if s.unexplained else "" for s in statuses],
 }), hide_index=True, width="stretch")
