@@ -40,6 +40,8 @@ PERMISSIONS = {
     "tasks": {"admin"},
     "report_for_others": {"admin"},
     "reminders": {"admin"},
+    # The ledger's lead units edit their own problems too (metrics.ledger.edit_problem).
+    "ledger": {"admin"},
 }
 ACTION_LABELS = {
     "upload": "上传数据", "undo_own": "撤销本人的上传", "undo_any": "撤销他人的上传", "targets": "修改目标",
@@ -47,6 +49,7 @@ ACTION_LABELS = {
     "entities": "管理主体（新建、改名、合并、别名、删除）",
     "tasks": "修改填报任务（责任部门、填报人、截止日）", "report_for_others": "填报或撤销他人负责的指标",
     "reminders": "设置催报渠道和发送催报",
+    "ledger": "修改整改台账（状态、牵头单位、责任领导、完成时限、佐证材料）",
 }
 
 _hasher = PasswordHasher()
