@@ -1195,7 +1195,8 @@ def _ledger_rows(con) -> tuple[pd.DataFrame, pd.DataFrame]:
     problems["indicators"] = [measured_by.get(pid, []) for pid in problems["id"].tolist()]
     moves: dict[tuple[str, int], list[str]] = {}
     for problem_id, measure_no, code in con.execute(
-            "SELECT problem_id, measure_no, indicator_code FROM measure_indicator ORDER BY indicator_code").fetchall():
+            """SELECT m.problem_id, m.measure_no, m.indicator_code FROM measure_indicator m
+               JOIN indicator i ON i.code = m.indicator_code ORDER BY i.position""").fetchall():
         moves.setdefault((problem_id, measure_no), []).append(code)
     measures["indicators"] = [moves.get(key, []) for key in zip(measures["problem_id"], measures["measure_no"])]
     return problems, measures
