@@ -249,3 +249,20 @@ def test_the_commands_edit_attach_and_export(store_on_each_engine, tmp_path):
     assert "逾期 3 项" in result.stdout  # P20's first and third, P23's first (P20's second is its own 2023-06)
     assert openpyxl.load_workbook(out)["整改台账"].cell(row=1, column=8).value == "状态"
     assert run_cli("ledger", "--xlsx", str(tmp_path / "x.csv"), db=store).returncode == 2
+
+
+def test_edits_and_evidence_move_with_copy_store(tmp_path, postgres_url):
+    from conftest import initialised_store
+    from metrics.store import Store
+    from metrics.store.copying import copy_store, differences
+    source = initialised_store(tmp_path / "metrics.duckdb")
+    source.set_ledger("P21", 1, by=ADMIN_ACTOR, status="done", leader="钱副主任", indicators=["foreign_capital"])
+    attach_evidence(source, "P21", 1, PDF, "合同.pdf", actor=ADMIN_ACTOR)
+    destination = Store(postgres_url)
+    counts = copy_store(source, destination)
+    assert (counts["ledger_edit"], counts["measure_indicator"], counts["measure_evidence"]) == (1, 1, 1)
+    assert differences(source, destination) == []
+    moved = measure(destination, "P21", 1)
+    assert (moved.status, moved.leader, moved.evidence, list(moved.indicators)) == ("done", "钱副主任", 1, ["foreign_capital"])
+    assert destination.archived(hashlib.sha256(PDF).hexdigest()).read_bytes() == PDF
+    assert attach_evidence(destination, "P21", 1, PNG, "现场.png", actor=ADMIN_ACTOR) == 2  # numbering continues
