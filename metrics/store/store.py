@@ -1,6 +1,6 @@
 """The store's rules, the same on every engine: figures as append-only revisions in batches, undo,
-targets, locked months, accounts, entities and the hash-chained audit log, each write one
-transaction. What differs between engines (DuckDB, PostgreSQL) is behind `Backend`.
+targets, locked months, accounts, entities, the ledger's edits and evidence, and the hash-chained
+audit log, each write one transaction. What differs between engines (DuckDB, PostgreSQL) is behind `Backend`.
 
 Observations are append-only: a correction is a new revision, an undo marks its batch undone,
 and the current figure is the latest revision from a batch that is not undone.
@@ -283,6 +283,8 @@ class Store:
             con.execute("DELETE FROM ledger_summary")
             con.execute("INSERT INTO ledger_summary VALUES (?,?,?,?)",
                         [led.report_date, led.summary_done, led.summary_in_progress, led.summary_source])
+            # The report's rows, reloaded as the file gives them; edits stay in ledger_edit,
+            # measure_indicator and measure_evidence, laid over them by `ledger()`.
             con.execute("DELETE FROM problem")
             con.execute("DELETE FROM measure")
             con.executemany("INSERT INTO problem VALUES (?,?,?,?,?,?,?)",
