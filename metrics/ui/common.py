@@ -616,12 +616,13 @@ def problems_table(data_version: int, ids: list[str] | None = None, today: dt.da
         t("col_section"): problems["section"],
         t("col_title"): problems["title"],
         t("col_status"): [_status_label(s) for s in problems["status"]],
+        # Beside the status, where a narrow screen still shows it.
+        t("col_overdue_measures"): [int(late.get(pid, 0)) for pid in problems["id"]],
         t("col_lead_unit"): [u or t("not_given") for u in problems["lead_unit"]],
         t("col_leader"): problems["leader"],
         t("col_deadline"): [d or t("not_given") for d in problems["deadline"]],
         t("col_indicators"): [_indicator_names(codes, inds, lang) for codes in problems["indicators"]],
         t("col_measures"): [counts.get(pid, "0/0") for pid in problems["id"]],
-        t("col_overdue_measures"): [int(late.get(pid, 0)) for pid in problems["id"]],
     })
 
 
