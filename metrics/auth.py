@@ -44,6 +44,8 @@ PERMISSIONS = {
     # 审核: a reviewer browses like a viewer and approves or rejects uploads waiting for review.
     "review": {"reviewer", "admin"},
     "review_mode": {"admin"},
+    # The ledger's lead units edit their own problems too (metrics.ledger.edit_problem).
+    "ledger": {"admin"},
 }
 ACTION_LABELS = {
     "upload": "上传数据", "explain": "填写情况说明", "undo_own": "撤销本人的上传", "undo_any": "撤销他人的上传", "targets": "修改目标",
@@ -52,6 +54,7 @@ ACTION_LABELS = {
     "tasks": "修改填报任务（责任部门、填报人、截止日）", "report_for_others": "填报或撤销他人负责的指标",
     "reminders": "设置催报渠道和发送催报",
     "review": "审核上传的数据（通过或退回）", "review_mode": "开启或关闭上传审核",
+    "ledger": "修改整改台账（状态、牵头单位、责任领导、完成时限、佐证材料）",
 }
 
 _hasher = PasswordHasher()

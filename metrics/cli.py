@@ -165,32 +165,80 @@ def _fmt(value, decimals: int) -> str:
 
 
 def cmd_ledger(args, store: Store) -> int:
+    import datetime as dt
     _require_initialised(store)
     summary, problems, measures = store.ledger()
     progress = ledger.progress(summary, problems, measures)
     disagreement = progress.disagreement()
+    today = args.today or dt.date.today()
+    late = ledger.overdue(measures, today)
+    if args.xlsx:
+        from .export import ledger_xlsx
+        if not args.xlsx.lower().endswith(".xlsx"):
+            print("参数错误：--xlsx 应为 .xlsx 文件，例如 整改台账.xlsx。", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            Path(args.xlsx).write_bytes(ledger_xlsx(problems, measures, progress, today))
+        except OSError as exc:
+            return _cannot_write(args.xlsx, exc)
+        print(f"已导出整改台账：{args.xlsx}（问题 {progress.total} 个、措施 {progress.measures} 项，逾期 {int(late.sum())} 项）。")
+        return EXIT_OK
     items = []
     for p in problems.to_dict("records"):
         ms = measures[measures["problem_id"] == p["id"]]
         items.append({
             "id": p["id"], "section": p["section"], "title": p["title"], "status": p["status"],
-            "lead_unit": p["lead_unit"], "deadline": p["deadline"], "indicators": p["indicators"],
-            "measures": [{"ordinal": m["ordinal"], "text": m["text"], "status": m["status"]}
-                         for m in ms.to_dict("records")],
+            "lead_unit": p["lead_unit"], "leader": p["leader"], "deadline": p["deadline"], "indicators": p["indicators"],
+            "measures": [{"no": int(m["measure_no"]), "ordinal": m["ordinal"], "text": m["text"], "status": m["status"],
+                          "lead_unit": m["lead_unit"], "leader": m["leader"], "deadline": m["deadline"],
+                          "indicators": m["indicators"], "evidence": int(m["evidence"]), "overdue": bool(late[index])}
+                         for index, m in zip(ms.index, ms.to_dict("records"))],
         })
     if args.json:
         _print_json(items)
         if disagreement:
             print(f"注意：{disagreement}", file=sys.stderr)
         return EXIT_OK
-    labels = {"done": "已整改完成", "in_progress": "正在推进"}
     print(f"整改台账：问题 {progress.total} 个（已整改完成 {progress.done} 个，正在推进 {progress.in_progress} 个），"
           f"整改措施 {progress.measures} 项。")
     if disagreement:
         print(f"注意：{disagreement}")
     for i in items:
-        extra = "".join(f"，{k}：{v}" for k, v in (("牵头单位", i["lead_unit"]), ("时限", i["deadline"])) if v)
-        print(f"{i['id']} [{labels[i['status']]}] {i['title']}（报告{i['section']}，措施{len(i['measures'])}项{extra}）")
+        extra = "".join(f"，{k}：{v}" for k, v in (("牵头单位", i["lead_unit"]), ("责任领导", i["leader"]),
+                                                  ("时限", i["deadline"])) if v)
+        print(f"{i['id']} [{ledger.STATUS_LABELS[i['status']]}] {i['title']}（报告{i['section']}，措施{len(i['measures'])}项{extra}）")
+        for m in i["measures"]:
+            if m["overdue"]:
+                print(f"  [逾期] 第{m['no']}项措施（{m['ordinal']}）时限 {m['deadline']}，尚未完成")
+    return EXIT_OK
+
+
+def cmd_ledger_set(args, store: Store) -> int:
+    _require_initialised(store)
+    by = tracker.command_line_actor(store, _acting_user(args))
+    indicators = None if args.indicators is None else args.indicators.replace("，", ",").split(",")
+    after = store.set_ledger(args.problem, args.measure, by=by, status=args.status, lead_unit=args.lead_unit,
+                             leader=args.leader, deadline=args.deadline, indicators=indicators)
+    labels = {"status": "状态", "lead_unit": "牵头单位", "leader": "责任领导", "deadline": "完成时限", "indicators": "关联指标"}
+    shown = {"status": lambda v: ledger.STATUS_LABELS[v], "indicators": lambda v: "、".join(v) or "无"}
+    changed = "，".join(f"{labels[k]}：{shown.get(k, lambda v: v or '（清空）')(v)}" for k, v in after.items())
+    print(f"已修改整改台账 {ledger.item_name(args.problem, args.measure)}：{changed}（已记入操作日志）。")
+    return EXIT_OK
+
+
+def cmd_ledger_evidence(args, store: Store) -> int:
+    from .ingest.evidence import attach_evidence
+    _require_initialised(store)
+    by = tracker.command_line_actor(store, _acting_user(args))
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"错误：无法读取 {args.file}（{exc.strerror or exc}）。请检查文件路径。", file=sys.stderr)
+        return EXIT_USAGE
+    evidence_id = attach_evidence(store, args.problem, args.measure, data, path.name, actor=by)
+    print(f"已把“{path.name}”作为 {ledger.item_name(args.problem, args.measure)} 的佐证材料存档（编号 {evidence_id}），"
+          "已记入操作日志。")
     return EXIT_OK
 
 
@@ -674,8 +722,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", action="store_true", help="同时列出被替换或撤销的历史版本")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    p = sub.add_parser("ledger", help="显示整改台账")
+    p = sub.add_parser("ledger", help="显示整改台账（逾期的措施标出），或导出为 .xlsx")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--xlsx", help="导出为 .xlsx 文件（序号、问题、整改措施、责任领导、牵头单位、完成时限、整改进展、状态）")
+    p.add_argument("--today", type=_date_argument, help="按这一天判断是否逾期，YYYY-MM-DD（默认今天）")
+
+    p = sub.add_parser("ledger-set", help="修改整改台账中一个问题或措施的状态、牵头单位、责任领导、完成时限或关联指标"
+                                          "（管理员，或该问题牵头单位的账户）")
+    p.add_argument("problem", help="问题编号，例如 P01")
+    p.add_argument("--measure", type=int, default=0, help="第几项整改措施（1、2、3…）；不给时修改问题本身")
+    p.add_argument("--status", choices=list(ledger.STATUSES), help="done 已整改完成（问题销号须各项措施已完成并有佐证材料）、"
+                                                                    "in_progress 正在推进")
+    p.add_argument("--lead-unit", help="牵头单位（只有管理员可以指定或调整），多个用顿号分隔")
+    p.add_argument("--leader", help="责任领导")
+    p.add_argument("--deadline", help="完成时限，YYYY-MM-DD，或 YYYY-MM 表示当月底前；空字符串清除")
+    p.add_argument("--indicators", help="措施应带动的指标编码，用逗号分隔；空字符串清除")
+    p.add_argument("--user", help="执行修改的账户（默认取环境变量 METRICS_USER）")
+
+    p = sub.add_parser("ledger-evidence", help="为一项整改措施上传佐证材料（按 SHA-256 存档，大小和类型限制同数据上传）")
+    p.add_argument("problem", help="问题编号，例如 P01")
+    p.add_argument("--measure", type=int, required=True, help="第几项整改措施（1、2、3…）")
+    p.add_argument("file", help="佐证材料文件：.pdf、.jpg、.png、.docx、.xlsx、.xls、.ods 或 .csv")
+    p.add_argument("--user", help="上传人的账户（默认取环境变量 METRICS_USER）")
 
     p = sub.add_parser("users", help="管理账户：add 新建、passwd 改密码、disable 停用、list 列出")
     p.add_argument("action", choices=["add", "passwd", "disable", "list"], help="操作")
@@ -786,6 +854,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": cmd_show, "ledger": cmd_ledger,
+            "ledger-set": cmd_ledger_set, "ledger-evidence": cmd_ledger_evidence,
             "users": cmd_users, "backup": cmd_backup, "restore": cmd_restore, "health": cmd_health,
             "export-deck": cmd_export_deck, "export-report": cmd_export_report, "export-chart": cmd_export_chart,
             "import": cmd_import, "template": cmd_template, "undo": cmd_undo, "entities": cmd_entities,

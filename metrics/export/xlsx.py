@@ -1,23 +1,31 @@
 """The data behind charts as an Excel workbook: one sheet per chart, the table first, then what
-the figures are (title, unit, source, as-of date, whether illustrative).
+the figures are (title, unit, source, as-of date, whether illustrative). And the 整改台账 as the
+office keeps it: one row per measure in the usual columns.
 
 Text that a spreadsheet would run as a formula (= + - @, or a leading tab or carriage return)
 is written with a leading single quote; numbers stay numbers, so the office can compute on them.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
+
+import pandas as pd
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .. import ledger
 from ..chartdata import ChartData
 from ..formatting import neutralise
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+OVERDUE_FILL = PatternFill("solid", fgColor="F8CBAD")
+LEDGER_COLUMNS = ("序号", "问题", "整改措施", "责任领导", "牵头单位", "完成时限", "整改进展", "状态")
+LEDGER_WIDTHS = (6, 28, 60, 12, 14, 12, 28, 12)
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -34,6 +42,52 @@ def chart_data_xlsx(charts: ChartData | Sequence[ChartData]) -> bytes:
     return buffer.getvalue()
 
 
+def ledger_xlsx(problems: pd.DataFrame, measures: pd.DataFrame, progress: ledger.LedgerProgress,
+                today: dt.date) -> bytes:
+    """The ledger (`Store.ledger()`'s problems and measures) as xlsx bytes: sheet 整改台账, one row per
+    measure, overdue ones filled; sheet 说明, the counts and the report's own disagreement."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "整改台账"
+    _header(sheet, LEDGER_COLUMNS)
+    late = ledger.overdue(measures, today)
+    for number, p in enumerate(problems.itertuples(index=False), start=1):
+        for m in measures[measures["problem_id"] == p.id].itertuples():
+            progress_text = (f"{'已完成' if m.status == ledger.DONE else '推进中'}；佐证材料 {m.evidence} 份"
+                             + ("；已逾期" if late[m.Index] else ""))
+            sheet.append([number] + [neutralise(v) for v in (
+                f"{p.id} {p.title}", m.ordinal + m.text, m.leader, m.lead_unit, m.deadline, progress_text,
+                ledger.STATUS_LABELS[p.status])])
+            if late[m.Index]:
+                for cell in sheet[sheet.max_row]:
+                    cell.fill = OVERDUE_FILL
+    for column, width in enumerate(LEDGER_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet("说明")
+    for label, value in (("导出日期", today.isoformat()), ("报告日期", progress.report_date),
+                         ("问题", f"{progress.total} 个：已整改完成 {progress.done} 个，正在推进 {progress.in_progress} 个"),
+                         ("整改措施", f"{progress.measures} 项：已完成 {progress.measures_done} 项"),
+                         ("口径", progress.disagreement() or "报告汇总与逐项清单一致"),
+                         ("逾期", f"{int(late.sum())} 项措施已过完成时限仍未完成（整改台账中以底色标出）")):
+        notes.append([label, neutralise(value)])
+    notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = 12, 100
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _header(sheet, columns) -> None:
+    sheet.append([neutralise(str(c)) for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+
+
 def _sheet_name(title: str, used: set[str]) -> str:
     """Excel allows 31 characters and none of []:*?/\\ ; repeated titles get a number."""
     base = SHEET_NAME_FORBIDDEN.sub("_", title)[:28] or "图表"
@@ -47,11 +101,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 def _write_sheet(sheet, chart: ChartData) -> None:
     table = chart.table()
     series_names = list(table.columns[1:])
-    sheet.append([neutralise(str(c)) for c in table.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
+    _header(sheet, table.columns)
     line_names = set(chart.lines) if chart.line_unit else set()
     for row in table.itertuples(index=False):
         sheet.append([neutralise(v if not hasattr(v, "item") else v.item()) for v in row])

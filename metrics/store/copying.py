@@ -21,11 +21,13 @@ TABLES = {
     "audit_event": "seq", "audit_head": "seq", "period_lock": "changed_at, period", "sign_in_throttle": "scope, key",
     "data_version": "version", "task": "indicator_code, entity_id", "task_editor": "indicator_code, entity_id, user_name",
     "user_contact": "user_name", "reminder_channel": "id", "reminder": "id", "app_setting": "name", "explanation": "id",
+    "ledger_edit": "problem_id, measure_no", "measure_indicator": "problem_id, measure_no, indicator_code",
+    "measure_evidence": "id",
 }
 SEQUENCES = {"entity_id_seq": ("entity", "id"), "batch_id_seq": ("batch", "id"),
              "observation_id_seq": ("observation", "id"), "audit_id_seq": ("audit_event", "id"),
              "channel_id_seq": ("reminder_channel", "id"), "reminder_id_seq": ("reminder", "id"),
-             "explanation_id_seq": ("explanation", "id")}
+             "explanation_id_seq": ("explanation", "id"), "evidence_id_seq": ("measure_evidence", "id")}
 
 
 def copy_store(source: Store, destination: Store) -> dict[str, int]:

@@ -245,4 +245,22 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     CREATE UNIQUE INDEX explanation_revision ON explanation (indicator_code, entity_id, period, revision);
     """),
+    (11, """
+    -- 整改台账 edits, kept apart from the report's rows (problem, measure), which `init` reloads
+    -- from data/ledger.toml every time: an edit is laid over them and so survives the reload.
+    -- measure_no 0 is the problem itself, 1… its measures in the report's order; NULL keeps what
+    -- the report gives.
+    CREATE TABLE ledger_edit (
+        problem_id VARCHAR NOT NULL, measure_no INTEGER NOT NULL, status VARCHAR, lead_unit VARCHAR,
+        leader VARCHAR, deadline VARCHAR, set_by VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL
+    );
+    -- The indicators a measure should move.
+    CREATE TABLE measure_indicator (problem_id VARCHAR NOT NULL, measure_no INTEGER NOT NULL, indicator_code VARCHAR NOT NULL);
+    -- 佐证材料: files kept in the upload archive under their SHA-256.
+    CREATE SEQUENCE evidence_id_seq START 1;
+    CREATE TABLE measure_evidence (
+        id INTEGER PRIMARY KEY, problem_id VARCHAR NOT NULL, measure_no INTEGER NOT NULL, file_name VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL, size_bytes BIGINT NOT NULL, added_by VARCHAR NOT NULL, added_at TIMESTAMP NOT NULL
+    );
+    """),
 ]

@@ -1,7 +1,8 @@
 """The PostgreSQL schema, as ordered migrations (numbered for this engine alone). Version 1 is the
 schema the DuckDB file reached at its version 7, column for column and in the same order, so that
 `copy-store` moves rows between the two unchanged; each later version matches a later DuckDB one
-(2: DuckDB's 8, the reporting tasks and reminders; 3: DuckDB's 9, review).
+(2: DuckDB's 8, the reporting tasks and reminders; 3: DuckDB's 9, review; 4: DuckDB's 10, the
+explanations; 5: DuckDB's 11, the ledger's edits, its measures' indicators and evidence).
 
 Kept to what openGauss and KingbaseES accept as well: plain types (no arrays, JSON types, identity
 columns or generated columns), sequences called through nextval(), no ON CONFLICT.
@@ -145,5 +146,23 @@ MIGRATIONS: list[tuple[int, str]] = [
         written_by VARCHAR NOT NULL, written_at TIMESTAMP NOT NULL
     );
     CREATE UNIQUE INDEX explanation_revision ON explanation (indicator_code, entity_id, period, revision);
+    """),
+    (5, """
+    -- 整改台账 edits, kept apart from the report's rows (problem, measure), which `init` reloads
+    -- from data/ledger.toml every time: an edit is laid over them and so survives the reload.
+    -- measure_no 0 is the problem itself, 1… its measures in the report's order; NULL keeps what
+    -- the report gives.
+    CREATE TABLE ledger_edit (
+        problem_id VARCHAR NOT NULL, measure_no INTEGER NOT NULL, status VARCHAR, lead_unit VARCHAR,
+        leader VARCHAR, deadline VARCHAR, set_by VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL
+    );
+    -- The indicators a measure should move.
+    CREATE TABLE measure_indicator (problem_id VARCHAR NOT NULL, measure_no INTEGER NOT NULL, indicator_code VARCHAR NOT NULL);
+    -- 佐证材料: files kept in the upload archive under their SHA-256.
+    CREATE SEQUENCE evidence_id_seq START 1;
+    CREATE TABLE measure_evidence (
+        id INTEGER PRIMARY KEY, problem_id VARCHAR NOT NULL, measure_no INTEGER NOT NULL, file_name VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL, size_bytes BIGINT NOT NULL, added_by VARCHAR NOT NULL, added_at TIMESTAMP NOT NULL
+    );
     """),
 ]

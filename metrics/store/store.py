@@ -1,6 +1,6 @@
 """The store's rules, the same on every engine: figures as append-only revisions in batches, undo,
-targets, locked months, accounts, entities and the hash-chained audit log, each write one
-transaction. What differs between engines (DuckDB, PostgreSQL) is behind `Backend`.
+targets, locked months, accounts, entities, the ledger's edits and evidence, and the hash-chained
+audit log, each write one transaction. What differs between engines (DuckDB, PostgreSQL) is behind `Backend`.
 
 Observations are append-only: a correction is a new revision, an undo marks its batch undone,
 and the current figure is the latest revision from a batch that is not undone and is approved.
@@ -24,6 +24,7 @@ from typing import Iterator
 import pandas as pd
 
 from .. import catalog
+from .. import ledger as ledger_rules
 from ..auth import Actor, PermissionDenied, RecentFailures, require, sign_in_wait
 from ..channels import channel_problem, contact_problem, shown_settings
 from ..entity_names import EntityDirectory, canonical
@@ -285,6 +286,8 @@ class Store:
             con.execute("DELETE FROM ledger_summary")
             con.execute("INSERT INTO ledger_summary VALUES (?,?,?,?)",
                         [led.report_date, led.summary_done, led.summary_in_progress, led.summary_source])
+            # The report's rows, reloaded as the file gives them; edits stay in ledger_edit,
+            # measure_indicator and measure_evidence, laid over them by `ledger()`.
             con.execute("DELETE FROM problem")
             con.execute("DELETE FROM measure")
             con.executemany("INSERT INTO problem VALUES (?,?,?,?,?,?,?)",
@@ -949,17 +952,116 @@ class Store:
             return con.execute(f"SELECT * FROM report_figure {where} ORDER BY position", where.params).df()
 
     def ledger(self) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-        """(summary, problems, measures) as the report gives them."""
+        """(summary, problems, measures): the report's rows with the edits laid over them.
+
+        problems: id, position, section, title, status, lead_unit, leader, deadline and indicators
+        (the catalogue's codes that measure it). measures: problem_id, position, measure_no (1…),
+        ordinal, text, status; lead_unit, leader and deadline (its own, else its problem's);
+        indicators (the codes it should move) and evidence (how many files it has)."""
         with self.connect() as con:
             summary = con.execute("SELECT * FROM ledger_summary").df().iloc[0].to_dict()
-            problems = con.execute("SELECT * FROM problem ORDER BY position").df()
-            measures = con.execute("SELECT * FROM measure ORDER BY problem_id, position").df()
-            measured_by: dict[str, list[str]] = {}
-            for problem_id, code in con.execute(
-                    "SELECT problem_id, indicator_code FROM indicator_problem ORDER BY indicator_code").fetchall():
-                measured_by.setdefault(problem_id, []).append(code)
-            problems["indicators"] = [measured_by.get(pid, []) for pid in problems["id"].tolist()]
+            problems, measures = _ledger_rows(con)
         return summary, problems, measures
+
+    def evidence(self, problem_id: str | None = None) -> pd.DataFrame:
+        """The evidence files (佐证材料): id, problem_id, measure_no, file_name, sha256, size_bytes,
+        added_by, added_at; the file itself is `archived(sha256)`."""
+        where = Where().equals("problem_id", problem_id)
+        with self.connect() as con:
+            return con.execute(f"SELECT * FROM measure_evidence {where} ORDER BY problem_id, measure_no, id",
+                               where.params).df()
+
+    @writes
+    def set_ledger(self, problem_id: str, measure_no: int = 0, *, by: Actor, status: str | None = None,
+                   lead_unit: str | None = None, leader: str | None = None, deadline: str | None = None,
+                   indicators=None) -> dict:
+        """Change a problem (measure_no 0) or one of its measures over what the report gives: its
+        status, lead unit, responsible leader (责任领导), deadline and, for a measure, the indicators
+        it should move. Only what is given changes; audited before → after; returns the after.
+
+        An administrator edits anything; an account of the lead unit edits all but the lead unit
+        (metrics.ledger.edit_problem). A problem is closed (销号) only when its measures are done
+        and have evidence, and a measure of a closed problem cannot be reopened alone."""
+        changes = {key: value.strip() for key, value in (("status", status), ("lead_unit", lead_unit),
+                                                         ("leader", leader)) if value is not None}
+        if status is not None and (problem := ledger_rules.status_problem(changes["status"])):
+            raise StoreError(problem)
+        if deadline is not None:
+            try:
+                changes["deadline"] = ledger_rules.parse_deadline(deadline)
+            except ValueError as exc:
+                raise StoreError(str(exc)) from None
+        codes = None if indicators is None else list(dict.fromkeys(c.strip() for c in indicators if c.strip()))
+        if codes is not None:
+            if measure_no == 0:
+                raise StoreError("关联指标设在整改措施上：请指定第几项措施（命令行用 --measure N）。")
+            problem = ledger_rules.indicators_problem(codes)
+            if problem:
+                raise StoreError(problem)
+        if not changes and codes is None:
+            raise StoreError("没有要修改的内容：请至少给出状态、牵头单位、责任领导、完成时限或关联指标之一。")
+        with self.transaction() as con:
+            problems, measures = _ledger_rows(con)
+            item = _ledger_item(problems, measures, problem_id, measure_no)
+            name = ledger_rules.item_name(problem_id, measure_no)
+            _check_ledger_editor(con, by, item, name, "lead_unit" in changes and changes["lead_unit"] != item["lead_unit"])
+            own = measures[measures["problem_id"] == problem_id]
+            if measure_no == 0 and changes.get("status") == ledger_rules.DONE and item["status"] != ledger_rules.DONE:
+                problem = ledger_rules.closing_problem(problem_id, own)
+                if problem:
+                    raise StoreError(problem)
+            if (measure_no and changes.get("status") == ledger_rules.IN_PROGRESS
+                    and problems.set_index("id").at[problem_id, "status"] == ledger_rules.DONE):
+                raise StoreError(f"{problem_id} 已销号（已整改完成），不能单独把其中的措施改回正在推进。"
+                                 f"如需重新整改，请先把问题 {problem_id} 的状态改为正在推进。")
+            before = {key: item[key] for key in changes}
+            after = dict(changes)
+            if changes:
+                held = con.execute("""SELECT status, lead_unit, leader, deadline FROM ledger_edit
+                                      WHERE problem_id = ? AND measure_no = ?""", [problem_id, measure_no]).fetchall()
+                kept = dict(zip(("status", "lead_unit", "leader", "deadline"), held[0] if held else (None,) * 4))
+                kept.update(changes)
+                con.execute("DELETE FROM ledger_edit WHERE problem_id = ? AND measure_no = ?", [problem_id, measure_no])
+                con.execute("INSERT INTO ledger_edit VALUES (?, ?, ?, ?, ?, ?, ?, now())",
+                            [problem_id, measure_no, kept["status"], kept["lead_unit"], kept["leader"],
+                             kept["deadline"], by.name])
+            if codes is not None:
+                before["indicators"], after["indicators"] = list(item["indicators"]), codes
+                con.execute("DELETE FROM measure_indicator WHERE problem_id = ? AND measure_no = ?",
+                            [problem_id, measure_no])
+                if codes:
+                    con.executemany("INSERT INTO measure_indicator VALUES (?, ?, ?)",
+                                    [[problem_id, measure_no, code] for code in codes])
+            self._audit(con, by, "ledger_edit", name, before, after)
+            return after
+
+    @writes
+    def add_evidence(self, problem_id: str, measure_no: int, data: bytes, file_name: str, *, by: Actor) -> int:
+        """Attach an evidence file (佐证材料) to a measure: kept in the upload archive under its
+        SHA-256, as uploads are, recorded and audited; returns its number. Its size and type are
+        checked before it comes here (metrics.ingest.evidence), as an upload's are."""
+        def check(con) -> None:
+            problems, measures = _ledger_rows(con)
+            if not measure_no:
+                raise StoreError("佐证材料附在整改措施上：请指定第几项措施（命令行用 --measure N）。")
+            item = _ledger_item(problems, measures, problem_id, measure_no)
+            _check_ledger_editor(con, by, item, ledger_rules.item_name(problem_id, measure_no), False)
+
+        with self.connect() as con:
+            check(con)  # before the file is kept: an account that may not attach it cannot fill the archive
+        sha256, _ = self.archive(data, file_name)
+        with self.transaction() as con:
+            check(con)
+            name = ledger_rules.item_name(problem_id, measure_no)
+            if con.execute("SELECT 1 FROM measure_evidence WHERE problem_id = ? AND measure_no = ? AND sha256 = ?",
+                           [problem_id, measure_no, sha256]).fetchall():
+                raise StoreError(f"文件“{file_name}”已是{name}的佐证材料（内容相同），无需重复上传。")
+            evidence_id = con.execute("SELECT nextval('evidence_id_seq')").fetchall()[0][0]
+            con.execute("INSERT INTO measure_evidence VALUES (?, ?, ?, ?, ?, ?, ?, now())",
+                        [evidence_id, problem_id, measure_no, file_name, sha256, len(data), by.name])
+            self._audit(con, by, "ledger_evidence", name, None,
+                        {"file_name": file_name, "sha256": sha256, "size_bytes": len(data)})
+            return evidence_id
 
     # ---- export support ----
 
@@ -1236,6 +1338,69 @@ def _pending_batch(con, batch_id: int, doing: str) -> tuple[str, str]:
         who = f"已由{reviewed_by}{done}" if reviewed_by else "上传时无需审核，已直接生效"
         raise StoreError(f"批次 {batch_id}（{file_name}）{who}，不在待审核之列，不能再{doing}。")
     return file_name, uploader
+
+
+# The report's rows with the edits laid over them (an edit's NULL keeps what the report gives); a
+# measure without a lead unit, leader or deadline of its own has its problem's.
+_LEDGER_PROBLEMS = """
+    SELECT p.id, p.position, p.section, p.title, coalesce(e.status, p.status) AS status,
+           coalesce(e.lead_unit, p.lead_unit) AS lead_unit, coalesce(e.leader, '') AS leader,
+           coalesce(e.deadline, p.deadline) AS deadline
+    FROM problem p LEFT JOIN ledger_edit e ON e.problem_id = p.id AND e.measure_no = 0
+    ORDER BY p.position"""
+_LEDGER_MEASURES = """
+    SELECT m.problem_id, m.position, m.position + 1 AS measure_no, m.ordinal, m.text,
+           coalesce(e.status, m.status) AS status,
+           coalesce(nullif(e.lead_unit, ''), pe.lead_unit, p.lead_unit) AS lead_unit,
+           coalesce(nullif(e.leader, ''), pe.leader, '') AS leader,
+           coalesce(nullif(e.deadline, ''), pe.deadline, p.deadline) AS deadline,
+           (SELECT count(*) FROM measure_evidence v
+            WHERE v.problem_id = m.problem_id AND v.measure_no = m.position + 1) AS evidence
+    FROM measure m JOIN problem p ON p.id = m.problem_id
+    LEFT JOIN ledger_edit e ON e.problem_id = m.problem_id AND e.measure_no = m.position + 1
+    LEFT JOIN ledger_edit pe ON pe.problem_id = m.problem_id AND pe.measure_no = 0
+    ORDER BY p.position, m.position"""
+
+
+def _ledger_rows(con) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(problems, measures) as `Store.ledger` gives them."""
+    problems = con.execute(_LEDGER_PROBLEMS).df()
+    measures = con.execute(_LEDGER_MEASURES).df()
+    measures["evidence"] = measures["evidence"].astype("int64")
+    measured_by: dict[str, list[str]] = {}
+    for problem_id, code in con.execute(
+            "SELECT problem_id, indicator_code FROM indicator_problem ORDER BY indicator_code").fetchall():
+        measured_by.setdefault(problem_id, []).append(code)
+    problems["indicators"] = [measured_by.get(pid, []) for pid in problems["id"].tolist()]
+    moves: dict[tuple[str, int], list[str]] = {}
+    for problem_id, measure_no, code in con.execute(
+            """SELECT m.problem_id, m.measure_no, m.indicator_code FROM measure_indicator m
+               JOIN indicator i ON i.code = m.indicator_code ORDER BY i.position""").fetchall():
+        moves.setdefault((problem_id, measure_no), []).append(code)
+    measures["indicators"] = [moves.get(key, []) for key in zip(measures["problem_id"], measures["measure_no"])]
+    return problems, measures
+
+
+def _ledger_item(problems: pd.DataFrame, measures: pd.DataFrame, problem_id: str, measure_no: int) -> dict:
+    """One problem (measure_no 0) or measure as the ledger shows it, or a refusal naming what exists."""
+    if problem_id not in set(problems["id"]):
+        raise StoreError(f"整改台账中没有问题“{problem_id}”，编号应为 {problems['id'].iloc[0]}–{problems['id'].iloc[-1]}。"
+                         "用 `python -m metrics ledger` 查看全部问题。")
+    if measure_no == 0:
+        return problems[problems["id"] == problem_id].iloc[0].to_dict()
+    own = measures[measures["problem_id"] == problem_id]
+    hit = own[own["measure_no"] == measure_no]
+    if hit.empty:
+        raise StoreError(f"问题 {problem_id} 只有 {len(own)} 项整改措施，没有第 {measure_no} 项。")
+    return hit.iloc[0].to_dict()
+
+
+def _check_ledger_editor(con, actor: Actor | None, item: dict, name: str, sets_lead_unit: bool) -> None:
+    """Refuse who is neither an administrator nor of the item's lead unit (metrics.ledger)."""
+    member_of = ledger_rules.departments(actor.name, _tasks(con)) if actor is not None else set()
+    problem = ledger_rules.edit_problem(actor, name, item["lead_unit"], member_of, sets_lead_unit)
+    if problem:
+        raise PermissionDenied(problem)
 
 
 def _tasks(con) -> pd.DataFrame:

@@ -4,6 +4,7 @@ sentence, indicator card)."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 import re
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from metrics.store import Store, StoreError
 from metrics.export import images
 from metrics.export.xlsx import chart_data_xlsx
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 METRICS_PER_ROW = 4
 # How a revision's batch stands in review, where it is not simply approved (the history's 审核 column).
@@ -366,8 +368,7 @@ def chart_block(fig: go.Figure, sentence: str | None, codes: list[str], key: str
                                    file_name=f"{key}.{kind}", mime=mime, key=f"{kind}_{key}", on_click="ignore",
                                    icon=":material/download:")
         st.download_button(t("download_chart_xlsx"), data=lambda: chart_data_xlsx(data), file_name=f"{key}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key=f"xlsx_{key}", on_click="ignore", icon=":material/table_view:")
+                           mime=XLSX_MIME, key=f"xlsx_{key}", on_click="ignore", icon=":material/table_view:")
         in_deck = all(c in st.session_state.get("deck_indicators", []) for c in codes)
         st.button(t("in_deck") if in_deck else t("add_to_deck"), key=f"deck_{key}", on_click=_add_to_deck,
                   args=(codes,), icon=":material/playlist_add:", disabled=in_deck)
@@ -647,29 +648,59 @@ def history_table(data_version: int, ind: catalog.Indicator, entity: str) -> pd.
     })
 
 
-def problems_table(data_version: int, ids: list[str] | None = None) -> pd.DataFrame:
-    """Ledger problems (all, or those listed) with status, lead unit, deadline and indicators."""
+def problems_table(data_version: int, ids: list[str] | None = None, today: dt.date | None = None) -> pd.DataFrame:
+    """Ledger problems (all, or those listed) with status, lead unit, leader, deadline, indicators
+    and how many of their measures are overdue."""
     _, problems, measures = ledger(data_version)
     if ids is not None:
         problems = problems[problems["id"].isin(ids)]
     lang = language()
     inds = catalog.indicators()
     counts = {pid: "{}/{}".format(*ledger_rules.measures_done(measures, pid)) for pid in problems["id"]}
+    late = measures.loc[ledger_rules.overdue(measures, today or dt.date.today()), "problem_id"].value_counts()
     return pd.DataFrame({
         t("col_id"): problems["id"],
         t("col_section"): problems["section"],
         t("col_title"): problems["title"],
         t("col_status"): [_status_label(s) for s in problems["status"]],
+        # Beside the status, where a narrow screen still shows it.
+        t("col_overdue_measures"): [int(late.get(pid, 0)) for pid in problems["id"]],
         t("col_lead_unit"): [u or t("not_given") for u in problems["lead_unit"]],
+        t("col_leader"): problems["leader"],
         t("col_deadline"): [d or t("not_given") for d in problems["deadline"]],
-        t("col_indicators"): ["、".join(i18n.indicator_name(inds[c], lang) for c in codes if c in inds)
-                              for codes in problems["indicators"]],
+        t("col_indicators"): [_indicator_names(codes, inds, lang) for codes in problems["indicators"]],
         t("col_measures"): [counts.get(pid, "0/0") for pid in problems["id"]],
     })
 
 
-def measures_table(data_version: int, problem_id: str) -> pd.DataFrame:
+def _indicator_names(codes, inds: dict, lang: str) -> str:
+    return "、".join(i18n.indicator_name(inds[c], lang) for c in codes if c in inds)
+
+
+def measures_table(data_version: int, problem_id: str | None = None, today: dt.date | None = None,
+                   indicator: str | None = None) -> pd.DataFrame:
+    """One problem's measures (or those that should move `indicator`), overdue ones marked: status,
+    leader, lead unit and deadline (their own, else their problem's), evidence and indicators."""
     _, _, measures = ledger(data_version)
-    rows = measures[measures["problem_id"] == problem_id]
-    return pd.DataFrame({t("col_ordinal"): rows["ordinal"], t("col_measure"): rows["text"],
-                         t("col_status"): [_status_label(s) for s in rows["status"]]})
+    rows = measures if problem_id is None else measures[measures["problem_id"] == problem_id]
+    if indicator is not None:
+        rows = rows[[indicator in codes for codes in rows["indicators"]]]
+    late = ledger_rules.overdue(rows, today or dt.date.today())
+    lang, inds = language(), catalog.indicators()
+    return pd.DataFrame({
+        **({} if problem_id is not None else {t("col_id"): rows["problem_id"]}),
+        t("col_ordinal"): rows["ordinal"], t("col_measure"): rows["text"],
+        t("col_status"): [_status_label(s) for s in rows["status"]],
+        t("col_overdue"): [t("overdue_mark") if x else "" for x in late],
+        t("col_leader"): rows["leader"],
+        t("col_lead_unit"): [u or t("not_given") for u in rows["lead_unit"]],
+        t("col_deadline"): [d or t("not_given") for d in rows["deadline"]],
+        t("col_evidence"): rows["evidence"],
+        t("col_indicators"): [_indicator_names(codes, inds, lang) for codes in rows["indicators"]],
+    })
+
+
+def overdue_highlight(table: pd.DataFrame):
+    """The table with its overdue rows (marked in the 逾期 column) on a red ground."""
+    marked = table[t("col_overdue")] != ""
+    return table.style.apply(lambda row: ["background-color: #f8d7da" if marked[row.name] else ""] * len(row), axis=1)

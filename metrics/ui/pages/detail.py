@@ -1,6 +1,6 @@
 """指标详情: why an indicator stands where it does — its months, its pace, its 情况说明 (written
-here by its owner), last year, the report's figures, who changed what, its definition and the
-inspection problems it measures."""
+here by its owner), last year, the report's figures, who changed what, its definition, the
+inspection problems it measures and the ledger's measures that should move it."""
 import streamlit as st
 
 from metrics import catalog, chartdata, charts, formatting as fmt, i18n, status, tasks
@@ -118,3 +118,9 @@ if problems.open:
             st.caption(t("no_problems"))
         else:
             st.dataframe(problem_rows, hide_index=True)
+        st.markdown(f"##### {t('linked_measures')}")
+        linked = common.measures_table(version, indicator=ind.code)
+        if linked.empty:
+            st.caption(t("no_linked_measures"))
+        else:
+            st.dataframe(common.overdue_highlight(linked), hide_index=True)

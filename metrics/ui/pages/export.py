@@ -11,7 +11,6 @@ from metrics.ui import common, session
 from metrics.ui.common import get_store, t
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 st.title(t("page_export"))
 store = get_store()
@@ -69,7 +68,7 @@ if ready and ready[0] == request:
     # The deck and its chart data are the Chinese report, and so are their file names.
     left.download_button(t("export_download_deck"), deck, file_name=f"{period}重点指标汇报.pptx", mime=PPTX_MIME,
                          type="primary")
-    right.download_button(t("export_download_data"), workbook, file_name=f"{period}汇报图表数据.xlsx", mime=XLSX_MIME)
+    right.download_button(t("export_download_data"), workbook, file_name=f"{period}汇报图表数据.xlsx", mime=common.XLSX_MIME)
 
 st.subheader(t("export_report_heading"))
 st.caption(t("export_report_about"))

@@ -17,7 +17,6 @@ from metrics.store import StoreError
 from metrics.ui import common, session
 from metrics.ui.common import get_store, t
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGES = ("new", "changed", "unchanged")
 LAYOUTS = ("long", "wide", "template", "monthly_report")
 HISTORY_ROWS = 30
@@ -119,7 +118,7 @@ def show_result(result, data: bytes, file_name: str, sheet: str | None, generati
         show_problems(result.errors)
         # The marked-up workbook is metrics.ingest's, in Chinese, and so is its file name.
         st.download_button(t("upload_errors_download"), errors_file, file_name=f"{Path(file_name).stem}_错误标注.xlsx",
-                           mime=XLSX_MIME, key="errors_download", on_click="ignore")
+                           mime=common.XLSX_MIME, key="errors_download", on_click="ignore")
         if result.warnings:
             st.caption(t("upload_also_warnings"))
             show_problems(result.warnings)
@@ -194,7 +193,7 @@ with template_tab:
     st.caption(t("upload_template_hint"))
     # The template (and its file name) is the Chinese form the statisticians fill in, in either language.
     st.download_button(t("upload_template_download"), write_template(store, parse_period(period_key)),
-                       file_name=f"指标月度填报模板_{period_key}.xlsx", mime=XLSX_MIME, key="template_download")
+                       file_name=f"指标月度填报模板_{period_key}.xlsx", mime=common.XLSX_MIME, key="template_download")
 
 with history_tab:
     batches = store.batches()
