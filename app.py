@@ -5,8 +5,8 @@ import streamlit as st
 
 from metrics.auth import PermissionDenied
 from metrics.store import StoreError
-from metrics.ui import common, session
-from metrics.ui.common import t
+from metrics.ui import reads, session, state
+from metrics.ui.state import t
 
 # The page icon is a file of the project's: a Material icon name would load from fonts.gstatic.com,
 # which an intranet server cannot reach.
@@ -56,9 +56,9 @@ def navigation(actor):
 # A refusal the core explains (the database busy or damaged, a permission) is shown in its Chinese
 # words on whatever page raised it, never as Streamlit's English error box.
 try:
-    common.language_switch()
+    state.language_switch()
     session.gate()
-    common.health_line()
+    reads.health_line()
     navigation(session.current_actor()).run()
 except (StoreError, PermissionDenied) as exc:
-    common.show_problem(exc)
+    reads.show_problem(exc)

@@ -12,8 +12,6 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
-
 from .store import Store, StoreError
 from .store.copying import copy_store
 

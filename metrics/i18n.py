@@ -1,5 +1,5 @@
 """Every UI string, in Chinese (the default) and English. Pages call `t("key")` through
-metrics.ui.common, which knows the session's language; nothing here imports Streamlit.
+metrics.ui.state, which knows the session's language; nothing here imports Streamlit.
 
 The 汇报 sentences (metrics.narrative) and the chart texts (metrics.chartdata) keep their own
 phrasebooks in both languages beside the code that builds them; the slides are always Chinese.

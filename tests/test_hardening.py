@@ -21,9 +21,9 @@ def test_uploads_are_capped_at_20_mb():
 
 
 def test_no_page_renders_raw_html():
-    """HTML is written in one place only, metrics/ui/common.py (the cards, the strip, the uploader's
+    """HTML is written in one place only, metrics/ui/blocks.py (the cards, the strip, the uploader's
     words), where every text in it is escaped; nowhere is Markdown allowed to carry HTML."""
     files = [REPO / "app.py", *(REPO / "metrics" / "ui").rglob("*.py")]
     offenders = [str(p.relative_to(REPO)) for p in files if "unsafe_allow_html" in p.read_text(encoding="utf-8")
-                 or ("st.html(" in p.read_text(encoding="utf-8") and p.name != "common.py")]
+                 or ("st.html(" in p.read_text(encoding="utf-8") and p.name != "blocks.py")]
     assert offenders == []

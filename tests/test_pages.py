@@ -5,7 +5,6 @@ hold whatever the illustrative series are."""
 import html
 import json
 import re
-import sys
 
 import pandas as pd
 import pytest

@@ -3,9 +3,7 @@ will revert, every revision of a month stays in `show --history` even when all a
 illustrative series never overwrites a real upload, and `health --archive` rebuilds the store by
 replaying what happened in its order."""
 import json
-from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from conftest import ADMIN, run_cli

@@ -10,7 +10,7 @@ from conftest import REPO, sign_in_app
 from import_fixtures import csv_bytes
 from metrics import auth, tracker
 from metrics.store import Store
-from metrics.ui import common
+from metrics.ui import reads
 
 PAGE = REPO / "metrics" / "ui" / "pages" / "upload.py"
 CSV = "text/csv"
@@ -144,7 +144,7 @@ def test_the_template_is_offered_for_the_month_after_the_latest_figures_and_any_
 def test_the_history_lists_uploads_and_undo_restores_after_a_second_click(db):
     at = upload(page(), "五月.csv", MAY)
     button(at, "确认导入").click().run()
-    assert any(common.inert("五月.csv") in m.value for m in at.markdown)  # the name as text, never Markdown
+    assert any(reads.inert("五月.csv") in m.value for m in at.markdown)  # the name as text, never Markdown
     at.button(key="undo_1").click().run()
     assert Store(db).batches().undone_at.isna().all()  # the first click only asks for confirmation
     at.button(key="undo_confirm_1").click().run()

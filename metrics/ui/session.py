@@ -11,8 +11,9 @@ import os
 import streamlit as st
 
 from metrics import auth, tracker
-from metrics.ui import common
-from metrics.ui.common import get_store, t
+from metrics.ui import reads
+from metrics.ui.reads import get_store
+from metrics.ui.state import t
 
 VIEW_REQUIRES_SIGN_IN = os.environ.get("METRICS_VIEW_REQUIRES_SIGN_IN", "").lower() in ("1", "true", "yes")
 # Behind nginx every request comes from 127.0.0.1: trust its X-Real-IP only when told the proxy is there.
@@ -76,7 +77,7 @@ def sign_in_form(key: str, expanded: bool) -> None:
                     address = client_address()
                     actor = tracker.sign_in(get_store(), name, password, client=address, origin=f"网页 {address}")
                 except auth.PermissionDenied as exc:  # a wrong password, or a wait: metrics.auth's words
-                    common.show_problem(exc)
+                    reads.show_problem(exc)
                 else:
                     sign_out()  # nothing of whoever used this tab before carries over
                     st.session_state["actor"], st.session_state["actor_browser"] = actor, _browser()
@@ -88,7 +89,7 @@ def sign_in_panel() -> None:
     actor = current_actor()
     with st.sidebar:
         if actor is not None:
-            st.caption(t("signin_signed_in", name=common.inert(actor.name), role=t(f"signin_role_{actor.role}")))
+            st.caption(t("signin_signed_in", name=reads.inert(actor.name), role=t(f"signin_role_{actor.role}")))
             if st.button(t("signin_sign_out"), key="sign_out"):
                 if _oidc_configured() and st.user.is_logged_in:
                     st.logout()
@@ -98,7 +99,7 @@ def sign_in_panel() -> None:
         if _oidc_configured():
             st.button(t("signin_oidc"), on_click=st.login, key="oidc_sign_in")
         sign_in_form("sign_in", expanded=VIEW_REQUIRES_SIGN_IN)
-        if not common.has_accounts(get_store().data_version()):
+        if not reads.has_accounts(get_store().data_version()):
             st.caption(t("signin_no_accounts"))
 
 
@@ -117,7 +118,7 @@ def require_role(action: str) -> auth.Actor:
     try:
         auth.require(actor, action)
     except auth.PermissionDenied as exc:
-        st.info(common.inert(str(exc)))
+        st.info(reads.inert(str(exc)))
         if actor is None:
             sign_in_form("sign_in_here", expanded=True)
         st.stop()

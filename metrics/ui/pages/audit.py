@@ -2,7 +2,8 @@ import streamlit as st
 
 from metrics.formatting import neutralise
 from metrics.ui import session
-from metrics.ui.common import get_store, t
+from metrics.ui.reads import get_store
+from metrics.ui.state import t
 
 ACTIONS = {action: t(f"audit_action_{action or 'all'}")
            for action in ("", "upload", "undo", "approve", "reject", "review_mode", "target", "lock", "unlock",

@@ -6,27 +6,27 @@ import streamlit as st
 from metrics import catalog, chartdata, charts, formatting as fmt, i18n, status, tasks
 from metrics.auth import PermissionDenied
 from metrics.store import StoreError
-from metrics.ui import common, session
-from metrics.ui.common import t
+from metrics.ui import blocks, reads, session, state, tables
+from metrics.ui.state import t
 
-view = common.view_header(t("page_detail"), pick_indicator=True)
+view = blocks.view_header(t("page_detail"), pick_indicator=True)
 ind, a = catalog.indicator(view.indicator), view.assessments[view.indicator]
 series = view.series[ind.code]
-version = common.get_store().data_version()
-common.illustrative_banner(a.illustrative or a.target_illustrative)
-lang = common.language()
+version = reads.get_store().data_version()
+blocks.illustrative_banner(a.illustrative or a.target_illustrative)
+lang = state.language()
 unit = fmt.unit_name(ind.unit, lang)
-st.markdown(f"#### {common.inert(i18n.indicator_name(ind, lang))}" + (f" ({unit})" if lang == "en" else f"（{unit}）"))
-common.headline_metrics(ind, a)
+st.markdown(f"#### {reads.inert(i18n.indicator_name(ind, lang))}" + (f" ({unit})" if lang == "en" else f"（{unit}）"))
+blocks.headline_metrics(ind, a)
 
 target = view.target(ind.code)
 monthly, pace = st.columns(2)
 with monthly:
-    common.indicator_chart_block(ind, a, series, view.entity, key="monthly")
+    blocks.indicator_chart_block(ind, a, series, view.entity, key="monthly")
 if a.progress is not None:
     with pace:
-        data = chartdata.ytd_chart_data(ind, series, a, view.phasing(ind.code), view.entity, common.language())
-        common.chart_block(charts.build_ytd_figure(data), None, [ind.code], key="ytd", data=data)
+        data = chartdata.ytd_chart_data(ind, series, a, view.phasing(ind.code), view.entity, state.language())
+        blocks.chart_block(charts.build_ytd_figure(data), None, [ind.code], key="ytd", data=data)
 
 
 def explanation_block() -> None:
@@ -35,7 +35,7 @@ def explanation_block() -> None:
     saved = st.session_state.pop("explanation_saved", None)
     if saved:
         st.success(saved)
-    shown = common.explanation(version, ind.code, view.entity, view.period)
+    shown = reads.explanation(version, ind.code, view.entity, view.period)
     if shown is None and a.status in status.BEHIND and a.value is not None:
         st.warning(t("explanation_none_behind"))
     elif shown is None:
@@ -43,11 +43,11 @@ def explanation_block() -> None:
     else:
         for key, text in (("explanation_reason", shown["reason"]), ("explanation_next_steps", shown["next_steps"])):
             if text:
-                st.markdown(f"**{t(key)}**　{common.inert(text)}")
+                st.markdown(f"**{t(key)}**　{reads.inert(text)}")
         st.caption(t("explanation_from_note" if shown["source"] == "note" else "explanation_written_by",
-                     name=common.inert(shown["written_by"]), at=f"{shown['written_at']:%Y-%m-%d %H:%M}"))
+                     name=reads.inert(shown["written_by"]), at=f"{shown['written_at']:%Y-%m-%d %H:%M}"))
     actor = session.current_actor()
-    store = common.get_store()
+    store = reads.get_store()
     owns = actor is not None and actor.can("explain") and (
         actor.can("report_for_others")
         or tasks.ownership_problem(actor.name, [(ind.code, view.entity)], store.tasks(), "") is None)
@@ -64,12 +64,12 @@ def explanation_block() -> None:
                     revision = store.write_explanation(ind.code, view.entity, view.period, reason=reason,
                                                        next_steps=next_steps, by=actor)
                     st.session_state["explanation_saved"] = t(
-                        "explanation_saved", name=i18n.indicator_name(ind, lang), entity=common.inert(view.entity),
+                        "explanation_saved", name=i18n.indicator_name(ind, lang), entity=reads.inert(view.entity),
                         period=i18n.period_name(view.period, lang), revision=revision)
                     st.rerun()
                 except (StoreError, PermissionDenied) as exc:
-                    common.show_problem(exc)
-        revisions = common.explanation_history(version, ind.code, view.entity, view.period)
+                    reads.show_problem(exc)
+        revisions = reads.explanation_history(version, ind.code, view.entity, view.period)
         if len(revisions) > 1:
             st.caption(t("explanation_revisions"))
             st.dataframe(revisions.rename(columns={
@@ -80,16 +80,16 @@ def explanation_block() -> None:
 
 explanation_block()
 
-notes = common.figure_notes(version, ind.code, view.entity, view.period)
+notes = reads.figure_notes(version, ind.code, view.entity, view.period)
 if not notes.empty:
     st.markdown(f"##### {t('upload_notes')}")
     for period, note in zip(notes["period"], notes["note"]):
-        st.markdown(f"- **{i18n.period_name(period, common.language())}** {common.inert(note)}")
+        st.markdown(f"- **{i18n.period_name(period, state.language())}** {reads.inert(note)}")
 
 st.markdown(f"##### {t('months_table')}")
 # Twelve rows of figures already written out: a static table draws at once, where a data grid
 # would load its own component.
-st.table(common.months_table(ind, series, view.period), hide_index=True)
+st.table(tables.months_table(ind, series, view.period), hide_index=True)
 
 # Only the open tab is computed and sent: a leader opening the page waits for the charts, not for
 # the revision history behind a closed tab.
@@ -97,30 +97,30 @@ figures, revisions, definition, problems = st.tabs(
     [t("report_figures"), t("history"), t("definition"), t("problems")], key="detail_tab", on_change="rerun")
 if figures.open:
     with figures:
-        common.report_figures_table(version, ind)
+        tables.report_figures_table(version, ind)
 if revisions.open:
     with revisions:
         st.caption(t("history_caption"))
-        st.dataframe(common.history_table(version, ind, view.entity), hide_index=True, height=320)
+        st.dataframe(tables.history_table(version, ind, view.entity), hide_index=True, height=320)
 if definition.open:
     with definition:
         st.text(ind.definition)
         if a.projection is not None:
-            st.text(t("projection_method", method=status.PROJECTION_METHOD[common.language()]))
+            st.text(t("projection_method", method=status.PROJECTION_METHOD[state.language()]))
         if ind.formula:
             st.text(t("formula", formula=ind.formula))
         if target is not None:
             st.text(t("target_source", source=target["source"]))
 if problems.open:
     with problems:
-        problem_rows = common.problems_table(version, list(ind.problems))
+        problem_rows = tables.problems_table(version, list(ind.problems))
         if problem_rows.empty:
             st.caption(t("no_problems"))
         else:
             st.dataframe(problem_rows, hide_index=True)
         st.markdown(f"##### {t('linked_measures')}")
-        linked = common.measures_table(version, indicator=ind.code)
+        linked = tables.measures_table(version, indicator=ind.code)
         if linked.empty:
             st.caption(t("no_linked_measures"))
         else:
-            st.dataframe(common.overdue_highlight(linked), hide_index=True)
+            st.dataframe(tables.overdue_highlight(linked), hide_index=True)

@@ -5,8 +5,9 @@ import streamlit as st
 
 from metrics.catalog import EntityKind
 from metrics.store import StoreError
-from metrics.ui import common, session
-from metrics.ui.common import get_store, t
+from metrics.ui import reads, session
+from metrics.ui.reads import get_store
+from metrics.ui.state import t
 
 st.title(t("page_entities"))
 st.caption(t("entities_intro"))
@@ -27,9 +28,9 @@ def act(change, done_key: str, **values) -> None:
     try:
         change()
     except StoreError as exc:
-        common.show_problem(exc)
+        reads.show_problem(exc)
         return
-    st.session_state["entities_done"] = t(done_key, **{k: common.inert(v) for k, v in values.items()})
+    st.session_state["entities_done"] = t(done_key, **{k: reads.inert(v) for k, v in values.items()})
     st.rerun()
 
 

@@ -7,26 +7,27 @@ from metrics.export import (ImageExportError, TemplateError, chart_data_xlsx, de
                             default_deck_indicators, export_deck, export_report, plan_deck)
 from metrics.export.report_docx import DOCX_MIME
 from metrics.store import StoreError
-from metrics.ui import common, session
-from metrics.ui.common import get_store, t
+from metrics.ui import blocks, reads, session, state
+from metrics.ui.reads import get_store
+from metrics.ui.state import t
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 st.title(t("page_export"))
 store = get_store()
 version = store.data_version()
-period = common.period_picker(store, catalog.ZONE)
+period = blocks.period_picker(store, catalog.ZONE)
 if period is None:
-    common.no_data_stop()
+    blocks.no_data_stop()
 
 inds = catalog.indicators()
-_, assessments, _ = common.overview(version, catalog.ZONE, period)
-common.illustrative_banner(any(a.illustrative for a in assessments))
-verdicts = {a.code: status.verdict(a, inds[a.code].unit, inds[a.code].decimals, common.language())
+_, assessments, _ = reads.overview(version, catalog.ZONE, period)
+blocks.illustrative_banner(any(a.illustrative for a in assessments))
+verdicts = {a.code: status.verdict(a, inds[a.code].unit, inds[a.code].decimals, state.language())
             for a in assessments}
 choices = deck_indicator_choices(assessments)
 chosen_elsewhere = [c for c in st.session_state.get("deck_indicators") or [] if c in inds]
-lang = common.language()
+lang = state.language()
 # The status in words, not coloured emoji: an intranet server's browser often has no emoji font.
 codes = st.multiselect(
     t("export_indicators"), choices, default=chosen_elsewhere or default_deck_indicators(assessments),
@@ -43,7 +44,7 @@ pictures = st.checkbox(t("export_pictures"))
 try:
     plan = plan_deck(store, period, codes)
 except StoreError as exc:
-    common.show_problem(exc)
+    reads.show_problem(exc)
     st.stop()
 st.subheader(t("export_slide_count", count=len(plan.slides)))
 # The slides' titles are the deck's own words, in Chinese.
@@ -59,7 +60,7 @@ if st.button(t("export_build"), type="primary"):
                                       codes=codes, pictures=pictures)
             st.session_state["deck_export"] = (request, deck, chart_data_xlsx([c.data for c in built.charts]))
         except (StoreError, TemplateError, ImageExportError) as exc:
-            common.show_problem(exc)
+            reads.show_problem(exc)
 
 ready = st.session_state.get("deck_export")
 if ready and ready[0] == request:
@@ -68,7 +69,7 @@ if ready and ready[0] == request:
     # The deck and its chart data are the Chinese report, and so are their file names.
     left.download_button(t("export_download_deck"), deck, file_name=f"{period}重点指标汇报.pptx", mime=PPTX_MIME,
                          type="primary")
-    right.download_button(t("export_download_data"), workbook, file_name=f"{period}汇报图表数据.xlsx", mime=common.XLSX_MIME)
+    right.download_button(t("export_download_data"), workbook, file_name=f"{period}汇报图表数据.xlsx", mime=blocks.XLSX_MIME)
 
 st.subheader(t("export_report_heading"))
 st.caption(t("export_report_about"))
@@ -80,9 +81,9 @@ if st.button(t("export_report_build")):
             _, report = export_report(store, period, pictures=not no_pictures)
             st.session_state["report_export"] = (report_request, report)
         except StoreError as exc:
-            common.show_problem(exc)
+            reads.show_problem(exc)
         except ImageExportError as exc:
-            st.error(common.inert(t("export_report_pictures_failed", problem=exc)), icon=":material/error:")
+            st.error(reads.inert(t("export_report_pictures_failed", problem=exc)), icon=":material/error:")
 
 ready_report = st.session_state.get("report_export")
 if ready_report and ready_report[0] == report_request:

@@ -1,8 +1,9 @@
 import streamlit as st
 
 from metrics.store import StoreError
-from metrics.ui import common, session
-from metrics.ui.common import get_store, t
+from metrics.ui import reads, session
+from metrics.ui.reads import get_store
+from metrics.ui.state import t
 
 st.title(t("page_locks"))
 st.caption(t("locks_intro"))
@@ -22,4 +23,4 @@ with st.form("lock"):
             st.success(t("locks_locked" if lock else "locks_unlocked", period=period.strip()))
             st.rerun()
         except StoreError as exc:
-            common.show_problem(exc)
+            reads.show_problem(exc)

@@ -2,32 +2,32 @@
 import streamlit as st
 
 from metrics import catalog, chartdata, i18n, narrative
-from metrics.ui import common
-from metrics.ui.common import t
+from metrics.ui import blocks, reads, state
+from metrics.ui.state import t
 
-store = common.get_store()
+store = reads.get_store()
 version = store.data_version()
 inds = catalog.indicators()
-lang = common.language()
+lang = state.language()
 
 headline, ledger, pick_entity, pick_period = st.columns([6, 4, 2, 3], vertical_alignment="bottom")
 with pick_entity:
-    entity = common.entity_picker(store)
+    entity = blocks.entity_picker(store)
 with pick_period:
-    period = common.period_picker(store, entity)
+    period = blocks.period_picker(store, entity)
 if period is None:
-    common.no_data_stop()
-period, assessments, series = common.overview(version, entity, period)
-view = common.View(entity, period, {a.code: a for a in assessments}, series)
+    blocks.no_data_stop()
+period, assessments, series = reads.overview(version, entity, period)
+view = blocks.View(entity, period, {a.code: a for a in assessments}, series)
 with headline:
     on_pace, behind = narrative.headline_counts(assessments)
     label = f" :orange-badge[{t('illustrative')}]" if any(a.illustrative for a in assessments) else ""
     st.markdown(f"### {t('headline', on_pace=on_pace, behind=behind)}{label}")
-    st.caption(t("headline_as_of", period=i18n.period_name(period, lang), entity=common.inert(entity))
-               + " · " + common.reported_line(store, entity, period))
-    common.behind_strip(view)
+    st.caption(t("headline_as_of", period=i18n.period_name(period, lang), entity=reads.inert(entity))
+               + " · " + blocks.reported_line(store, entity, period))
+    blocks.behind_strip(view)
 with ledger:
-    common.ledger_summary(version)
+    blocks.ledger_summary(version)
 
 groups: dict[str, list[str]] = {}
 # Indicators the entity never reports (an enterprise's land or debt) get no card; a month missing
@@ -37,5 +37,5 @@ for code, ind in inds.items():
         groups.setdefault(i18n.category_name(ind.category, lang), []).append(code)
 sparks = {code: chartdata.trend_chart_data(inds[code], {entity: series[code]}, period, 12)
           for codes in groups.values() for code in codes}
-common.overview_cards(groups, view, sparks)
+blocks.overview_cards(groups, view, sparks)
 st.code(narrative.overview_sentence(inds, assessments, entity, lang), language=None, wrap_lines=True)

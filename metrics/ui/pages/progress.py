@@ -7,12 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from metrics import catalog, i18n, periods, tasks
-from metrics.ui import common
-from metrics.ui.common import get_store, t
+from metrics.ui import state
+from metrics.ui.reads import get_store
+from metrics.ui.state import t
 
 st.title(t("page_progress"))
 store = get_store()
-lang = common.language()
+lang = state.language()
 today = dt.date.today()
 last_month = periods.shift(f"{today:%Y-%m}", -1)
 choices = sorted({last_month, *store.periods()}, reverse=True)

@@ -12,24 +12,24 @@ from metrics.auth import PermissionDenied
 from metrics.export import ledger_xlsx
 from metrics.ingest.evidence import EVIDENCE_EXTENSIONS, attach_evidence
 from metrics.store import StoreError
-from metrics.ui import common, session
-from metrics.ui.common import t
+from metrics.ui import blocks, reads, session, state, tables
+from metrics.ui.state import t
 
-store = common.get_store()
+store = reads.get_store()
 version = store.data_version()
 today = dt.date.today()
 st.markdown(f"### {t('page_rectification')}")
-progress = common.ledger_progress(version)
+progress = reads.ledger_progress(version)
 for column, (label, value) in zip(st.columns(4), (
         (t("problems_total"), progress.total), (t("problems_done"), progress.done),
         (t("problems_in_progress"), progress.in_progress),
         (t("measures_done"), f"{progress.measures_done} / {progress.measures}"))):
     column.metric(label, value, border=True)
-summary, problems, measures = common.ledger(version)
+summary, problems, measures = reads.ledger(version)
 if progress.summary_disagrees:
     st.warning(f"**{t('disagreement_title')}**  \n"
                + t("summary_says", done=progress.summary_done, in_progress=progress.summary_in_progress)
-               + f"：“{common.inert(summary['summary_source'])}”  \n"
+               + f"：“{reads.inert(summary['summary_source'])}”  \n"
                + t("list_says", done=progress.done, in_progress=progress.in_progress),
                icon=":material/rule:")
 late = measures[ledger_rules.overdue(measures, today)]
@@ -38,7 +38,7 @@ if len(late):
         t("ledger_overdue_item", id=m.problem_id, no=m.measure_no, deadline=m.deadline) for m in late.itertuples())),
         icon=":material/schedule:")
 st.download_button(t("ledger_download"), data=lambda: ledger_xlsx(problems, measures, progress, today),
-                   file_name=f"整改台账{today:%Y%m%d}.xlsx", mime=common.XLSX_MIME, key="ledger_xlsx",
+                   file_name=f"整改台账{today:%Y%m%d}.xlsx", mime=blocks.XLSX_MIME, key="ledger_xlsx",
                    on_click="ignore", icon=":material/table_view:")
 
 shown = st.segmented_control(t("filter_status"), ["done", "in_progress"], selection_mode="multi",
@@ -46,11 +46,11 @@ shown = st.segmented_control(t("filter_status"), ["done", "in_progress"], select
                              format_func=lambda s: t("status_done" if s == "done" else "status_in_progress"))
 listed = problems[problems["status"].isin(shown)]
 # Every listed problem visible at once: 35 px a row plus the header.
-st.dataframe(common.problems_table(version, list(listed["id"]), today), hide_index=True,
+st.dataframe(tables.problems_table(version, list(listed["id"]), today), hide_index=True,
              height=36 * (len(listed) + 1) + 2)
 for problem in listed.itertuples():
     with st.expander(t("measures_of", id=problem.id, title=problem.title), expanded=problem.id in set(late["problem_id"])):
-        st.dataframe(common.overdue_highlight(common.measures_table(version, problem.id, today)), hide_index=True)
+        st.dataframe(tables.overdue_highlight(tables.measures_table(version, problem.id, today)), hide_index=True)
 
 st.markdown(f"#### {t('ledger_edit')}")
 actor = session.current_actor()
@@ -61,7 +61,7 @@ st.caption(t("ledger_edit_hint"))
 done = st.session_state.pop("ledger_done", None)
 if done:
     st.success(done)
-lang = common.language()
+lang = state.language()
 inds = catalog.indicators()
 problem_id = st.selectbox(t("ledger_problem"), problems["id"].tolist(), key="ledger_problem",
                           format_func=lambda pid: f"{pid} {problems.set_index('id').at[pid, 'title']}")
@@ -97,7 +97,7 @@ with st.form(f"ledger_form_{problem_id}_{measure_no}"):
                 st.session_state["ledger_done"] = t("ledger_saved", item=item_name)
                 st.rerun()
             except (StoreError, PermissionDenied) as exc:
-                common.show_problem(exc)
+                reads.show_problem(exc)
 
 if measure_no:
     evidence = store.evidence(problem_id)
@@ -112,7 +112,7 @@ if measure_no:
     if uploaded is not None and st.button(t("ledger_evidence_upload"), key="ledger_evidence_upload"):
         try:
             attach_evidence(store, problem_id, measure_no, uploaded.getvalue(), uploaded.name, actor=actor)
-            st.session_state["ledger_done"] = t("ledger_evidence_added", name=common.inert(uploaded.name), item=item_name)
+            st.session_state["ledger_done"] = t("ledger_evidence_added", name=reads.inert(uploaded.name), item=item_name)
             st.rerun()
         except (StoreError, PermissionDenied) as exc:
-            common.show_problem(exc)
+            reads.show_problem(exc)

@@ -5,13 +5,14 @@ import streamlit as st
 
 from metrics import auth, catalog, i18n
 from metrics.store import StoreError
-from metrics.ui import common, session
-from metrics.ui.common import get_store, t
+from metrics.ui import reads, session, state
+from metrics.ui.reads import get_store
+from metrics.ui.state import t
 
 st.title(t("page_review"))
 store = get_store()
 actor = session.require_role("review")
-lang = common.language()
+lang = state.language()
 
 done = st.session_state.pop("review_done", None)
 if done:
@@ -23,9 +24,9 @@ def act(write, message_key: str) -> None:
     try:
         result = write()
         st.session_state["review_done"] = ("success", t(message_key, batch=result["batch_id"],
-                                                        file=common.inert(result["file_name"])))
+                                                        file=reads.inert(result["file_name"])))
     except (StoreError, auth.PermissionDenied) as exc:
-        st.session_state["review_done"] = ("error", common.inert(str(exc)))
+        st.session_state["review_done"] = ("error", reads.inert(str(exc)))
     st.rerun()
 
 
@@ -45,8 +46,8 @@ if waiting.empty:
 inds = catalog.indicators()
 for batch in waiting.itertuples(index=False):
     with st.container(border=True):
-        st.markdown(t("upload_history_line", batch=batch.id, file=common.inert(batch.file_name), label="",
-                      user=common.inert(batch.user_name), when=f"{batch.created_at:%Y-%m-%d %H:%M}",
+        st.markdown(t("upload_history_line", batch=batch.id, file=reads.inert(batch.file_name), label="",
+                      user=reads.inert(batch.user_name), when=f"{batch.created_at:%Y-%m-%d %H:%M}",
                       new=batch.n_new, changed=batch.n_changed, unchanged=batch.n_unchanged))
         # Compared with the figures live now, as the reviewer must judge what approving would change.
         changes = store.diff(store.batch_rows(int(batch.id)))

@@ -2,15 +2,16 @@ import streamlit as st
 
 from metrics import catalog, i18n
 from metrics.store import StoreError
-from metrics.ui import common, session
-from metrics.ui.common import get_store, t
+from metrics.ui import reads, session, state
+from metrics.ui.reads import get_store
+from metrics.ui.state import t
 
 st.title(t("page_targets"))
 store = get_store()
 actor = session.require_role("targets")
 inds = {c: i for c, i in catalog.indicators().items()}
 targets = store.targets()
-lang = common.language()
+lang = state.language()
 # The revisions this page showed on its last run: a save is checked against what the admin saw, so
 # of two admins saving one target at once the second is told instead of silently overwriting.
 seen = st.session_state.get("targets_seen", {})
@@ -40,7 +41,7 @@ with st.form("set_target"):
             st.success(t("targets_saved", name=indicator_name(code), year=int(year), kind=kind_label(kind),
                          value=f"{value:g}", unit=inds[code].unit))
         except (StoreError, ValueError) as exc:
-            common.show_problem(exc)
+            reads.show_problem(exc)
 
 st.subheader(t("targets_current"))
 view = store.targets()

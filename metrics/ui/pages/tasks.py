@@ -7,14 +7,15 @@ from metrics import catalog, i18n
 from metrics.auth import Actor
 from metrics.channels import CHANNEL_KINDS, shown_settings
 from metrics.store import StoreError
-from metrics.ui import common, session
-from metrics.ui.common import get_store, t
+from metrics.ui import reads, session, state
+from metrics.ui.reads import get_store
+from metrics.ui.state import t
 
 st.title(t("page_tasks"))
 st.caption(t("tasks_intro"))
 store = get_store()
 actor = session.require_role("tasks")
-lang = common.language()
+lang = state.language()
 inds = catalog.indicators()
 held = store.tasks()
 users = store.users()
@@ -47,11 +48,11 @@ with st.form(f"task_{code}_{entity}"):
         try:
             store.set_task(code, entity, department=department, editors=editors, due_day=int(due_day), by=actor)
             st.session_state["tasks_done"] = t("tasks_saved", name=i18n.indicator_name(inds[code], lang),
-                                               entity=common.inert(entity), department=common.inert(department),
+                                               entity=reads.inert(entity), department=reads.inert(department),
                                                day=int(due_day))
             st.rerun()
         except StoreError as exc:
-            common.show_problem(exc)
+            reads.show_problem(exc)
 
 st.subheader(t("tasks_contacts"))
 st.caption(t("tasks_contacts_hint"))
@@ -64,10 +65,10 @@ with st.form(f"contact_{name}"):
     if st.form_submit_button(t("tasks_contact_save")):
         try:
             store.set_contact(name, email=email, mobile=mobile, by=actor)
-            st.session_state["tasks_done"] = t("tasks_contact_saved", name=common.inert(name))
+            st.session_state["tasks_done"] = t("tasks_contact_saved", name=reads.inert(name))
             st.rerun()
         except StoreError as exc:
-            common.show_problem(exc)
+            reads.show_problem(exc)
 
 st.subheader(t("tasks_channels"))
 st.caption(t("tasks_channels_hint"))

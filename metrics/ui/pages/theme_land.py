@@ -2,16 +2,16 @@
 import streamlit as st
 
 from metrics import catalog
-from metrics.ui import common
-from metrics.ui.common import t
+from metrics.ui import blocks
+from metrics.ui.state import t
 
 LAND = (("land_cleared", "land_approved"), ("tax_per_mu", "output_per_mu"))
 
-view = common.view_header(t("page_land"))
+view = blocks.view_header(t("page_land"))
 st.caption(t("land_intro"))
-common.illustrative_banner(view.illustrative([c for row in LAND for c in row]))
+blocks.illustrative_banner(view.illustrative([c for row in LAND for c in row]))
 for row in LAND:
     for column, code in zip(st.columns(len(row)), row):
         with column:
-            common.indicator_chart_block(catalog.indicator(code), view.assessments[code], view.series[code],
+            blocks.indicator_chart_block(catalog.indicator(code), view.assessments[code], view.series[code],
                                          view.entity, key=code)

@@ -14,8 +14,9 @@ from metrics import auth, calc, i18n, tracker
 from metrics.ingest import (PreviewOutdated, commit_preview, errors_workbook, grouped, parse_period, preview_file,
                             undo_upload, write_template)
 from metrics.store import StoreError
-from metrics.ui import common, session
-from metrics.ui.common import get_store, t
+from metrics.ui import blocks, reads, session, state
+from metrics.ui.reads import get_store
+from metrics.ui.state import t
 
 CHANGES = ("new", "changed", "unchanged")
 LAYOUTS = ("long", "wide", "template", "monthly_report")
@@ -86,11 +87,11 @@ def commit(result, data: bytes, file_name: str, sheet: str | None, lock_reason: 
         st.rerun()
     except (StoreError, auth.PermissionDenied) as exc:
         st.session_state.pop("upload_preview", None)
-        common.show_problem(exc)
+        reads.show_problem(exc)
         return
     counts = result.summary
     st.session_state["upload_done"] = t("upload_done_pending" if result.pending_review else "upload_done",
-                                        file=common.inert(file_name), batch=result.batch_id,
+                                        file=reads.inert(file_name), batch=result.batch_id,
                                         new=counts["new"], changed=counts["changed"], unchanged=counts["unchanged"])
     # A new uploader key empties the file box, so the same file is not previewed again by accident.
     st.session_state["upload_generation"] = st.session_state.get("upload_generation", 0) + 1
@@ -109,23 +110,23 @@ def errors_file() -> bytes:
 def show_result(result, data: bytes, file_name: str, sheet: str | None, generation: int) -> None:
     stale = st.session_state.pop("upload_stale", None)
     if stale:
-        st.warning(common.inert(stale), icon=":material/sync_problem:")
+        st.warning(reads.inert(stale), icon=":material/sync_problem:")
     if not result.readable:
-        st.error(common.inert(result.errors[0].message))
+        st.error(reads.inert(result.errors[0].message))
         return
     if result.errors:
         st.error(t("upload_errors", count=len(result.errors)))
         show_problems(result.errors)
         # The marked-up workbook is metrics.ingest's, in Chinese, and so is its file name.
         st.download_button(t("upload_errors_download"), errors_file, file_name=f"{Path(file_name).stem}_错误标注.xlsx",
-                           mime=common.XLSX_MIME, key="errors_download", on_click="ignore")
+                           mime=blocks.XLSX_MIME, key="errors_download", on_click="ignore")
         if result.warnings:
             st.caption(t("upload_also_warnings"))
             show_problems(result.warnings)
         return
     counts = result.summary
     layout = t(f"upload_layout_{result.layout}") if result.layout in LAYOUTS else result.layout
-    st.caption(t("upload_read_as", sheet=common.inert("、".join(result.sheet_names) or result.sheet.name), layout=layout))
+    st.caption(t("upload_read_as", sheet=reads.inert("、".join(result.sheet_names) or result.sheet.name), layout=layout))
     for column, change in zip(st.columns(3), CHANGES):
         column.metric(t(f"upload_change_{change}"), counts[change])
     st.dataframe(preview_table(result.preview), hide_index=True, width="stretch")
@@ -155,7 +156,7 @@ with upload_tab:
     if done:
         st.success(done)
     generation = st.session_state.get("upload_generation", 0)
-    common.uploader_in_page_language()
+    blocks.uploader_in_page_language()
     uploaded = st.file_uploader(t("upload_choose_file"), type=["xlsx", "xls", "csv", "ods"],
                                 key=f"upload_file_{generation}")
     if uploaded is not None:
@@ -174,7 +175,7 @@ with upload_tab:
         sheets = st.session_state.get("upload_sheets", {}).get(digest, [])
         if len(sheets) > 1:
             st.selectbox(t("upload_sheet"), ["", *sheets], key=sheet_key,
-                         format_func=lambda name: common.inert(name) if name else t("upload_all_sheets"))
+                         format_func=lambda name: reads.inert(name) if name else t("upload_all_sheets"))
         show_result(cached["result"], data, uploaded.name, sheet, generation)
 
 with template_tab:
@@ -187,13 +188,13 @@ with template_tab:
     months = [this_month]
     while months[-1] > first:
         months.append(calc.previous_period(months[-1]))
-    lang = common.language()
+    lang = state.language()
     period_key = st.selectbox(t("upload_template_month"), months, index=months.index(min(after_latest, this_month)),
                               format_func=lambda p: i18n.period_name(p, lang), key="template_period")
     st.caption(t("upload_template_hint"))
     # The template (and its file name) is the Chinese form the statisticians fill in, in either language.
     st.download_button(t("upload_template_download"), write_template(store, parse_period(period_key)),
-                       file_name=f"指标月度填报模板_{period_key}.xlsx", mime=common.XLSX_MIME, key="template_download")
+                       file_name=f"指标月度填报模板_{period_key}.xlsx", mime=blocks.XLSX_MIME, key="template_download")
 
 with history_tab:
     batches = store.batches()
@@ -204,21 +205,21 @@ with history_tab:
         undone = not pd.isna(batch.undone_at)
         info, action = st.columns([5, 1])
         label = t("upload_illustrative") if batch.illustrative else ""
-        info.write(t("upload_history_line", batch=batch.id, file=common.inert(batch.file_name), label=label,
-                     user=common.inert(batch.user_name), when=f"{batch.created_at:%Y-%m-%d %H:%M}",
+        info.write(t("upload_history_line", batch=batch.id, file=reads.inert(batch.file_name), label=label,
+                     user=reads.inert(batch.user_name), when=f"{batch.created_at:%Y-%m-%d %H:%M}",
                      new=batch.n_new, changed=batch.n_changed, unchanged=batch.n_unchanged))
         # Where review is on, the uploader sees where each batch stands, and why one was sent back.
         if batch.review == "rejected":
-            info.error(t("upload_review_rejected", by=common.inert(batch.reviewed_by),
-                         reason=common.inert(batch.review_reason)))
+            info.error(t("upload_review_rejected", by=reads.inert(batch.reviewed_by),
+                         reason=reads.inert(batch.review_reason)))
         elif batch.review == "pending" and not undone:
             info.caption(t("upload_review_pending"))
         elif not pd.isna(batch.reviewed_at):
-            info.caption(t("upload_review_approved", by=common.inert(batch.reviewed_by)))
+            info.caption(t("upload_review_approved", by=reads.inert(batch.reviewed_by)))
         # Undo is offered where it would be allowed: an editor's own uploads, or any for an administrator.
         may_undo = actor.can("undo_any") or (actor.can("undo_own") and batch.user_name == actor.name)
         if undone:
-            action.caption(t("upload_undone", by=common.inert(batch.undone_by)))
+            action.caption(t("upload_undone", by=reads.inert(batch.undone_by)))
         elif not may_undo or batch.review == "rejected":  # a rejected batch's figures never went live
             continue
         elif pending == batch.id:
@@ -231,9 +232,9 @@ with history_tab:
                 try:
                     result = undo_upload(store, int(batch.id), actor)
                     st.session_state["undo_done"] = ("success", t("upload_undo_done", batch=result["batch_id"],
-                                                                  file=common.inert(result["file_name"])))
+                                                                  file=reads.inert(result["file_name"])))
                 except (StoreError, auth.PermissionDenied) as exc:
-                    st.session_state["undo_done"] = ("error", t("upload_undo_failed", problem=common.inert(str(exc))))
+                    st.session_state["undo_done"] = ("error", t("upload_undo_failed", problem=reads.inert(str(exc))))
                 st.rerun()
             if action.button(t("upload_undo_cancel"), key=f"undo_cancel_{batch.id}"):
                 st.session_state.pop("undo_pending", None)

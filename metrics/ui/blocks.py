@@ -1,12 +1,9 @@
-"""What every page shares: the store, cached reads keyed on the data version, the language, the
-pickers kept in the URL, and the blocks pages are built from (banner, chart with its 汇报
-sentence, indicator card)."""
+"""The blocks pages are built from: the pickers and the view they choose, the banner, a chart with
+its 汇报 sentence and downloads, the indicator cards, the behind strip and the headline figures."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import html
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -14,181 +11,26 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, periods, status, tracker
-from metrics import ledger as ledger_rules
+from metrics import calc, catalog, chartdata, charts, formatting as fmt, i18n, narrative, periods, status
 from metrics.catalog import IndicatorKind, TargetKind
 from metrics.status import Status
-from metrics.store import Store, StoreError
+from metrics.store import Store
 from metrics.export import images
 from metrics.export.xlsx import chart_data_xlsx
+from metrics.ui.reads import entities, get_store, inert, ledger_progress, overview, pending_review, reporting, targets
+from metrics.ui.state import language, t, url_choice
+
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 METRICS_PER_ROW = 4
-# How a revision's batch stands in review, where it is not simply approved (the history's 审核 column).
-REVIEW_MARKS = {"pending": "progress_state_pending_review", "rejected": "col_review_rejected"}
 STATUS_BADGE = {Status.GREEN: "green", Status.AMBER: "orange", Status.RED: "red", Status.OPEN: "blue",
                 Status.NONE: "gray"}
 
 
-@st.cache_resource
-def _store() -> Store:
-    store = Store()
-    tracker.ensure_ready(store)
-    return store
-
-
-def get_store() -> Store:
-    """The app's store; creates and seeds the database on first start."""
-    try:
-        return _store()
-    except StoreError as exc:
-        show_problem(exc)
-        st.stop()
-
-
-def show_problem(exc: Exception) -> None:
-    """A refusal in the Chinese words the core gave it, as plain text (it may quote a file's name)."""
-    st.error(inert(str(exc)), icon=":material/error:")
-
-
-# ---- cached reads: keyed on the data version, so another process's writes show at once ---------
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def overview(data_version: int, entity: str, period: str | None):
-    """(period, assessments, series) for one entity at one month."""
-    return tracker.assessed_overview(get_store(), entity, period)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def has_accounts(data_version: int) -> bool:
-    return not get_store().users().empty
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def ledger(data_version: int):
-    return get_store().ledger()
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def entities(data_version: int) -> pd.DataFrame:
-    return get_store().entities()
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def reporting(data_version: int, entity: str) -> calc.Reporting:
-    """How many indicators have reported each month, for the month picker and the headline."""
-    return calc.reporting(get_store().observations(entity=entity)[["indicator_code", "period"]])
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def pending_review(data_version: int, entity: str, period: str) -> int:
-    return tracker.pending_review_count(get_store(), period, entity)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def targets(data_version: int) -> pd.DataFrame:
-    return get_store().targets()
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def indicator_by_entity(data_version: int, code: str) -> dict[str, pd.DataFrame]:
-    """One indicator's series (with 累计, derived ones computed) for every entity holding it."""
-    ind = catalog.indicator(code)
-    wanted = {c: catalog.indicator(c) for c in (code, *ind.inputs)}
-    observations = get_store().observations(codes=list(wanted))
-    return {entity: calc.all_series(wanted, frame)[code] for entity, frame in observations.groupby("entity")}
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def history(data_version: int, code: str, entity: str) -> pd.DataFrame:
-    return get_store().history(code, entity)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def figure_notes(data_version: int, code: str, entity: str, period: str) -> pd.DataFrame:
-    return get_store().figure_notes(code, entity, period)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def explanation(data_version: int, code: str, entity: str, period: str) -> dict | None:
-    """The month's 情况说明 (Store.explanations): reason, next_steps, source, written_by, written_at."""
-    rows = get_store().explanations(period, entity=entity, code=code)
-    return None if rows.empty else rows.iloc[0].to_dict()
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def explanation_history(data_version: int, code: str, entity: str, period: str) -> pd.DataFrame:
-    return get_store().explanation_history(code, entity, period)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def report_figures(data_version: int, code: str) -> pd.DataFrame:
-    return get_store().report_figures(code)
-
-
-@st.cache_data(ttl=60, show_spinner=False, max_entries=4)
-def _health(location: str, data_version: int) -> tuple[bool, str]:
-    try:
-        result = get_store().health()
-        return True, t("health_ok", figures=f"{result['figures']:,}")
-    except StoreError as exc:
-        return False, t("health_failed", problem=str(exc))
-
-
-def health_line() -> None:
-    """A status line that the database can be read and written: checked after every write, and
-    at least once a minute."""
-    store = get_store()
-    ok, text = _health(store.location, store.data_version())
-    (st.sidebar.caption if ok else st.sidebar.error)(text)
-
-
-# ---- language ------------------------------------------------------------------------------
-
-def language() -> str:
-    """The session's language: the URL's ?lang=, else the last choice, else Chinese."""
-    return _remembered("lang", list(i18n.LANGUAGES), i18n.DEFAULT_LANGUAGE)
-
-
-def t(key: str, **values) -> str:
-    return i18n.t(key, language(), **values)
-
-
-def language_switch() -> str:
-    return _url_choice("lang", list(i18n.LANGUAGES), i18n.DEFAULT_LANGUAGE, i18n.t("language"),
-                       widget=st.sidebar.segmented_control, format_func=i18n.LANGUAGES.get, required=True)
-
-
-# ---- pickers whose choice lives in the URL -----------------------------------------------------
-
-def _remembered(key: str, options: list[str], default: str) -> str:
-    for candidate in (st.query_params.get(key), st.session_state.get(f"chosen_{key}")):
-        if candidate in options:
-            return candidate
-    return default
-
-
-def _url_choice(key: str, options: list[str], default: str, label: str, *, widget=None, **widget_args) -> str:
-    """A picker whose choice is written to the URL (?key=value), so a view can be bookmarked and
-    shared, and to the session, because switching pages drops the URL's parameters."""
-    widget_key = f"picker_{key}"
-
-    def remember() -> None:
-        st.session_state[f"chosen_{key}"] = st.session_state[widget_key]
-        st.query_params[key] = st.session_state[widget_key]
-
-    chosen = _remembered(key, options, default)
-    st.session_state[widget_key] = chosen
-    (widget or st.selectbox)(label, options, key=widget_key, on_change=remember, **widget_args)
-    st.session_state[f"chosen_{key}"] = chosen
-    st.query_params[key] = chosen
-    return chosen
-
-
 def entity_picker(store: Store) -> str:
     names = list(entities(store.data_version())["name"])
-    return _url_choice("entity", names, catalog.ZONE, t("entity"))
+    return url_choice("entity", names, catalog.ZONE, t("entity"))
 
 
 def period_picker(store: Store, entity: str) -> str | None:
@@ -198,7 +40,7 @@ def period_picker(store: Store, entity: str) -> str | None:
     if not reported.by_month:
         return None
     lang = language()
-    return _url_choice("period", list(reported.by_month), reported.default_period(), t("period"),
+    return url_choice("period", list(reported.by_month), reported.default_period(), t("period"),
                        format_func=lambda p: i18n.t("period_reported", lang, period=i18n.period_name(p, lang),
                                                     count=reported.line(p)[0], expected=reported.expected))
 
@@ -214,12 +56,13 @@ def reported_line(store: Store, entity: str, period: str) -> str:
 def indicator_picker() -> str:
     inds = catalog.indicators()
     lang = language()
-    return _url_choice("indicator", list(inds), next(iter(inds)), t("indicator"),
+    return url_choice("indicator", list(inds), next(iter(inds)), t("indicator"),
                        format_func=lambda c: f"{i18n.category_name(inds[c].category, lang)} · "
                                              f"{i18n.indicator_name(inds[c], lang)}")
 
 
 @dataclass(frozen=True)
+
 class View:
     """What a page shows: one entity at one month, every indicator assessed, and the series."""
     entity: str
@@ -270,18 +113,8 @@ def view_header(title: str, *, pick_indicator: bool = False) -> View:
     return View(entity, period, {a.code: a for a in assessments}, series, indicator)
 
 
-# ---- blocks --------------------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$])")
-
-
-def _amount(value, unit: str, decimals: int = 0) -> str:
+def amount(value, unit: str, decimals: int = 0) -> str:
     return fmt.amount(value, unit, decimals, language())
-
-
-def inert(text: str) -> str:
-    """Data shown inside Markdown (names uploads can create) renders as plain text."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def no_data_stop() -> None:
@@ -383,7 +216,7 @@ def indicator_chart_block(ind: catalog.Indicator, a: calc.Assessment, series: pd
                 key, data=data)
 
 
-def _yoy_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
+def yoy_text(ind: catalog.Indicator, a: calc.Assessment) -> str:
     """同比 as officials read it: 个百分点 for rates, places moved for ranks, % otherwise."""
     if ind.is_rank and a.ytd is not None and a.ytd_last_year is not None:
         moved = int(round(a.ytd_last_year - a.ytd))
@@ -424,9 +257,9 @@ def outlook_pieces(ind: catalog.Indicator, a: calc.Assessment) -> list[str]:
     """预计全年 and 每月还需完成 for a flow; nothing where they mean nothing."""
     if a.projection is None:
         return []
-    pieces = [t("outlook_projection", amount=_amount(a.projection, ind.unit, ind.decimals))]
+    pieces = [t("outlook_projection", amount=amount(a.projection, ind.unit, ind.decimals))]
     if a.needed_per_month:
-        pieces.append(t("outlook_needed", amount=_amount(a.needed_per_month, ind.unit, ind.decimals)))
+        pieces.append(t("outlook_needed", amount=amount(a.needed_per_month, ind.unit, ind.decimals)))
     return pieces
 
 
@@ -437,7 +270,7 @@ def _target_parts(ind: catalog.Indicator, a: calc.Assessment) -> tuple[str, str]
     decimals = 0 if float(a.target).is_integer() else ind.decimals
     label = {TargetKind.ANNUAL: "card_annual", TargetKind.GROWTH: "card_growth", TargetKind.YEAR_END: "card_year_end",
              TargetKind.FLOOR: "card_floor", TargetKind.CEILING: "card_ceiling"}[a.target_kind]
-    figure = fmt.percent(a.target) if a.target_kind == TargetKind.GROWTH else _amount(a.target, ind.unit, decimals)
+    figure = fmt.percent(a.target) if a.target_kind == TargetKind.GROWTH else amount(a.target, ind.unit, decimals)
     return t(label), figure + ("*" if a.target_illustrative else "")
 
 
@@ -465,7 +298,7 @@ def _card_html(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.Char
                 f'<span class="mc-muted">{html.escape(t("card_no_data"))}</span></a>')
     label = t("card_ytd") if ind.kind == IndicatorKind.FLOW else t("card_level")
     figure = (f'<span class="mc-piece"><span class="mc-muted">{html.escape(label)}</span> '
-              f'<b class="mc-value">{html.escape(_amount(a.ytd, ind.unit, ind.decimals))}</b></span>')
+              f'<b class="mc-value">{html.escape(amount(a.ytd, ind.unit, ind.decimals))}</b></span>')
     if ind.kind == IndicatorKind.FLOW:
         figure += (f'<span class="mc-piece mc-muted">{html.escape(t("card_month"))} '
                    f'{html.escape(fmt.number(a.value, ind.decimals))}</span>')
@@ -476,7 +309,7 @@ def _card_html(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.Char
     if second:
         pace += f'<span class="mc-badge">{html.escape(second)}</span>'
     foot = [f'<span class="mc-piece">{html.escape(_target_text(ind, a))}</span>',
-            f'<span class="mc-piece">{html.escape(t("card_yoy"))} {html.escape(_yoy_text(ind, a))}</span>']
+            f'<span class="mc-piece">{html.escape(t("card_yoy"))} {html.escape(yoy_text(ind, a))}</span>']
     if a.status in status.BEHIND:
         foot += [f'<span class="mc-piece">{html.escape(piece)}</span>' for piece in outlook_pieces(ind, a)]
     return (f'<a class="mc-card mc-{a.status}" href="{link}" data-code="{ind.code}">'
@@ -549,11 +382,6 @@ def overview_cards(groups: dict[str, list[str]], view: "View", sparks: dict[str,
     st.html("".join(parts))
 
 
-def ledger_progress(data_version: int) -> ledger_rules.LedgerProgress:
-    """The ledger as listed problem by problem, beside the report's own summary count."""
-    return ledger_rules.progress(*ledger(data_version))
-
-
 def ledger_summary(data_version: int) -> None:
     """Problems and measures by status in two lines; the report's disagreeing summary stays visible."""
     progress = ledger_progress(data_version)
@@ -566,141 +394,23 @@ def headline_metrics(ind: catalog.Indicator, a: calc.Assessment) -> None:
     """本月值, 累计值, the target, 完成率 against 序时进度, 同比 and 环比 in one row."""
     cells = []
     if ind.kind == IndicatorKind.FLOW:
-        cells.append((t("metric_month"), _amount(a.value, ind.unit, ind.decimals)))
-    cells.append((t("metric_ytd") if ind.kind == IndicatorKind.FLOW else t("metric_level"), _amount(a.ytd, ind.unit, ind.decimals)))
+        cells.append((t("metric_month"), amount(a.value, ind.unit, ind.decimals)))
+    cells.append((t("metric_ytd") if ind.kind == IndicatorKind.FLOW else t("metric_level"), amount(a.ytd, ind.unit, ind.decimals)))
     kind, figure = _target_parts(ind, a)
     cells.append((kind if figure else t("metric_target"), figure or kind))
     # 序时进度 is in the status line under the row: one figure per cell keeps every cell readable.
     cells.append((t("metric_completion"), fmt.percent(a.completion, is_fraction=True)))
-    cells.append((t("metric_yoy"), _yoy_text(ind, a)))
+    cells.append((t("metric_yoy"), yoy_text(ind, a)))
     if a.published_yoy is not None:
         cells.append((t("metric_published_yoy"), ("+" if a.published_yoy > 0 else "") + fmt.percent(a.published_yoy)))
     cells.append((t("metric_mom"), "—" if a.mom_pct is None else ("+" if a.mom_pct > 0 else "") + fmt.percent(a.mom_pct)))
     if a.projection is not None:
-        cells.append((t("metric_projection"), _amount(a.projection, ind.unit, ind.decimals)))
+        cells.append((t("metric_projection"), amount(a.projection, ind.unit, ind.decimals)))
     if a.needed_per_month:
-        cells.append((t("metric_needed"), _amount(a.needed_per_month, ind.unit, ind.decimals)))
+        cells.append((t("metric_needed"), amount(a.needed_per_month, ind.unit, ind.decimals)))
     # Rows of four: eight cells in one row cut their figures off on a 1366-pixel laptop.
     for start in range(0, len(cells), METRICS_PER_ROW):
         row = cells[start:start + METRICS_PER_ROW]
         for column, (label, value) in zip(st.columns(METRICS_PER_ROW), row):
             column.metric(label, value, border=True)
     st.markdown(_pace_line(ind, a))
-
-
-def months_table(ind: catalog.Indicator, series: pd.DataFrame, period: str) -> pd.DataFrame:
-    """This year's months with 累计, the same month and period last year, 同比 and 环比."""
-    year, month = periods.split_period(period)
-    rows = []
-    for m in range(1, month + 1):
-        p = f"{year:04d}-{m:02d}"
-        a = calc.assess(ind, series, p, None)
-        last = calc.same_period_last_year(p)
-        hit = series.loc[series["period"] == last, "value"]
-        rows.append({
-            t("col_month"): i18n.period_name(p, language()),
-            t("col_value"): fmt.number(a.value, ind.decimals),
-            t("col_ytd"): fmt.number(a.ytd, ind.decimals),
-            t("col_last_year"): fmt.number(None if hit.empty else float(hit.iloc[0]), ind.decimals),
-            t("col_last_year_ytd"): fmt.number(a.ytd_last_year, ind.decimals),
-            t("col_yoy"): _yoy_text(ind, a),
-            t("col_mom"): "—" if a.mom_pct is None else ("+" if a.mom_pct > 0 else "") + fmt.percent(a.mom_pct),
-        })
-    return pd.DataFrame(rows)
-
-
-def _status_label(status: str) -> str:
-    return t("status_done") if status == "done" else t("status_in_progress")
-
-
-def report_figures_table(data_version: int, ind: catalog.Indicator) -> None:
-    """The report's figures for the indicator, each with the section and sentence it comes from."""
-    figures = report_figures(data_version, ind.code)
-    if figures.empty:
-        st.caption(t("no_report_figures"))
-        return
-    st.dataframe(pd.DataFrame({
-        t("entity"): figures["entity_name"],
-        t("col_year"): [str(y) if y else "—" for y in figures["year"]],
-        t("col_scope"): [t(f"scope_{s}") for s in figures["scope"]],
-        t("col_figure"): [text or _amount(v, u, ind.decimals if u == ind.unit else 1)
-                          for text, v, u in zip(figures["value_text"], figures["value"], figures["unit"])],
-        t("col_section"): "报告" + figures["section"],
-        t("col_phrase"): figures["phrase"],
-    }), hide_index=True)
-
-
-def history_table(data_version: int, ind: catalog.Indicator, entity: str) -> pd.DataFrame:
-    """Every revision, newest first: the figure, who uploaded it, when, from which file."""
-    revisions = history(data_version, ind.code, entity).sort_values(["period", "revision"], ascending=False)
-    return pd.DataFrame({
-        t("col_month"): revisions["period"],
-        t("col_value"): [fmt.number(v, ind.decimals) for v in revisions["value"]],
-        t("col_revision"): revisions["revision"],
-        t("col_batch"): revisions["batch_id"],
-        t("col_file"): revisions["file_name"],
-        t("col_user"): revisions["user_name"],
-        t("col_when"): revisions["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
-        t("col_current"): ["✓" if c else "" for c in revisions["is_current"]],
-        t("col_undone"): ["" if pd.isna(u) else f"{u:%Y-%m-%d %H:%M}" for u in revisions["undone_at"]],
-        # A revision waiting for review (or sent back) is held but not shown to leaders: staff see why.
-        t("col_review"): [t(REVIEW_MARKS[r]) if r in REVIEW_MARKS else "" for r in revisions["review"]],
-    })
-
-
-def problems_table(data_version: int, ids: list[str] | None = None, today: dt.date | None = None) -> pd.DataFrame:
-    """Ledger problems (all, or those listed) with status, lead unit, leader, deadline, indicators
-    and how many of their measures are overdue."""
-    _, problems, measures = ledger(data_version)
-    if ids is not None:
-        problems = problems[problems["id"].isin(ids)]
-    lang = language()
-    inds = catalog.indicators()
-    counts = {pid: "{}/{}".format(*ledger_rules.measures_done(measures, pid)) for pid in problems["id"]}
-    late = measures.loc[ledger_rules.overdue(measures, today or dt.date.today()), "problem_id"].value_counts()
-    return pd.DataFrame({
-        t("col_id"): problems["id"],
-        t("col_section"): problems["section"],
-        t("col_title"): problems["title"],
-        t("col_status"): [_status_label(s) for s in problems["status"]],
-        # Beside the status, where a narrow screen still shows it.
-        t("col_overdue_measures"): [int(late.get(pid, 0)) for pid in problems["id"]],
-        t("col_lead_unit"): [u or t("not_given") for u in problems["lead_unit"]],
-        t("col_leader"): problems["leader"],
-        t("col_deadline"): [d or t("not_given") for d in problems["deadline"]],
-        t("col_indicators"): [_indicator_names(codes, inds, lang) for codes in problems["indicators"]],
-        t("col_measures"): [counts.get(pid, "0/0") for pid in problems["id"]],
-    })
-
-
-def _indicator_names(codes, inds: dict, lang: str) -> str:
-    return "、".join(i18n.indicator_name(inds[c], lang) for c in codes if c in inds)
-
-
-def measures_table(data_version: int, problem_id: str | None = None, today: dt.date | None = None,
-                   indicator: str | None = None) -> pd.DataFrame:
-    """One problem's measures (or those that should move `indicator`), overdue ones marked: status,
-    leader, lead unit and deadline (their own, else their problem's), evidence and indicators."""
-    _, _, measures = ledger(data_version)
-    rows = measures if problem_id is None else measures[measures["problem_id"] == problem_id]
-    if indicator is not None:
-        rows = rows[[indicator in codes for codes in rows["indicators"]]]
-    late = ledger_rules.overdue(rows, today or dt.date.today())
-    lang, inds = language(), catalog.indicators()
-    return pd.DataFrame({
-        **({} if problem_id is not None else {t("col_id"): rows["problem_id"]}),
-        t("col_ordinal"): rows["ordinal"], t("col_measure"): rows["text"],
-        t("col_status"): [_status_label(s) for s in rows["status"]],
-        t("col_overdue"): [t("overdue_mark") if x else "" for x in late],
-        t("col_leader"): rows["leader"],
-        t("col_lead_unit"): [u or t("not_given") for u in rows["lead_unit"]],
-        t("col_deadline"): [d or t("not_given") for d in rows["deadline"]],
-        t("col_evidence"): rows["evidence"],
-        t("col_indicators"): [_indicator_names(codes, inds, lang) for codes in rows["indicators"]],
-    })
-
-
-def overdue_highlight(table: pd.DataFrame):
-    """The table with its overdue rows (marked in the 逾期 column) on a red ground."""
-    marked = table[t("col_overdue")] != ""
-    return table.style.apply(lambda row: ["background-color: #f8d7da" if marked[row.name] else ""] * len(row), axis=1)
