@@ -12,7 +12,7 @@ from conftest import ADMIN, PASSWORD, run_cli, streamlit_server
 from import_fixtures import xls_bytes
 from metrics import catalog
 from metrics.store import Store
-from test_browser_accounts import settle, sign_in
+from test_browser_accounts import RUN_LIMIT, settle, sign_in
 
 pytestmark = pytest.mark.slow  # Chromium: not in the fast part
 
@@ -80,7 +80,7 @@ def test_two_editors_confirming_the_same_new_month_at_once_one_commits_the_other
     texts = [page.inner_text("[data-testid=stMain]") for page in pages]
     assert sum("已导入" in text for text in texts) == 1, texts
     (loser,) = [page for page, text in zip(pages, texts) if "已导入" not in text]
-    loser.get_by_text(re.compile("请重新核对")).wait_for(timeout=30_000)
+    loser.get_by_text(re.compile("请重新核对")).wait_for(timeout=RUN_LIMIT)
     # The loser sees the fresh preview (修改, against the winner's figure) and must confirm again.
     assert "修改" in loser.inner_text("[data-testid=stMain]")
     store = Store(db)
@@ -132,7 +132,7 @@ def test_signing_out_clears_the_preview_and_its_confirm_button(app, contexts, tm
     sidebar.get_by_label("密码").fill(PASSWORD)
     sidebar.get_by_role("button", name="登录").click()
     settle(page)
-    sidebar.get_by_text(f"已登录：{EDITORS[0]}").wait_for(timeout=30_000)
+    sidebar.get_by_text(f"已登录：{EDITORS[0]}").wait_for(timeout=RUN_LIMIT)
     open_upload_page(page)
     text = page.inner_text("[data-testid=stApp]")
     assert "确认导入" not in text and "未确认" not in text
