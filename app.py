@@ -5,7 +5,7 @@ import streamlit as st
 
 from metrics.auth import PermissionDenied
 from metrics.store import StoreError
-from metrics.ui import reads, session, state
+from metrics.ui import blocks, reads, session, state
 from metrics.ui.state import t
 
 # The page icon is a file of the project's: a Material icon name would load from fonts.gstatic.com,
@@ -59,6 +59,7 @@ try:
     state.language_switch()
     session.gate()
     reads.health_line()
+    blocks.page_style()
     navigation(session.current_actor()).run()
 except (StoreError, PermissionDenied) as exc:
     reads.show_problem(exc)

@@ -163,20 +163,12 @@ def _add_to_deck(codes: list[str]) -> None:
     st.toast(i18n.t("added_to_deck", lang, names=names, count=len(deck)), icon=":material/playlist_add_check:")
 
 
-CHART_HEAD_CSS = """<style>
-.mc-chart-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:.2rem .6rem;margin:.2rem 0 -.2rem;
-  font-weight:600;font-size:.98rem;line-height:1.35;overflow-wrap:anywhere}
-.mc-stamp{font-weight:400;font-size:.8rem;color:#6d5d4b;background:#f4efe6;border:1px solid #c8b89a;
-  border-radius:.2rem;padding:0 .3rem;white-space:nowrap}
-</style>"""
-
-
 def plotly_chart(fig: go.Figure, data: chartdata.ChartData, key: str) -> None:
     """A chart with its title and 示例数据 stamp written above it and its source under it, as text
     that wraps to the column's width (see charts.plot_only)."""
     stamp = (f'<span class="mc-stamp">{html.escape(chartdata.word("illustrative_stamp", data.lang))}</span>'
              if data.illustrative else "")
-    st.html(f'{CHART_HEAD_CSS}<div class="mc-chart-head" data-testid="chart-title">'
+    st.html(f'<div class="mc-chart-head" data-testid="chart-title">'
             f'<span>{html.escape(data.title)}</span>{stamp}</div>')
     st.plotly_chart(charts.plot_only(fig), key=f"chart_{key}", config=PLOTLY_CONFIG, theme=None)
     if data.source:
@@ -318,8 +310,9 @@ def _card_html(ind: catalog.Indicator, a: calc.Assessment, spark: chartdata.Char
             f'<span class="mc-row">{pace}</span><span class="mc-row mc-small mc-muted">{"".join(foot)}</span></a>')
 
 
-CARD_CSS = """
-<style>
+# One style sheet for the cards, the behind strip and the chart heads, sent once per page run
+# rather than with each element that uses it.
+PAGE_CSS = """<style>
 .mc-strip{display:flex;flex-wrap:wrap;gap:.35rem .5rem;align-items:center;margin:.1rem 0 .6rem}
 .mc-strip a{text-decoration:none!important;border-radius:.5rem;padding:.1rem .5rem;font-size:.85rem;color:#fff!important;
   background:var(--mc-status);overflow-wrap:anywhere}
@@ -341,8 +334,15 @@ CARD_CSS = """
 .mc-red{--mc-status:%(red)s}.mc-amber{--mc-status:%(amber)s}.mc-green{--mc-status:%(green)s}
 .mc-open{--mc-status:%(open)s}.mc-none{--mc-status:%(none)s}
 .spark{flex:none;height:20px;width:72px}
-</style>
-""" % charts.STATUS_COLORS
+.mc-chart-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:.2rem .6rem;margin:.2rem 0 -.2rem;
+  font-weight:600;font-size:.98rem;line-height:1.35;overflow-wrap:anywhere}
+.mc-stamp{font-weight:400;font-size:.8rem;color:#6d5d4b;background:#f4efe6;border:1px solid #c8b89a;
+  border-radius:.2rem;padding:0 .3rem;white-space:nowrap}
+</style>""" % charts.STATUS_COLORS
+
+
+def page_style() -> None:
+    st.html(PAGE_CSS)
 
 
 def indicator_link(code: str, entity: str, period: str) -> str:
@@ -364,7 +364,7 @@ def behind_strip(view: "View") -> None:
         f'<a class="mc-{a.status}" href="{indicator_link(a.code, view.entity, view.period)}">'
         f'{html.escape(i18n.indicator_name(inds[a.code], lang, short=True))}{colon}'
         f'{html.escape(status.verdict(a, inds[a.code].unit, inds[a.code].decimals, lang))}</a>' for a in behind)
-    st.html(f'{CARD_CSS}<div class="mc-strip" data-testid="behind-strip"><b>{html.escape(t("behind_strip"))}</b>'
+    st.html(f'<div class="mc-strip" data-testid="behind-strip"><b>{html.escape(t("behind_strip"))}</b>'
             f'{links}</div>')
 
 
@@ -372,7 +372,7 @@ def overview_cards(groups: dict[str, list[str]], view: "View", sparks: dict[str,
     """The cards by category, each category's cards ordered by status, as one block of HTML: one
     element for the browser to draw rather than a dozen widgets per card."""
     inds = catalog.indicators()
-    parts = [CARD_CSS, '<div class="mc-grid">']
+    parts = ['<div class="mc-grid">']
     for title, codes in groups.items():
         ordered = sorted(codes, key=lambda c: status.STATUS_ORDER[view.assessments[c].status])
         cards = "".join(_card_html(inds[c], view.assessments[c], sparks[c],
