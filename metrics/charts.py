@@ -222,11 +222,13 @@ def build_small_multiples(data: ChartData, highlight: str | None = None, columns
             name=name, x=data.categories, y=data.lines[name], mode="lines", showlegend=False,
             line=dict(color=PALETTE[0] if name == highlight else PALETTE[4], width=2.5 if name == highlight else 1.5),
             hovertemplate=_hover(data.unit, data.decimals, data.lang)), row=row, col=col)
-    # First, middle and last month only, with half a category of room at each end, so labels of
-    # neighbouring panels and the y axis's 0 never collide.
-    ticks = sorted({0, len(data.categories) // 2, len(data.categories) - 1}) if data.categories else []
-    fig.update_xaxes(type="category", tickangle=0, tickfont=dict(size=10),
+    # The panels share their months, so only each row's first panel names them, and only the first
+    # and last: on a phone a panel is some 70 px wide, where a third label, or a neighbour's, collides.
+    # Half a category of room at each end keeps the labels clear of the y axis's lowest tick.
+    ticks = sorted({0, len(data.categories) - 1}) if data.categories else []
+    fig.update_xaxes(type="category", tickangle=0, tickfont=dict(size=10), showticklabels=False,
                      tickvals=[data.categories[i] for i in ticks], range=[-0.5, len(data.categories) - 0.5])
+    fig.update_xaxes(showticklabels=True, col=1)
     # A trend needs no zero baseline, and without one the lowest tick clears the month labels.
     fig.update_yaxes(**{**_value_axis(data.unit, data.decimals), "rangemode": "normal"})
     fig.update_annotations(font=dict(size=12, family=FONT_FAMILY))

@@ -187,6 +187,18 @@ def test_small_multiples_give_each_entity_a_titled_panel_with_the_others_faint_b
     assert next(t for t in fig.data if t.name == ZONE).line.color == charts.PALETTE[0]
 
 
+def test_small_multiples_name_the_months_once_per_row_first_and_last_so_phone_panels_never_collide(land):
+    ind, s, _ = land
+    zones = {ZONE: s, **{f"{n}开发区": s for n in "甲乙丙丁戊"}}
+    data = chartdata.trend_chart_data(ind, zones, "2023-04", 4)
+    fig = charts.build_small_multiples(data, highlight=ZONE, columns=4)
+    x_axes = [fig.layout[name] for name in fig.layout if name.startswith("xaxis")]
+    labelled = {axis.anchor: list(axis.tickvals) for axis in x_axes if axis.showticklabels}
+    # Two rows of four: the first panel of each row (y and y5) carries the labels, the others none.
+    assert sorted(labelled) == ["y", "y5"]
+    assert all(ticks == ["23年1月", "23年4月"] for ticks in labelled.values())
+
+
 def test_completion_figure_marks_each_indicators_own_time_progress(land):
     ind, s, a = land
     invest = catalog.indicator("effective_investment")
