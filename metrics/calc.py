@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import status as rules
 from .catalog import Direction, Indicator, IndicatorKind, TargetKind
-from .periods import month_memo, split_period
+from .periods import month_memo, shift, split_period
 
 ROUND = 9  # sums of one-decimal figures are rounded so 276.8 stays 276.8, not 276.79999999999995
 
@@ -189,14 +189,8 @@ class MonthFigures:
 
 
 @month_memo
-def previous_period(period: str, months_back: int = 1) -> str:
-    year, month = split_period(period)
-    index = year * 12 + (month - 1) - months_back
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def same_period_last_year(period: str) -> str:
-    return previous_period(period, 12)
+    return shift(period, -12)
 
 
 def assess(ind: Indicator, series: pd.DataFrame, period: str, target: dict | None) -> Assessment:
@@ -211,7 +205,7 @@ def assess(ind: Indicator, series: pd.DataFrame, period: str, target: dict | Non
     last_year = figures.at(same_period_last_year(period), "ytd")
     yoy_pct = _pct_change(ytd, last_year)
     yoy_pp = round(ytd - last_year, ROUND) if ind.unit == "%" and ytd is not None and last_year is not None else None
-    mom_pct = _pct_change(value, figures.at(previous_period(period, months), "value")) if months == 1 else None
+    mom_pct = _pct_change(value, figures.at(shift(period, -months), "value")) if months == 1 else None
     illustrative = figures.illustrative(period)
 
     year, month = split_period(period)

@@ -4,7 +4,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO
-from metrics import calc, catalog
+from metrics import calc, catalog, periods
 from metrics.auth import Actor
 from metrics.store import Store
 
@@ -30,7 +30,7 @@ def test_without_a_month_most_have_reported_the_best_reported_one_is_shown():
 def test_two_early_figures_for_a_new_month_leave_the_overview_on_the_reported_month(app_db):
     store = Store(app_db)
     latest = store.latest_period()
-    early = calc.previous_period(latest, -1)
+    early = periods.shift(latest, 1)
     store.commit_batch(pd.DataFrame([{"indicator_code": c, "entity": ZONE, "period": early, "value": 1.0}
                                      for c in ("land_cleared", "hightech_new")]),
                        actor=Actor("测试", "admin"), file_name="早报.xlsx", sha256="e" * 64)

@@ -11,7 +11,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .. import calc, catalog, periods
+from .. import catalog, periods
 from ..catalog import IndicatorKind
 from ..formatting import neutralise
 from ..store import Store
@@ -30,7 +30,7 @@ NOT_APPLICABLE_FILL = PatternFill("solid", fgColor="E7E6E6")
 
 def write_template(store: Store, period: Period, out: Path | None = None, entity: str = catalog.ZONE) -> bytes:
     """The template for one month as xlsx bytes (also written to `out` when given)."""
-    previous = calc.previous_period(period.key)
+    previous = periods.shift(period.key, -1)
     held = store.observations(entity=entity)
     last_month = {row.indicator_code: (row.value, int(row.months))
                   for row in held[held["period"] == previous].itertuples(index=False)}

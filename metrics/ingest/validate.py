@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .. import calc, catalog, periods
+from .. import catalog, periods
 from ..catalog import Indicator, IndicatorKind
 from .figures import MonthBook, MonthFigure, Reading, YoyClaim
 from .problems import UploadProblems, show_value
@@ -82,7 +82,7 @@ def _origin(f: MonthFigure) -> str:
 def _check_jump(f: MonthFigure, ind: Indicator, book: MonthBook, problems: UploadProblems) -> None:
     if f.value <= 0:
         return
-    previous = book.get(f.code, f.entity, *periods.split_period(calc.previous_period(f.period, f.months)))
+    previous = book.get(f.code, f.entity, *periods.split_period(periods.shift(f.period, -f.months)))
     if previous is None or previous[0] <= 0:
         return
     ratio = (f.value / f.months) / (previous[0] / previous[1])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics import auth, calc, i18n, tracker
+from metrics import auth, i18n, periods, tracker
 from metrics.ingest import (PreviewOutdated, commit_preview, errors_workbook, grouped, parse_period, preview_file,
                             undo_upload, write_template)
 from metrics.store import StoreError
@@ -182,12 +182,12 @@ with template_tab:
     latest = store.latest_period()
     today = pd.Timestamp.today()
     this_month = f"{today.year:04d}-{today.month:02d}"
-    after_latest = calc.previous_period(latest, -1) if latest else this_month
+    after_latest = periods.shift(latest, 1) if latest else this_month
     # From this month back to a year before the month after the latest figures, whichever is earlier.
-    first = calc.previous_period(min(after_latest, this_month), 12)
+    first = periods.shift(min(after_latest, this_month), -12)
     months = [this_month]
     while months[-1] > first:
-        months.append(calc.previous_period(months[-1]))
+        months.append(periods.shift(months[-1], -1))
     lang = state.language()
     period_key = st.selectbox(t("upload_template_month"), months, index=months.index(min(after_latest, this_month)),
                               format_func=lambda p: i18n.period_name(p, lang), key="template_period")
