@@ -207,6 +207,12 @@ def indicator_sentence(ind: Indicator, a: Assessment, entity: str = ZONE, lang: 
     return _say("sep", lang).join(parts) + _say("end", lang)
 
 
+def explained_sentence(sentence: str, reason: str, next_steps: str, lang: str = "zh") -> str:
+    """A 汇报 sentence followed by its 情况说明, as the screens show it after each indicator."""
+    said = explanation_sentence(reason, next_steps, lang)
+    return sentence + (" " if said and lang == "en" else "") + said
+
+
 def explanation_sentence(reason: str, next_steps: str, lang: str = "zh") -> str:
     """The 情况说明 as it follows the 汇报 sentence: 原因分析：…。下步措施：…。 (either part may be empty)."""
     return "".join(_say(key, lang, text=text.strip().rstrip("。.；;，, "))

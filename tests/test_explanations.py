@@ -229,3 +229,16 @@ def test_the_progress_page_flags_a_behind_indicator_without_an_explanation(initi
     table = at.dataframe[0].value
     assert list(table.loc[table["情况说明"] == "滞后未说明", "指标"]) == ["低效用地清理面积"]
     assert any("1 项指标滞后且尚无情况说明" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("page", ["theme_land.py", "compare.py"])
+def test_the_explanation_follows_the_indicators_report_sentence_on_the_theme_and_compare_pages(app_db, page):
+    Store(app_db).write_explanation("land_cleared", ZONE, PERIOD, reason="拆迁协商未完成", next_steps="5月底前签约",
+                                    by=ADMIN_ACTOR)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.query_params.update(lang="zh", indicator="land_cleared", period=PERIOD)
+    at.run()
+    at.switch_page(f"metrics/ui/pages/{page}").run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = next(c.value for c in at.code if "低效用地清理面积" in c.value)
+    assert said.endswith("。原因分析：拆迁协商未完成。下步措施：5月底前签约。")

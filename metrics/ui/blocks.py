@@ -17,7 +17,7 @@ from metrics.status import Status
 from metrics.store import Store
 from metrics.export import images
 from metrics.export.xlsx import chart_data_xlsx
-from metrics.ui.reads import entities, get_store, inert, ledger_progress, overview, pending_review, reporting, targets
+from metrics.ui.reads import entities, explanation, get_store, inert, ledger_progress, overview, pending_review, reporting, targets
 from metrics.ui.state import language, t, url_choice
 
 
@@ -74,7 +74,7 @@ class View:
     def sentences(self, codes) -> str:
         """The 汇报 sentences of several indicators, one per line."""
         lang = language()
-        return "\n".join(narrative.indicator_sentence(catalog.indicator(c), self.assessments[c], self.entity, lang)
+        return "\n".join(reported_sentence(catalog.indicator(c), self.assessments[c], self.entity, lang)
                          for c in codes)
 
     def illustrative(self, codes) -> bool:
@@ -204,8 +204,15 @@ def indicator_chart_block(ind: catalog.Indicator, a: calc.Assessment, series: pd
     """An indicator's months against last year and its target, with its 汇报 sentence."""
     lang = language()
     data = chartdata.monthly_chart_data(ind, series, a, entity, lang)
-    chart_block(charts.build_monthly_figure(data), narrative.indicator_sentence(ind, a, entity, lang), [ind.code],
+    chart_block(charts.build_monthly_figure(data), reported_sentence(ind, a, entity, lang), [ind.code],
                 key, data=data)
+
+
+def reported_sentence(ind: catalog.Indicator, a: calc.Assessment, entity: str, lang: str) -> str:
+    """The indicator's 汇报 sentence and, where its month has one, the 情况说明 after it, as on its slide."""
+    sentence = narrative.indicator_sentence(ind, a, entity, lang)
+    shown = explanation(get_store().data_version(), ind.code, entity, a.period)
+    return sentence if shown is None else narrative.explained_sentence(sentence, shown["reason"], shown["next_steps"], lang)
 
 
 def yoy_text(ind: catalog.Indicator, a: calc.Assessment) -> str:

@@ -111,7 +111,6 @@ def explanation(data_version: int, code: str, entity: str, period: str) -> dict 
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-
 def explanation_history(data_version: int, code: str, entity: str, period: str) -> pd.DataFrame:
     return get_store().explanation_history(code, entity, period)
 

@@ -1,7 +1,7 @@
 """对比: the entities ranked on one indicator with the chosen one highlighted, and their trends."""
 import streamlit as st
 
-from metrics import catalog, chartdata, charts, narrative
+from metrics import catalog, chartdata, charts
 from metrics.ui import blocks, reads, state
 from metrics.ui.state import t
 
@@ -26,7 +26,7 @@ if view.entity in ranking.categories:
 else:
     st.caption(t("not_ranked", entity=reads.inert(view.entity)))
 blocks.chart_block(charts.build_ranking_figure(ranking, highlight=view.entity),
-                   narrative.indicator_sentence(ind, a, view.entity, lang), [ind.code], key="ranking", data=ranking)
+                   blocks.reported_sentence(ind, a, view.entity, lang), [ind.code], key="ranking", data=ranking)
 
 st.markdown(f"##### {t('small_multiples')}")
 trends = chartdata.trend_chart_data(ind, series, view.period, lang=lang)
