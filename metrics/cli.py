@@ -568,14 +568,14 @@ def cmd_entities(args, store: Store) -> int:
 
 
 def cmd_tasks(args, store: Store) -> int:
-    from .tasks import SENT_STATES, UNEXPLAINED_LABEL, progress
+    from .tasks import SENT_STATES, UNEXPLAINED_LABEL, TaskState, progress
     _require_initialised(store)
     statuses = progress(store, args.period, args.today)
     if args.json:
         _print_json([s.as_json() for s in statuses])
         return EXIT_OK
     reported = sum(s.state in SENT_STATES for s in statuses)
-    waiting = sum(s.state == "pending_review" for s in statuses)
+    waiting = sum(s.state == TaskState.PENDING_REVIEW for s in statuses)
     unexplained = sum(s.unexplained for s in statuses)
     print(f"{args.period} 填报进度：已报 {reported}/{len(statuses)}" + (f"，其中待审核 {waiting}" if waiting else "")
           + "（逾期在前）"

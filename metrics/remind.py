@@ -22,7 +22,7 @@ from typing import Callable
 from .channels import CHANNEL_KINDS
 from .i18n import period_name
 from .store.errors import StoreError
-from .tasks import SENT_STATES, TaskStatus, progress
+from .tasks import SENT_STATES, TaskState, TaskStatus, progress
 
 ATTEMPTS = 3
 BACKOFF_SECONDS = (1.0, 3.0)  # the waits before the second and third attempts
@@ -46,7 +46,7 @@ class Reminder:
         lines = [f"【催报】{period_name(period)}数据，请{self.department}{'' if self.owner == self.department else self.owner}"
                  f"按时填报以下 {len(self.items)} 项："]
         for item in self.items:
-            late = "，已逾期" if item.state == "overdue" else ""
+            late = "，已逾期" if item.state == TaskState.OVERDUE else ""
             lines.append(f"· {item.indicator}（{item.entity}）：{item.due.month}月{item.due.day}日前{late}")
         lines.append(f"（{today:%Y-%m-%d} 开发区指标跟踪系统自动发送；在“数据上传”页面填报。）")
         return "\n".join(lines)

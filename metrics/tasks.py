@@ -13,6 +13,7 @@ import datetime as dt
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 
 import pandas as pd
@@ -22,12 +23,24 @@ from .periods import is_period, shift, split_period
 from .status import BEHIND
 
 TASKS_FILE = catalog.DATA_DIR / "tasks.toml"
-# Stable English states for scripts, with the words the office uses.
-STATE_LABELS = {"overdue": "逾期", "missing": "未报", "pending_review": "待审核", "reported": "已报",
-                "approved": "已通过"}
-STATE_ORDER = tuple(STATE_LABELS)  # the late ones first, then those still due, those awaiting review, those in
+
+
+class TaskState(StrEnum):
+    """Where a task stands for a month, in stable English for scripts (`tasks --json`), declared in
+    the order the progress page lists them."""
+    OVERDUE = "overdue"
+    MISSING = "missing"
+    PENDING_REVIEW = "pending_review"
+    REPORTED = "reported"
+    APPROVED = "approved"
+
+
+# The words the office uses.
+STATE_LABELS = {TaskState.OVERDUE: "逾期", TaskState.MISSING: "未报", TaskState.PENDING_REVIEW: "待审核",
+                TaskState.REPORTED: "已报", TaskState.APPROVED: "已通过"}
+STATE_ORDER = tuple(TaskState)  # the late ones first, then those still due, those awaiting review, the rest
 # The owner has sent the month's figure (it may still await review): nobody is reminded of it.
-SENT_STATES = ("pending_review", "reported", "approved")
+SENT_STATES = (TaskState.PENDING_REVIEW, TaskState.REPORTED, TaskState.APPROVED)
 SHOWN_OWNERS = 5  # a refusal names this many indicators, then says how many more
 EXPLANATION_MAX_CHARACTERS = 300  # each of 原因分析 and 下步措施: a paragraph that fits under a slide's chart
 UNEXPLAINED_LABEL = "滞后未说明"
@@ -50,7 +63,7 @@ class TaskStatus:
     department: str
     editors: tuple[str, ...]
     due: dt.date
-    state: str
+    state: TaskState
     unexplained: bool = False   # behind 序时进度 or its target, with no 情况说明 for the month
 
     @property
@@ -130,8 +143,8 @@ def task_states(tasks: pd.DataFrame, reported: set[tuple[str, str]], period: str
     for task in tasks.itertuples(index=False):
         due = due_date(period, int(task.due_day))
         key = (task.indicator_code, task.entity)
-        state = ("pending_review" if key in pending else "approved" if key in approved else
-                 "reported" if key in reported else "overdue" if today > due else "missing")
+        state = (TaskState.PENDING_REVIEW if key in pending else TaskState.APPROVED if key in approved else
+                 TaskState.REPORTED if key in reported else TaskState.OVERDUE if today > due else TaskState.MISSING)
         out.append(TaskStatus(task.indicator_code, inds[task.indicator_code].name, task.entity, task.department,
                               tuple(task.editors), due, state, key in unexplained))
     return sorted(out, key=lambda s: STATE_ORDER.index(s.state))  # stable: catalogue order within a state

@@ -24,10 +24,10 @@ if not statuses:
     st.stop()
 reported = sum(s.state in tasks.SENT_STATES for s in statuses)
 st.header(t("progress_reported", done=reported, total=len(statuses)))
-waiting = sum(s.state == "pending_review" for s in statuses)
+waiting = sum(s.state == tasks.TaskState.PENDING_REVIEW for s in statuses)
 if waiting:
     st.info(t("progress_pending_review", count=waiting))
-overdue = sum(s.state == "overdue" for s in statuses)
+overdue = sum(s.state == tasks.TaskState.OVERDUE for s in statuses)
 if overdue:
     st.warning(t("progress_overdue", count=overdue))
 unexplained = sum(s.unexplained for s in statuses)
