@@ -731,7 +731,7 @@ def build_parser() -> argparse.ArgumentParser:
                                           "（管理员，或该问题牵头单位的账户）")
     p.add_argument("problem", help="问题编号，例如 P01")
     p.add_argument("--measure", type=int, default=0, help="第几项整改措施（1、2、3…）；不给时修改问题本身")
-    p.add_argument("--status", choices=list(ledger.STATUSES), help="done 已整改完成（问题销号须各项措施已完成并有佐证材料）、"
+    p.add_argument("--status", choices=list(ledger.LedgerStatus), help="done 已整改完成（问题销号须各项措施已完成并有佐证材料）、"
                                                                     "in_progress 正在推进")
     p.add_argument("--lead-unit", help="牵头单位（只有管理员可以指定或调整），多个用顿号分隔")
     p.add_argument("--leader", help="责任领导")

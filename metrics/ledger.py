@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 import pandas as pd
 
@@ -19,9 +20,15 @@ from . import catalog
 from .auth import Actor
 from .periods import split_period
 
-DONE, IN_PROGRESS = "done", "in_progress"
-STATUSES = (DONE, IN_PROGRESS)
-STATUS_LABELS = {DONE: "已整改完成", IN_PROGRESS: "正在推进"}
+
+
+class LedgerStatus(StrEnum):
+    """A problem's or a measure's status, as the ledger file, the database and `--json` write it."""
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+
+
+STATUS_LABELS = {LedgerStatus.DONE: "已整改完成", LedgerStatus.IN_PROGRESS: "正在推进"}
 # A lead unit may name several units: 经发局、招商局.
 UNIT_SEPARATORS = re.compile(r"[、,，;；/ ]+")
 
@@ -66,8 +73,8 @@ class LedgerProgress:
 def progress(summary: dict, problems: pd.DataFrame, measures: pd.DataFrame) -> LedgerProgress:
     """Progress from `Store.ledger()`'s (summary, problems, measures)."""
     return LedgerProgress(
-        total=len(problems), done=int((problems["status"] == DONE).sum()),
-        measures=len(measures), measures_done=int((measures["status"] == DONE).sum()),
+        total=len(problems), done=int((problems["status"] == LedgerStatus.DONE).sum()),
+        measures=len(measures), measures_done=int((measures["status"] == LedgerStatus.DONE).sum()),
         summary_done=int(summary["summary_done"]), summary_in_progress=int(summary["summary_in_progress"]),
         report_date=str(summary.get("report_date", "")))
 
@@ -75,7 +82,7 @@ def progress(summary: dict, problems: pd.DataFrame, measures: pd.DataFrame) -> L
 def measures_done(measures: pd.DataFrame, problem_id: str) -> tuple[int, int]:
     """(done, listed) measures of one problem."""
     listed = measures[measures["problem_id"] == problem_id]
-    return int((listed["status"] == DONE).sum()), len(listed)
+    return int((listed["status"] == LedgerStatus.DONE).sum()), len(listed)
 
 
 def item_name(problem_id: str, measure_no: int) -> str:
@@ -84,7 +91,7 @@ def item_name(problem_id: str, measure_no: int) -> str:
 
 
 def status_problem(status: str) -> str | None:
-    if status not in STATUSES:
+    if status not in tuple(LedgerStatus):
         return f"状态“{status}”无效，应为 done（已整改完成）或 in_progress（正在推进）。"
     return None
 
@@ -117,7 +124,7 @@ def deadline_day(deadline: str) -> dt.date | None:
 
 def overdue(measures: pd.DataFrame, today: dt.date) -> pd.Series:
     """Whether each measure is overdue: its deadline (or its problem's) has passed and it is not done."""
-    return pd.Series([status != DONE and (day := deadline_day(deadline)) is not None and today > day
+    return pd.Series([status != LedgerStatus.DONE and (day := deadline_day(deadline)) is not None and today > day
                       for status, deadline in zip(measures["status"], measures["deadline"])],
                      index=measures.index, dtype=bool)
 
@@ -157,7 +164,7 @@ def closing_problem(problem_id: str, measures: pd.DataFrame) -> str | None:
     every measure is done and has evidence. measures: the problem's, with status and evidence (a count)."""
     lacking = []
     for m in measures.itertuples(index=False):
-        missing = ([] if m.status == DONE else ["尚未完成"]) + ([] if m.evidence else ["没有佐证材料"])
+        missing = ([] if m.status == LedgerStatus.DONE else ["尚未完成"]) + ([] if m.evidence else ["没有佐证材料"])
         if missing:
             lacking.append(f"第{m.measure_no}项措施（{m.ordinal}）{'、'.join(missing)}")
     if not lacking:

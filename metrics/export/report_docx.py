@@ -198,7 +198,7 @@ def _ledger_text(store: Store) -> tuple[list[str], list[str]]:
     if progress.summary_disagrees:
         paragraphs.append(progress.disagreement())
     open_problems = []
-    for p in problems[problems["status"] != ledger.DONE].to_dict("records"):
+    for p in problems[problems["status"] != ledger.LedgerStatus.DONE].to_dict("records"):
         details = ["整改措施已完成{}/{}项".format(*ledger.measures_done(measures, p["id"]))]
         if p["lead_unit"]:
             details.append(f"牵头单位：{p['lead_unit']}")

@@ -53,7 +53,7 @@ def ledger_xlsx(problems: pd.DataFrame, measures: pd.DataFrame, progress: ledger
     late = ledger.overdue(measures, today)
     for number, p in enumerate(problems.itertuples(index=False), start=1):
         for m in measures[measures["problem_id"] == p.id].itertuples():
-            progress_text = (f"{'已完成' if m.status == ledger.DONE else '推进中'}；佐证材料 {m.evidence} 份"
+            progress_text = (f"{'已完成' if m.status == ledger.LedgerStatus.DONE else '推进中'}；佐证材料 {m.evidence} 份"
                              + ("；已逾期" if late[m.Index] else ""))
             sheet.append([number] + [neutralise(v) for v in (
                 f"{p.id} {p.title}", m.ordinal + m.text, m.leader, m.lead_unit, m.deadline, progress_text,

@@ -1006,12 +1006,12 @@ class Store:
             name = ledger_rules.item_name(problem_id, measure_no)
             _check_ledger_editor(con, by, item, name, "lead_unit" in changes and changes["lead_unit"] != item["lead_unit"])
             own = measures[measures["problem_id"] == problem_id]
-            if measure_no == 0 and changes.get("status") == ledger_rules.DONE and item["status"] != ledger_rules.DONE:
+            if measure_no == 0 and changes.get("status") == ledger_rules.LedgerStatus.DONE and item["status"] != ledger_rules.LedgerStatus.DONE:
                 problem = ledger_rules.closing_problem(problem_id, own)
                 if problem:
                     raise StoreError(problem)
-            if (measure_no and changes.get("status") == ledger_rules.IN_PROGRESS
-                    and problems.set_index("id").at[problem_id, "status"] == ledger_rules.DONE):
+            if (measure_no and changes.get("status") == ledger_rules.LedgerStatus.IN_PROGRESS
+                    and problems.set_index("id").at[problem_id, "status"] == ledger_rules.LedgerStatus.DONE):
                 raise StoreError(f"{problem_id} 已销号（已整改完成），不能单独把其中的措施改回正在推进。"
                                  f"如需重新整改，请先把问题 {problem_id} 的状态改为正在推进。")
             before = {key: item[key] for key in changes}

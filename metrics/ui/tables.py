@@ -39,8 +39,8 @@ def months_table(ind: catalog.Indicator, series: pd.DataFrame, period: str) -> p
     return pd.DataFrame(rows)
 
 
-def _status_label(status: str) -> str:
-    return t("status_done") if status == "done" else t("status_in_progress")
+def ledger_status_word(status: str) -> str:
+    return t("status_done") if status == ledger_rules.LedgerStatus.DONE else t("status_in_progress")
 
 
 def report_figures_table(data_version: int, ind: catalog.Indicator) -> None:
@@ -92,7 +92,7 @@ def problems_table(data_version: int, ids: list[str] | None = None, today: dt.da
         t("col_id"): problems["id"],
         t("col_section"): problems["section"],
         t("col_title"): problems["title"],
-        t("col_status"): [_status_label(s) for s in problems["status"]],
+        t("col_status"): [ledger_status_word(s) for s in problems["status"]],
         # Beside the status, where a narrow screen still shows it.
         t("col_overdue_measures"): [int(late.get(pid, 0)) for pid in problems["id"]],
         t("col_lead_unit"): [u or t("not_given") for u in problems["lead_unit"]],
@@ -120,7 +120,7 @@ def measures_table(data_version: int, problem_id: str | None = None, today: dt.d
     return pd.DataFrame({
         **({} if problem_id is not None else {t("col_id"): rows["problem_id"]}),
         t("col_ordinal"): rows["ordinal"], t("col_measure"): rows["text"],
-        t("col_status"): [_status_label(s) for s in rows["status"]],
+        t("col_status"): [ledger_status_word(s) for s in rows["status"]],
         t("col_overdue"): [t("overdue_mark") if x else "" for x in late],
         t("col_leader"): rows["leader"],
         t("col_lead_unit"): [u or t("not_given") for u in rows["lead_unit"]],

@@ -246,7 +246,7 @@ def _ledger_slide(store: Store) -> PlannedSlide:
     text = (f"巡察反馈的{progress.total}个问题中，已整改完成{progress.done}个，正在推进{progress.in_progress}个；"
             f"{progress.measures}项整改措施中已完成{progress.measures_done}项。") + progress.disagreement()
     rows = []
-    for p in problems[problems["status"] != ledger.DONE].to_dict("records"):
+    for p in problems[problems["status"] != ledger.LedgerStatus.DONE].to_dict("records"):
         rows.append([p["title"], "{}/{}项".format(*ledger.measures_done(measures, p["id"])),
                      p["lead_unit"] or "—", p["deadline"] or "—"])
     table = PlannedTable(["正在推进的问题", "措施完成", "牵头单位", "时限"], rows)

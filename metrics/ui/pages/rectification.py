@@ -41,9 +41,9 @@ st.download_button(t("ledger_download"), data=lambda: ledger_xlsx(problems, meas
                    file_name=f"整改台账{today:%Y%m%d}.xlsx", mime=blocks.XLSX_MIME, key="ledger_xlsx",
                    on_click="ignore", icon=":material/table_view:")
 
-shown = st.segmented_control(t("filter_status"), ["done", "in_progress"], selection_mode="multi",
-                             default=["done", "in_progress"], key="ledger_status",
-                             format_func=lambda s: t("status_done" if s == "done" else "status_in_progress"))
+shown = st.segmented_control(t("filter_status"), list(ledger_rules.LedgerStatus), selection_mode="multi",
+                             default=list(ledger_rules.LedgerStatus), key="ledger_status",
+                             format_func=tables.ledger_status_word)
 listed = problems[problems["status"].isin(shown)]
 # Every listed problem visible at once: 35 px a row plus the header.
 st.dataframe(tables.problems_table(version, list(listed["id"]), today), hide_index=True,
@@ -73,8 +73,8 @@ item = (problems[problems["id"] == problem_id] if measure_no == 0 else own[own["
 item_name = ledger_rules.item_name(problem_id, measure_no)
 # Keyed by the item chosen, so the form opens on that item's values.
 with st.form(f"ledger_form_{problem_id}_{measure_no}"):
-    status = st.selectbox(t("ledger_status"), list(ledger_rules.STATUSES), index=ledger_rules.STATUSES.index(item["status"]),
-                          format_func=lambda s: t("status_done" if s == "done" else "status_in_progress"))
+    status = st.selectbox(t("ledger_status"), list(ledger_rules.LedgerStatus),
+                          index=list(ledger_rules.LedgerStatus).index(item["status"]), format_func=tables.ledger_status_word)
     lead_unit = st.text_input(t("col_lead_unit"), value=item["lead_unit"])
     leader = st.text_input(t("col_leader"), value=item["leader"])
     deadline = st.text_input(t("col_deadline"), value=item["deadline"], help=t("ledger_deadline_hint"))
