@@ -84,6 +84,50 @@ def test_a_merge_of_entities_that_disagree_on_a_month_is_refused(empty_store):
     assert {"丙园区", "丙工业园"} <= set(empty_store.entities().name)
 
 
+def test_a_merge_moves_notes_explanations_and_figures_waiting_for_review_to_the_entity_kept(empty_store):
+    store = empty_store
+    for name in ("戊园区", "戊工业园"):
+        store.add_entity(name, "zone", by=ADMIN_ACTOR)
+    noted = figures("戊园区", ("land_cleared", "2023-01", 5), ("land_cleared", "2023-03", 7),
+                    ("land_cleared", "2023-04", 8))
+    store.commit_batch(noted.assign(note=["", "收储延后", ""]), actor=EDITOR, file_name="a.csv", sha256="a")
+    store.write_explanation("land_cleared", "戊园区", "2023-04", reason="拆迁进度慢", next_steps="加快拆迁",
+                            by=ADMIN_ACTOR)
+    kept = figures("戊工业园", ("land_cleared", "2023-01", 5), ("land_cleared", "2023-04", 8))
+    store.commit_batch(kept.assign(note=["园区自报", ""]), actor=EDITOR, file_name="b.csv", sha256="b")
+    store.merge_entities("戊园区", "戊工业园", by=ADMIN_ACTOR)
+    store.set_review_required(True, by=ADMIN_ACTOR)
+    store.add_entity("己园区", "zone", by=ADMIN_ACTOR)
+    waiting = store.commit_batch(figures("己园区", ("land_cleared", "2023-05", 9)), actor=EDITOR,
+                                 file_name="c.csv", sha256="c")
+    store.commit_batch(figures("戊工业园", ("land_cleared", "2023-05", 10)), actor=ADMIN_ACTOR, file_name="d.csv",
+                       sha256="d")  # waiting too: the reviewer chooses between the two
+    store.merge_entities("己园区", "戊工业园", by=ADMIN_ACTOR)
+    said = store.explanations(entity="戊工业园").set_index("period")
+    # The month both held keeps the kept one's 备注; the merged one's travels with its figure.
+    assert said.loc["2023-01", "reason"] == "园区自报" and said.loc["2023-03", "reason"] == "收储延后"
+    assert said.loc["2023-04", ["reason", "next_steps", "source"]].tolist() == ["拆迁进度慢", "加快拆迁", "written"]
+    assert store.explanation_history("land_cleared", "戊工业园", "2023-04")["revision"].tolist() == [1]
+    pending = store.pending_figures(entity="戊工业园")
+    assert sorted(pending[["period", "value"]].values.tolist()) == [["2023-05", 9.0], ["2023-05", 10.0]]
+    assert json.loads(store.audit_log(action="entity_merge").iloc[0].after)["pending"] == 1
+    store.approve_batch(waiting.batch_id, by=ADMIN_ACTOR)
+    may = store.observations(entity="戊工业园")
+    assert may[may.period == "2023-05"].value.tolist() == [9.0] and store.verify() == []
+
+
+def test_a_merge_of_entities_whose_explanations_of_a_month_differ_is_refused(empty_store):
+    for name, reason in (("庚园区", "企业停产"), ("庚工业园", "订单下降")):
+        empty_store.add_entity(name, "zone", by=ADMIN_ACTOR)
+        empty_store.commit_batch(figures(name, ("land_cleared", "2023-04", 5)), actor=EDITOR, file_name=f"{name}.csv",
+                                 sha256=name)
+        empty_store.write_explanation("land_cleared", name, "2023-04", reason=reason, by=ADMIN_ACTOR)
+    with pytest.raises(StoreError, match="情况说明不同：land_cleared 2023-04"):
+        empty_store.merge_entities("庚园区", "庚工业园", by=ADMIN_ACTOR)
+    assert {"庚园区", "庚工业园"} <= set(empty_store.entities().name)
+    assert empty_store.explanations(entity="庚园区").reason.tolist() == ["企业停产"]
+
+
 def test_only_an_unused_entity_can_be_deleted(empty_store):
     empty_store.add_entity("丁园区", "zone", by=ADMIN_ACTOR)
     empty_store.commit_batch(figures("丁园区", ("land_cleared", "2023-04", 3)), actor=EDITOR, file_name="d.csv",

@@ -824,19 +824,26 @@ class Store:
 
     @writes
     def merge_entities(self, source: str, target: str, *, by: Actor) -> BatchSummary:
-        """Move `source`'s figures to `target` as one batch (with its audit event), then make
-        `source` an alias of `target` and remove it. A month both hold with different figures is
-        refused: someone must say which is right first."""
+        """Move `source`'s figures to `target` as one batch (with its audit event), with their 备注
+        (the target's where both have one), its written 情况说明 and its figures waiting for review,
+        then make `source` an alias of `target` and remove it. A month both hold with different
+        figures, or with different 情况说明, is refused: someone must say which is right first."""
         require(by, "entities")
         with self.transaction() as con:
             source_id, target_id = _existing_entity(con, source), _existing_entity(con, target)
             if source_id == target_id:
                 raise StoreError("合并的两个主体是同一个。")
+            # The merge writes a revision of every key it moves, so each carries the 备注 shown now:
+            # without it, a month both hold would lose the target's note (its 原因分析).
             moving = con.execute(
-                """SELECT c.indicator_code, c.period, c.months, c.value, t.value AS target_value
+                """SELECT c.indicator_code, c.period, c.months, c.value, t.value AS target_value,
+                          coalesce(nullif(tn.note, ''), sn.note) AS note,
+                          coalesce(tn.published_yoy, sn.published_yoy) AS published_yoy
                    FROM current_figure c
+                   JOIN observation sn ON sn.id = c.observation_id
                    LEFT JOIN current_figure t ON t.entity_id = ? AND t.indicator_code = c.indicator_code
                                              AND t.period = c.period
+                   LEFT JOIN observation tn ON tn.id = t.observation_id
                    WHERE c.entity_id = ?""", [target_id, source_id]).df()
             clash = moving[moving["target_value"].notna() & (moving["target_value"] != moving["value"])]
             if len(clash):
@@ -844,7 +851,16 @@ class Store:
                                    for r in clash.head(5).itertuples())
                 raise StoreError(f"“{source}”和“{target}”有 {len(clash)} 个月份的数据不同：{listed}。"
                                  "请先更正其中一方，再合并。没有做任何改动。")
-            rows = moving.assign(entity=target)[["indicator_code", "entity", "period", "months", "value"]]
+            explained = self._explanations(con, None, source, None).merge(
+                self._explanations(con, None, target, None), on=["indicator_code", "period"], suffixes=("", "_kept"))
+            differing = explained[(explained["reason"] != explained["reason_kept"])
+                                  | (explained["next_steps"] != explained["next_steps_kept"])]
+            if len(differing):
+                listed = "、".join(f"{r.indicator_code} {r.period}" for r in differing.head(5).itertuples())
+                raise StoreError(f"“{source}”和“{target}”有 {len(differing)} 个月份的情况说明不同：{listed}。"
+                                 "请先改写其中一方，使两者一致，再合并。没有做任何改动。")
+            rows = moving.assign(entity=target)[["indicator_code", "entity", "period", "months", "value", "note",
+                                                 "published_yoy"]]
             source_events = con.execute("SELECT count(*) FROM target WHERE entity_id = ?", [source_id]).fetchall()
             if source_events[0][0]:
                 raise StoreError(f"“{source}”设有目标，合并会丢失它们：请先在目标管理中把目标设到“{target}”。")
@@ -854,11 +870,16 @@ class Store:
             summary = self.commit_batch(rows, actor=by, file_name=f"合并主体：{source} → {target}",
                                         sha256=f"merge:{source_id}:{target_id}", source="merge")
         with self.transaction() as con:
+            explanations = _move_revisions(con, "explanation", source_id, target_id)
+            # After the merge's batch, so that approving one still makes its figure current.
+            pending = _move_revisions(con, "observation", source_id, target_id,
+                                      "batch_id IN (SELECT id FROM batch WHERE review = 'pending' AND undone_at IS NULL)")
             con.execute("UPDATE entity SET removed_at = now() WHERE id = ?", [source_id])
             con.execute("UPDATE entity_alias SET entity_id = ? WHERE entity_id = ?", [target_id, source_id])
             _put_alias(con, source, target_id, by)
             self._audit(con, by, "entity_merge", f"{source} → {target}", {"entity": source},
-                   {"into": target, "figures": len(rows), "batch": summary.batch_id})
+                   {"into": target, "figures": len(rows), "batch": summary.batch_id,
+                    "explanations": explanations, "pending": pending})
         return summary
 
     @writes
@@ -1478,6 +1499,19 @@ def _remove_unused_entities(con, batch_id: int) -> list[str]:
     for entity_id, _ in unused:
         con.execute("UPDATE entity SET removed_at = now() WHERE id = ?", [entity_id])
     return [name for _, name in unused]
+
+
+def _move_revisions(con, table: str, source_id: int, target_id: int, only: str = "TRUE") -> int:
+    """Move one entity's revisions in `table` (observation or explanation; those `only` admits) to
+    another, numbered after the revisions the other already holds of each key, so that each key's
+    revisions stay unique and the moved ones are the latest. Returns how many moved."""
+    moved = con.execute(f"SELECT count(*) FROM {table} WHERE entity_id = ? AND {only}", [source_id]).fetchall()[0][0]
+    con.execute(
+        f"""UPDATE {table} SET entity_id = ?, revision = revision + coalesce(
+                (SELECT max(k.revision) FROM {table} k WHERE k.entity_id = ?
+                 AND k.indicator_code = {table}.indicator_code AND k.period = {table}.period), 0)
+            WHERE entity_id = ? AND {only}""", [target_id, target_id, source_id])
+    return int(moved)
 
 
 def _refresh_current(con, batch_id: int) -> None:
