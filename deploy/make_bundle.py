@@ -3,8 +3,9 @@
 Run on a machine with internet (`deploy/make-bundle`); carry the archive to the server. Inside,
 one command installs with no network and one runs the app (INSTALL.txt in the archive says which).
 
-Every wheel is the version `requirements.lock` pins and is checked against its hashes, so the
-server gets exactly the tested set. The lock is universal; for each target the requirements whose
+Every wheel is the version `requirements.lock` pins (with --postgres, `requirements-postgres.lock`:
+the same pins and the PostgreSQL driver) and is checked against its hashes, so the server gets
+exactly the tested set. The lock is universal; for each target the requirements whose
 environment markers hold there (Windows-only, Python-version forks) are chosen here, because pip
 evaluates markers for the interpreter that runs it, not for the `--platform` it downloads for.
 """
@@ -27,7 +28,10 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
+# What a bundle installs: the app (on its embedded DuckDB file), or the app with the PostgreSQL
+# driver, psycopg and its compiled part (requirements-postgres.txt), pinned the same way.
 LOCK = ROOT / "requirements.lock"
+POSTGRES_LOCK = ROOT / "requirements-postgres.lock"
 NAME = "metrics-tracker"
 # Left out of a bundle: what only developers and CI use.
 NOT_SHIPPED = ("tests/", ".ci/", ".gitignore")
@@ -97,8 +101,12 @@ def requirements_for(entries, markers: dict[str, str], python: str) -> list[str]
     return chosen
 
 
-def download_wheels(target: Target, pythons: list[str], wheelhouse: Path) -> None:
-    entries = locked_requirements(LOCK.read_text(encoding="utf-8"))
+def lock_for(postgres: bool) -> Path:
+    return POSTGRES_LOCK if postgres else LOCK
+
+
+def download_wheels(target: Target, pythons: list[str], wheelhouse: Path, lock: Path) -> None:
+    entries = locked_requirements(lock.read_text(encoding="utf-8"))
     for python in pythons:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as chosen:
             chosen.write("\n".join(requirements_for(entries, target.markers, python)) + "\n")
@@ -130,7 +138,7 @@ INSTALL_LINUX = """\
 需要：glibc ≥ 2.28，Python 3.11 及以上（含 venv 模块；Debian/Ubuntu 为 python3-venv 包）。
 
 安装（不需要联网）：
-    python3 -m venv .venv && .venv/bin/pip install --no-index --find-links wheelhouse -r requirements.lock
+    python3 -m venv .venv && .venv/bin/pip install --no-index --find-links wheelhouse -r {lock}
 
 运行：
     .venv/bin/streamlit run app.py
@@ -142,7 +150,7 @@ INSTALL_WINDOWS = """\
 需要：64 位 Python 3.11 及以上（python.org 安装包，勾选 py 启动器）。
 
 安装（不需要联网，在本目录的命令提示符中）：
-    py -3 -m venv .venv && .venv\\Scripts\\pip install --no-index --find-links wheelhouse -r requirements.lock
+    py -3 -m venv .venv && .venv\\Scripts\\pip install --no-index --find-links wheelhouse -r {lock}
 
 运行：
     .venv\\Scripts\\streamlit run app.py
@@ -151,16 +159,17 @@ INSTALL_WINDOWS = """\
 """
 
 
-def build(target: Target, pythons: list[str], out: Path) -> Path:
+def build(target: Target, pythons: list[str], out: Path, postgres: bool = False) -> Path:
+    lock = lock_for(postgres)
     with tempfile.TemporaryDirectory(prefix="make-bundle-") as work:
-        top = Path(work) / f"{NAME}-{target.name}"
+        top = Path(work) / f"{NAME}{'-postgres' if postgres else ''}-{target.name}"
         for source in project_files():
             destination = top / source.relative_to(ROOT)
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, destination)
-        download_wheels(target, pythons, top / "wheelhouse")
+        download_wheels(target, pythons, top / "wheelhouse", lock)
         text = INSTALL_WINDOWS if target.windows else INSTALL_LINUX
-        (top / "INSTALL.txt").write_text(text.format(target=target.name), encoding="utf-8")
+        (top / "INSTALL.txt").write_text(text.format(target=target.name, lock=lock.name), encoding="utf-8")
         out.mkdir(parents=True, exist_ok=True)
         if target.windows:
             archive = out / f"{top.name}.zip"
@@ -181,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="目标平台，可重复；默认 linux_x86_64、linux_aarch64、win_amd64 三个")
     parser.add_argument("--python", action="append",
                         help=f"目标 Python 版本，可重复；默认 {'、'.join(DEFAULT_PYTHONS)}（host 平台默认本机版本）")
+    parser.add_argument("--postgres", action="store_true",
+                        help=f"连同 PostgreSQL 驱动 psycopg 一起打包（{POSTGRES_LOCK.name}），供 METRICS_DATABASE_URL 使用")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bundles", help="输出目录（默认 build/bundles）")
     args = parser.parse_args(argv)
     for name in args.platform or list(TARGETS):
@@ -190,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         for python in pythons:
             if not re.fullmatch(r"3\.\d+", python) or tuple(map(int, python.split("."))) < (3, 11):
                 parser.error(f"Python 版本 {python} 不受支持：需要 3.11 及以上，写作 3.12 这样的形式")
-        build(target, pythons, args.out)
+        build(target, pythons, args.out, args.postgres)
     return 0
 
 

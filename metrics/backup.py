@@ -12,8 +12,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from .store import Store, StoreError
-from .store.copying import copy_store
+from .store import DiskFull, Store, StoreError
+from .store.copying import export_store, replace_store
 
 MANIFEST = "manifest.json"
 DB_NAME = "metrics.duckdb"
@@ -43,7 +43,7 @@ def backup(store: Store, destination: Path) -> dict:
         if destination.exists():
             destination.rmdir()
         os.replace(staging, destination)
-    except OSError as exc:
+    except (OSError, DiskFull) as exc:  # the copy's own database filling the disk, too
         shutil.rmtree(staging, ignore_errors=True)
         raise StoreError(_write_failure(destination, exc, "备份") + "数据库本身不受影响。") from exc
     except BaseException:
@@ -53,29 +53,20 @@ def backup(store: Store, destination: Path) -> dict:
 
 
 def _write_backup(store: Store, folder: Path) -> dict:
-    """The database as a DuckDB file (the engine-neutral form: a PostgreSQL store is copied into one),
-    and every uploaded file."""
-    if store.path is not None:
-        with store.connect() as con:
-            store.backend.copy_file(con, folder / DB_NAME)
-    else:
-        copy_store(store, Store(folder / DB_NAME))
+    """The database as a DuckDB file, with every uploaded file in uploads/ beside it, whatever the engine."""
+    exported = export_store(store, folder / DB_NAME)
     files = {DB_NAME: _sha256(folder / DB_NAME)}
-    uploads = folder / "uploads"  # where the copied DuckDB file's own archive is, too
-    for name in store.archive_names():
-        if not (uploads / name).exists():  # a store copied with copy_store brought its files already
-            uploads.mkdir(exist_ok=True)
-            (uploads / name).write_bytes(store.archive_read(name))
-        files[f"uploads/{name}"] = _sha256(uploads / name)
+    for name in exported.archive_names():
+        files[f"uploads/{name}"] = _sha256(folder / "uploads" / name)
     manifest = {"created_at": datetime.now().isoformat(timespec="seconds"), "engine": store.backend.dialect,
-                "schema_version": Store(folder / DB_NAME).schema_version(), "files": files}
+                "schema_version": exported.schema_version(), "files": files}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
 
 
-def _write_failure(folder: Path, exc: OSError, what: str) -> str:
+def _write_failure(folder: Path, exc: OSError | DiskFull, what: str) -> str:
     """A failed backup or restore in words an administrator can act on; nothing was left half-written."""
-    if exc.errno == errno.ENOSPC:
+    if isinstance(exc, DiskFull) or exc.errno == errno.ENOSPC:
         return (f"{folder} 所在的磁盘空间不足，{what}没有完成，也没有留下不完整的文件。"
                 "请清理该磁盘或换一个空间足够的位置后重试。")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -100,7 +91,7 @@ def restore(store: Store, source: Path) -> dict:
         path = source / name
         if not path.exists() or _sha256(path) != digest:
             raise StoreError(f"备份文件 {path} 缺失或已损坏（校验值不符），未做任何恢复。请换一份备份。")
-    kept = _restore_database(store, source / DB_NAME)
+    kept = _restore_database(store, source)
     restored_uploads = 0
     held = set(store.archive_names())
     uploads = source / "uploads"
@@ -111,38 +102,23 @@ def restore(store: Store, source: Path) -> dict:
     return {"kept": kept, "uploads": restored_uploads, "created_at": manifest["created_at"]}
 
 
-def _restore_database(store: Store, backup_file: Path) -> str | None:
+def _restore_database(store: Store, source: Path) -> str | None:
     """Put the backup's database in place of the live one; returns where the replaced one was kept."""
-    staging_folder = store.path.parent if store.path is not None else Path(tempfile.mkdtemp(prefix="metrics-restore-"))
-    staged = staging_folder / (store.path.name + ".restoring" if store.path is not None else DB_NAME)
+    # Staged on the store's own disk, so that a database file is then renamed into place.
+    store.backend.work_folder.mkdir(parents=True, exist_ok=True)  # a new server's first restore
+    staging = Path(tempfile.mkdtemp(prefix=".metrics-restore-", dir=store.backend.work_folder))
     try:
-        shutil.copy2(backup_file, staged)
-        Store(staged).health()  # refuse a copy that will not open before touching the live database
-    except (OSError, StoreError) as exc:
-        staged.unlink(missing_ok=True)
-        problem = _write_failure(staging_folder, exc, "恢复") if isinstance(exc, OSError) else str(exc)
-        raise StoreError(f"{problem}现有数据库未被改动。") from exc
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    if store.path is None:
-        # A database server: the replaced data is first exported beside the backup, then the backup
-        # copied in, in one transaction.
-        kept = backup_file.parent.with_name(f"{backup_file.parent.name}.before-restore-{stamp}") / DB_NAME
-        if store.is_initialised():
-            copy_store(store, Store(kept))
-        copy_store(Store(staged), store)
-        shutil.rmtree(staging_folder, ignore_errors=True)
-        return str(kept) if kept.exists() else None
-    kept_path = None
-    with store.connect():
-        pass  # wait until no other process holds the live file
-    if store.path.exists():
-        kept_path = store.path.with_name(f"{store.path.name}.before-restore-{stamp}")
-        os.replace(store.path, kept_path)
-    wal = store.path.with_name(store.path.name + ".wal")
-    if wal.exists():
-        os.replace(wal, Path(str(kept_path) + ".wal") if kept_path else wal.with_suffix(".wal.old"))
-    os.replace(staged, store.path)
-    return str(kept_path) if kept_path else None
+        staged = staging / DB_NAME
+        try:
+            shutil.copy2(source / DB_NAME, staged)
+            Store(staged).health()  # refuse a copy that will not open before touching the live database
+        except (OSError, StoreError) as exc:
+            problem = _write_failure(staging, exc, "恢复") if isinstance(exc, OSError) else str(exc)
+            raise StoreError(f"{problem}现有数据库未被改动。") from exc
+        kept = replace_store(store, staged, source, time.strftime("%Y%m%d-%H%M%S"))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return str(kept) if kept else None
 
 
 def rebuild_from_archive(store: Store, workdir: Path) -> tuple[Store, list[str]]:

@@ -336,9 +336,9 @@ def cmd_health(args, store: Store) -> int:
         if differences:
             return EXIT_REJECTED
         print("存档核对：由上传存档重建的数据库与现有数据库完全一致。")
-    # The disk that fills is the one holding the database file, or this server's (its parse worker and
-    # the archive's local copies) beside a database server, whose own disk its administrator watches.
-    free = shutil.disk_usage(store.path.parent if store.path is not None else tempfile.gettempdir()).free
+    # Beside a database server, whose own disk its administrator watches, the disk that fills is this
+    # server's: its parse worker's and the archive's local copies.
+    free = shutil.disk_usage(store.backend.work_folder).free
     print(f"数据库可读可写（{store.backend.dialect}，结构第 {result['schema_version']} 版，数据 {result['figures']} 条），"
           f"磁盘剩余 {free / 2**30:.1f} GB。")
     if free < LOW_DISK_BYTES:

@@ -1,10 +1,13 @@
-"""Backups are consistent copies that restore whole, and a bad backup changes nothing."""
+"""Backups are consistent copies that restore whole onto either engine, and a bad backup changes nothing."""
+import shutil
+
 import pandas as pd
 import pytest
 
-from conftest import fill, initialised_store, run_cli
-from metrics import auth, backup, catalog
+from conftest import address, fill, initialised_store, run_cli
+from metrics import auth, backup, catalog, tracker
 from metrics.store import Store, StoreError
+from metrics.store.copying import TABLES
 
 
 def land_april(store):
@@ -18,30 +21,50 @@ def correct_april(store, value):
                        actor=auth.Actor("u", "editor"), file_name="更正.xlsx", sha256="2" * 64)
 
 
-def test_backup_then_restore_brings_back_the_figures_and_keeps_the_replaced_file(demo_store, tmp_path):
-    archive = demo_store.backend.archive_dir
-    archive.mkdir()
-    (archive / ("a" * 64 + ".xlsx")).write_bytes(b"uploaded bytes")
-    before = land_april(demo_store)
-    backup.backup(demo_store, tmp_path / "bk")
-    correct_april(demo_store, before + 1000)
-    (archive / ("a" * 64 + ".xlsx")).unlink()
-    result = backup.restore(demo_store, tmp_path / "bk")
-    assert land_april(demo_store) == before
-    assert (archive / ("a" * 64 + ".xlsx")).read_bytes() == b"uploaded bytes"
+def test_backup_then_restore_brings_back_the_figures_and_keeps_the_replaced_data(store_on_each_engine, tmp_path):
+    store = store_on_each_engine
+    tracker.load_demo(store)
+    name = store.archive(b"uploaded bytes", "x.xlsx")[0] + ".xlsx"
+    before = land_april(store)
+    backup.backup(store, tmp_path / "bk")
+    correct_april(store, before + 1000)
+    result = backup.restore(store, tmp_path / "bk")
+    assert land_april(store) == before
+    assert store.archive_read(name) == b"uploaded bytes"
     kept = Store(result["kept"])
     assert land_april(kept) == before + 1000
 
 
-def test_a_tampered_backup_is_refused_and_the_live_database_is_untouched(demo_store, tmp_path):
-    backup.backup(demo_store, tmp_path / "bk")
-    correct_april(demo_store, 4321)
+def test_a_tampered_backup_is_refused_and_the_live_database_is_untouched(store_on_each_engine, tmp_path):
+    store = store_on_each_engine
+    tracker.load_demo(store)
+    backup.backup(store, tmp_path / "bk")
+    correct_april(store, 4321)
     with open(tmp_path / "bk" / "metrics.duckdb", "r+b") as f:
         f.seek(5000)
         f.write(b"\x00garbage\x00")
     with pytest.raises(StoreError, match="损坏"):
-        backup.restore(demo_store, tmp_path / "bk")
-    assert land_april(demo_store) == 4321
+        backup.restore(store, tmp_path / "bk")
+    assert land_april(store) == 4321
+
+
+def test_a_backup_holds_every_table_of_either_engine(store_on_each_engine):
+    """The backup is a row-by-row copy: a table that copying does not know of would be lost."""
+    with store_on_each_engine.connect() as con:
+        tables = {row[0] for row in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").fetchall()}
+    # The schema's version is written by the migrations; the server's upload archive is copied as files.
+    assert tables - {"schema_version", "upload_file"} == set(TABLES)
+
+
+def test_a_backup_reads_the_store_as_of_one_moment_while_another_connection_writes(store_on_each_engine):
+    count = "SELECT count(*) FROM batch"
+    with store_on_each_engine.snapshot() as con:
+        before = con.execute(count).fetchall()[0][0]
+        tracker.load_demo(Store(address(store_on_each_engine)))  # committed while the backup reads
+        assert con.execute(count).fetchall()[0][0] == before
+    assert len(store_on_each_engine.batches()) == before + 1
 
 
 def test_backup_refuses_a_directory_that_holds_files(demo_store, tmp_path):
@@ -56,28 +79,62 @@ def test_restore_from_a_folder_that_is_not_a_backup_says_so(demo_store, tmp_path
         backup.restore(demo_store, tmp_path)
 
 
-def test_backup_restore_and_health_from_the_command_line(tmp_path):
-    db = tmp_path / "m.duckdb"
-    run_cli("init", db=db, check=True)
-    assert "可读可写" in run_cli("health", db=db, check=True).stdout
-    assert run_cli("backup", str(tmp_path / "bk"), db=db).returncode == 0
-    run_cli("demo", db=db, check=True)
-    assert run_cli("restore", str(tmp_path / "bk"), db=db).returncode == 0
-    assert Store(db).latest_period() is None
-
-
-def test_health_archive_rebuilds_from_the_uploads_and_finds_them_identical(tmp_path):
+def upload(folder, value):
     from openpyxl import Workbook
 
-    db = tmp_path / "m.duckdb"
-    initialised_store(db)
+    wb = Workbook()
+    wb.active.append(["指标编码", "期间", "数值"])
+    wb.active.append(["land_cleared", "2023-05", value])
+    wb.save(folder / f"u{value}.xlsx")
+    return folder / f"u{value}.xlsx"
+
+
+def lose_current_figures(store):
+    with store.transaction() as con:
+        con.execute("DELETE FROM current_figure")
+
+
+def lose_everything(store):
+    """The database emptied, uploads and all: a server's schema dropped, or a file and its folder lost."""
+    if store.path is None:
+        with store.connect() as con:
+            con.execute("DROP SCHEMA public CASCADE")
+            con.execute("CREATE SCHEMA public")
+    else:
+        store.path.unlink()
+        shutil.rmtree(store.backend.archive_dir)
+
+
+def overwrite_file_header(store):
+    with open(store.path, "r+b") as f:
+        f.write(b"\xff" * 4096)
+
+
+@pytest.mark.parametrize("store_on_each_engine, damage", [
+    ("duckdb", lose_current_figures), ("duckdb", lose_everything), ("duckdb", overwrite_file_header),
+    ("postgresql", lose_current_figures), ("postgresql", lose_everything),
+], indirect=["store_on_each_engine"], ids=lambda p: getattr(p, "__name__", p))
+def test_backup_damage_restore_and_health_from_the_command_line(store_on_each_engine, damage, tmp_path):
+    store = store_on_each_engine
+    db = address(store)
     run_cli("demo", db=db, check=True)
-    for i, value in enumerate((120, 135)):
-        wb = Workbook()
-        wb.active.append(["指标编码", "期间", "数值"])
-        wb.active.append(["land_cleared", "2023-05", value])
-        wb.save(tmp_path / f"u{i}.xlsx")
-        run_cli("import", str(tmp_path / f"u{i}.xlsx"), db=db, check=True)
+    run_cli("import", str(upload(tmp_path, 120)), db=db, check=True)
+    figures = run_cli("show", "land_cleared", "--json", db=db, check=True).stdout
+    assert run_cli("backup", str(tmp_path / "bk"), db=db).returncode == 0
+    damage(store)
+    assert run_cli("health", db=db).returncode != 0
+    restored = run_cli("restore", str(tmp_path / "bk"), db=db)
+    assert restored.returncode == 0, restored.stderr
+    assert "可读可写" in run_cli("health", db=db, check=True).stdout
+    assert "完全一致" in run_cli("health", "--archive", db=db, check=True).stdout
+    assert run_cli("show", "land_cleared", "--json", db=db, check=True).stdout == figures
+
+
+def test_health_archive_rebuilds_from_the_uploads_and_finds_them_identical(store_on_each_engine, tmp_path):
+    db = address(store_on_each_engine)
+    run_cli("demo", db=db, check=True)
+    for value in (120, 135):
+        run_cli("import", str(upload(tmp_path, value)), db=db, check=True)
     run_cli("undo", "3", db=db, check=True)
     result = run_cli("health", "--archive", db=db)
     assert result.returncode == 0, result.stderr

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import REPO, requires_system_tool
-from tools.bench import BROWSER_SESSIONS, DECK_CHARTS, PICTURES, QUICK, WRITERS
+from tools.bench import BROWSER_SESSIONS, DECK_CHARTS, PICTURES, QUICK, READERS, WRITERS
 
 pytestmark = pytest.mark.slow  # Chromium or LibreOffice: not in the fast part
 
@@ -43,6 +43,8 @@ MEASURES = [
     f"a one-figure correction while another upload of {LARGE} rows is read",
     "PostgreSQL: the overview's queries for one entity and month at 100×",
     f"PostgreSQL: import a {LARGE}-row xlsx",
+    f"DuckDB: the overview's queries at 100× in {READERS} app processes while a third imports",
+    f"PostgreSQL: the overview's queries at 100× in {READERS} app processes while a third imports",
 ]
 TIME = re.compile(r"\d+ ms|\d+\.\d\d s")
 

@@ -8,7 +8,8 @@ from conftest import REPO
 from metrics.ingest import read
 
 sys.path.insert(0, str(REPO / "deploy"))
-from make_bundle import TARGETS, locked_requirements, requirements_for  # noqa: E402
+from make_bundle import DEFAULT_PYTHONS, TARGETS, lock_for, locked_requirements, requirements_for  # noqa: E402
+from packaging.requirements import Requirement  # noqa: E402
 
 NGINX = (REPO / "deploy" / "nginx-metrics-tracker.conf").read_text(encoding="utf-8")
 UNIT = (REPO / "deploy" / "metrics-tracker@.service").read_text(encoding="utf-8")
@@ -55,3 +56,23 @@ def test_the_bundle_takes_each_requirement_whose_markers_hold_on_the_target():
     assert linux_311 == ["numpy==2.4.6 --hash=sha256:aaa", "watchdog==7.1.0 --hash=sha256:eee"]
     assert windows_312 == ["numpy==2.5.5 --hash=sha256:bbb --hash=sha256:ccc", "colorama==0.4.6 --hash=sha256:ddd",
                            "watchdog==7.1.0 --hash=sha256:eee"]
+
+
+def pins(lock_text: str) -> dict[str, str]:
+    return {requirement.name: str(requirement.specifier) for requirement, _ in locked_requirements(lock_text)}
+
+
+def test_a_postgresql_bundle_takes_the_driver_and_its_compiled_part_on_every_target():
+    postgres_lock = lock_for(postgres=True).read_text(encoding="utf-8")
+    entries = locked_requirements(postgres_lock)
+    for target in TARGETS.values():
+        for python in DEFAULT_PYTHONS:
+            chosen = {line.split("==")[0] for line in requirements_for(entries, target.markers, python)}
+            assert {"psycopg", "psycopg-binary"} <= chosen, (target.name, python)
+    # The lock follows requirements-postgres.txt, and pins the rest as the default bundle does.
+    driver = next(Requirement(line) for line in (REPO / "requirements-postgres.txt").read_text().splitlines()
+                  if line.startswith("psycopg"))
+    assert driver.specifier.contains(pins(postgres_lock)["psycopg"].lstrip("="))
+    default = pins(lock_for(postgres=False).read_text(encoding="utf-8"))
+    assert "psycopg" not in default
+    assert {name: pin for name, pin in pins(postgres_lock).items() if name in default} == default

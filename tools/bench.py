@@ -172,10 +172,8 @@ def upload_zones(rows: int) -> list[str]:
 def _fresh_stores(work: Path, label: str, count: int, copy_of: Path | None = None, zones: list[str] = ()) -> list:
     """Stores made before the clock starts: an import is timed, not the database it goes into.
     The upload's `zones` are registered first, as an administrator does (uploads never create one)."""
-    from metrics import auth, catalog, tracker
+    from metrics import tracker
     from metrics.store import Store
-
-    admin = auth.Actor("基准测试", "admin")
 
     stores = []
     for i in range(count):
@@ -189,11 +187,18 @@ def _fresh_stores(work: Path, label: str, count: int, copy_of: Path | None = Non
             store = Store(path)
             tracker.init_database(store)
             stores.append(store)
-        held = set(stores[-1].entities()["name"])
-        for zone in zones:
-            if zone not in held:
-                stores[-1].add_entity(zone, catalog.EntityKind.ZONE, by=admin)
+        _register_zones(stores[-1], zones)
     return stores
+
+
+def _register_zones(store, zones: list[str]) -> None:
+    """The upload's zones that `store` does not hold yet, added as an administrator does."""
+    from metrics import auth, catalog
+
+    held = set(store.entities()["name"])
+    for zone in zones:
+        if zone not in held:
+            store.add_entity(zone, catalog.EntityKind.ZONE, by=auth.Actor("基准测试", "admin"))
 
 
 def _demo_store(work: Path, name: str):
@@ -715,6 +720,86 @@ def measure_engines(size: dict, work: Path, data: Path) -> Measured:
                      "import_duckdb": imports["duckdb"], "import_postgresql": imports["postgresql"]}, _peak_mb())
 
 
+READERS = 2  # app processes reading the overview while a third process imports
+
+
+def read_overview_until_stdin_closes(location: str) -> None:
+    """One app process of `measure_readers_during_import`: the overview's queries in a loop, from the
+    "ready" it prints until its standard input is closed; then each read's start (epoch seconds) and
+    duration, as JSON."""
+    import threading
+
+    from metrics import catalog, tracker
+    from metrics.store import Store
+
+    store = Store(location)
+    period = f"{LAST_YEAR_HELD}-12"
+    tracker.overview_figures(store, catalog.ZONE, period)  # the first read warms the caches
+    closed = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), closed.set()), daemon=True).start()
+    print("ready", flush=True)
+    reads = []
+    while not closed.is_set():
+        started, clock = time.time(), time.perf_counter()
+        tracker.overview_figures(store, catalog.ZONE, period)
+        reads.append((started, time.perf_counter() - clock))
+    print(json.dumps(reads), flush=True)
+
+
+def import_as_another_process(location: str, upload: str) -> None:
+    """The writer of `measure_readers_during_import`; prints when its import started and ended (epoch
+    seconds), so that only the reads made meanwhile count, not those while Python starts."""
+    from metrics import auth
+    from metrics.ingest import import_file
+    from metrics.store import Store
+
+    started = time.time()
+    result = import_file(Store(location), Path(upload), actor=auth.Actor("基准测试", "editor"))
+    assert result.committed, [p.message for p in result.errors][:3]
+    print(json.dumps([started, time.time()]), flush=True)
+
+
+def measure_readers_during_import(size: dict, work: Path, data: Path, engine: str) -> Measured:
+    """Two app processes reading the province's overview in a loop while a third process imports a
+    large upload, against the same two readers for as long with no writer; the medians of their reads."""
+    import statistics
+
+    from metrics.store import Store
+    from metrics.store.copying import copy_store
+
+    upload = _upload(size, data, "rows_large")
+    zones = upload_zones(size["rows_large"])
+    if engine == "duckdb":
+        (store,) = _fresh_stores(work, "readers", 1, copy_of=_scaled(data, "100×"), zones=zones)
+    else:
+        store = _engine_store(work, engine, "readers")
+        copy_store(Store(_scaled(data, "100×")), store)
+        _register_zones(store, zones)
+    location = str(store.path) if store.path is not None else store.backend.url
+    bench = [sys.executable, "-m", "tools.bench"]
+
+    def reads_while(during) -> list[tuple[float, float]]:
+        readers = [subprocess.Popen([*bench, "--read-overview", location], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, text=True, cwd=REPO) for _ in range(READERS)]
+        for reader in readers:
+            assert reader.stdout.readline().strip() == "ready", "a reader failed to start"
+        during()
+        return [s for reader in readers for s in json.loads(reader.communicate()[0].splitlines()[-1])]
+
+    window = []
+
+    def import_once():
+        importer = subprocess.run([*bench, "--import-into", location, str(upload)], cwd=REPO, check=True,
+                                  capture_output=True, text=True)
+        window.extend(json.loads(importer.stdout.splitlines()[-1]))
+    during = [seconds for started, seconds in reads_while(import_once) if window[0] <= started <= window[1]]
+    # As long a window with no writer: the readers' own contention is in the baseline too.
+    alone = [seconds for _, seconds in reads_while(lambda: time.sleep(window[1] - window[0]))]
+    assert during and alone, "no read fell inside the import"
+    return Measured({"during": statistics.median(during), "alone": statistics.median(alone)}, _peak_mb(),
+                    {"import": window[1] - window[0], "reads_during": len(during), "reads_alone": len(alone)})
+
+
 MEASURES = {
     "import_large": Measure(lambda s, w, d: measure_import(s, w, d, "rows_large"), ("upload:large",)),
     "import_small": Measure(lambda s, w, d: measure_import(s, w, d, "rows_small"), ("upload:small",)),
@@ -734,6 +819,10 @@ MEASURES = {
     "writers_postgres": Measure(lambda s, w, d: measure_writers(s, w, d, "postgresql")),
     "engines_postgres": Measure(measure_engines, ("store:100×", "upload:large")),
     "write_during_parse": Measure(measure_write_during_parse, ("upload:large",)),
+    "readers_during_import": Measure(lambda s, w, d: measure_readers_during_import(s, w, d, "duckdb"),
+                                     ("store:100×", "upload:large")),
+    "readers_during_import_postgres": Measure(lambda s, w, d: measure_readers_during_import(s, w, d, "postgresql"),
+                                              ("store:100×", "upload:large")),
 }
 
 
@@ -918,6 +1007,15 @@ def rows(size: dict, m: dict[str, Measured | str]) -> list[Row]:
                        [("≤ 2× alone (reading never holds the database)", r.seconds["during"] <= 2 * r.seconds["alone"])],
                        r.peak_mb, f"the other upload's preview took {r.facts['parse']:.2f} s"))
 
+    for name, engine in (("readers_during_import", "DuckDB"), ("readers_during_import_postgres", "PostgreSQL")):
+        if name in ok:
+            r = ok[name]
+            out.append(Row(f"{engine}: the overview's queries at 100× in {READERS} app processes while a third "
+                           f"imports a {large:,}-row xlsx (median read)", r.seconds["during"],
+                           f"the same {READERS} processes with no writer (median read)", r.seconds["alone"], [],
+                           r.peak_mb, f"the import took {r.facts['import']:.2f} s; "
+                                      f"{r.facts['reads_during']} reads during it, {r.facts['reads_alone']} alone"))
+
     for name, why in failed.items():
         out.append(Row(f"{name}: failed", None, "", None, [("runs", False)], None, why))
     return out
@@ -1046,8 +1144,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--read-overview", help=argparse.SUPPRESS)
+    parser.add_argument("--import-into", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    if args.read_overview:
+        read_overview_until_stdin_closes(args.read_overview)
+        return 0
+    if args.import_into:
+        import_as_another_process(*args.import_into)
+        return 0
     if args.prepare:
         prepare(args.prepare, json.loads(args.size), Path(args.data))
         return 0

@@ -6,8 +6,8 @@ for deployments that outgrow one machine).
     store = Store()                                  # METRICS_DATABASE_URL, else METRICS_DB, else data/metrics.duckdb
     store = Store("postgresql://tracker@db/metrics")  # or a DuckDB file's path
 """
-from .errors import PeriodLocked, StaleEdit, StoreBusy, StoreCorrupt, StoreError, storage_failure
+from .errors import DiskFull, PeriodLocked, StaleEdit, StoreBusy, StoreCorrupt, StoreError, storage_failure
 from .store import BatchSummary, Store
 
-__all__ = ["BatchSummary", "PeriodLocked", "StaleEdit", "Store", "StoreBusy", "StoreCorrupt",
+__all__ = ["BatchSummary", "DiskFull", "PeriodLocked", "StaleEdit", "Store", "StoreBusy", "StoreCorrupt",
            "StoreError", "storage_failure"]

@@ -46,6 +46,18 @@ class Backend(ABC):
         """The database file, for an embedded engine."""
         return None
 
+    @property
+    @abstractmethod
+    def work_folder(self) -> Path:
+        """A folder on this server's disk for the store's own files (the database file, or the upload
+        archive's local copies): the disk whose filling stops uploads, and where a restore stages."""
+
+    def swap_file(self, replacement: Path, kept: Path) -> bool:
+        """Put the DuckDB file `replacement` (in `work_folder`) in place of the database by renaming
+        files, the replaced one renamed to `kept` whatever state it is in; False for an engine whose
+        data is no file of its own, to be replaced row by row instead."""
+        return False
+
     @abstractmethod
     def open(self) -> AbstractContextManager[Connection]:
         """A connection for one unit of work, waiting while another program holds the data."""
@@ -57,6 +69,11 @@ class Backend(ABC):
     def begin(self, con: Connection) -> None:
         """Start a write transaction; from here to its commit no other writer commits, so the audit
         log's chain, the data version and what a write checked stay as it read them."""
+        con.execute("BEGIN TRANSACTION")
+
+    def begin_reading(self, con: Connection) -> None:
+        """Start a read-only transaction whose every statement sees the store as of one moment, however
+        much is written meanwhile (a backup of a store in use)."""
         con.execute("BEGIN TRANSACTION")
 
     def migrating(self) -> AbstractContextManager[None]:

@@ -7,6 +7,7 @@ store, not a replay of it; sequences then continue after the copied ids.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 
@@ -36,7 +37,7 @@ def copy_store(source: Store, destination: Store) -> dict[str, int]:
     source.migrate()
     destination.migrate()
     counts = {}
-    with source.connect() as read, destination.transaction() as write:
+    with source.snapshot() as read, destination.transaction() as write:
         for table in reversed(TABLES):
             write.execute(f"DELETE FROM {table}")
         for table, order in TABLES.items():
@@ -50,6 +51,32 @@ def copy_store(source: Store, destination: Store) -> dict[str, int]:
         destination.backend.archive_put(name, source.archive_read(name))
     counts["uploads"] = len(source.archive_names())
     return counts
+
+
+def export_store(source: Store, destination: Path) -> Store:
+    """The whole of `source`, as of one moment, as a new DuckDB file with its uploads in a folder
+    beside it: the one form a backup takes whatever the engine, so a backup of either restores
+    onto either. Row by row rather than a file copy, so a backup of a file is checked the same way."""
+    exported = Store(destination)
+    copy_store(source, exported)
+    return exported
+
+
+def replace_store(store: Store, replacement: Path, keep_beside: Path, stamp: str) -> Path | None:
+    """Put the exported store `replacement` (a DuckDB file in the store's `work_folder`) in place of
+    `store`'s data. The replaced data is kept, never deleted: a database file is renamed aside beside
+    itself, whatever state it is in, so a damaged one can be restored over; a server's data is first
+    exported into a folder beside `keep_beside`, then the replacement copied in, in one transaction.
+    Returns where the replaced data was kept (None if there was none)."""
+    if store.path is not None:
+        kept = store.path.with_name(f"{store.path.name}.before-restore-{stamp}")
+    else:
+        kept = keep_beside.with_name(f"{keep_beside.name}.before-restore-{stamp}") / replacement.name
+    if not store.backend.swap_file(replacement, kept):
+        if store.is_initialised():
+            export_store(store, kept)
+        copy_store(Store(replacement), store)
+    return kept if kept.exists() else None
 
 
 def differences(source: Store, destination: Store) -> list[str]:

@@ -3,7 +3,6 @@ command line while the app runs) can get in, and the upload archive in a folder 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import threading
 import time
@@ -15,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from .backend import Backend
-from .errors import StoreBusy, StoreCorrupt, corrupt_message, storage_failure
+from .errors import DiskFull, StoreBusy, StoreCorrupt, corrupt_message, storage_failure
 from .migrations_duckdb import MIGRATIONS
 
 LOCK_WAIT_SECONDS = 60.0
@@ -60,7 +59,9 @@ class DuckDBBackend(Backend):
                 break
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
-                    raise StoreCorrupt(corrupt_message(self.location, exc)) from exc
+                    failure = storage_failure(exc)  # a new file cannot be made on a full disk
+                    raise (failure if isinstance(failure, DiskFull) else
+                           StoreCorrupt(corrupt_message(self.location, exc))) from exc
                 if time.monotonic() > deadline:
                     raise StoreBusy(
                         f"数据库文件 {self._path} 正被另一个程序占用，等待 {self.lock_wait:.0f} 秒后仍未释放。"
@@ -118,10 +119,23 @@ class DuckDBBackend(Backend):
         self._version_seen = (signature, version)
         return version
 
-    def copy_file(self, con, destination: Path) -> None:
-        """A consistent copy of the file: checkpointed, and taken while this process holds it."""
-        con.execute("CHECKPOINT")
-        shutil.copy2(self._path, destination)
+    @property
+    def work_folder(self) -> Path:
+        return self._path.parent
+
+    def swap_file(self, replacement: Path, kept: Path) -> bool:
+        if self._path.exists():
+            try:
+                with self.open():
+                    pass  # wait until no other process holds the live file
+            except StoreCorrupt:
+                pass  # nobody can hold a file that will not open; it is the one to put aside
+            os.replace(self._path, kept)
+        wal = self._path.with_name(self._path.name + ".wal")
+        if wal.exists():  # the replaced file's unfinished writes belong with it, not with the backup
+            os.replace(wal, kept.with_name(kept.name + ".wal"))
+        os.replace(replacement, self._path)
+        return True
 
     # ---- the upload archive: a folder beside the database --------------------------------------
 

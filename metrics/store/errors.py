@@ -16,6 +16,10 @@ class StoreCorrupt(StoreError):
     """The database cannot be read: damaged, or not a database at all."""
 
 
+class DiskFull(StoreError):
+    """The disk the data is written to is full; nothing was written."""
+
+
 class StaleEdit(StoreError):
     """Someone else changed the thing being edited since it was shown; nothing was written."""
 
@@ -31,7 +35,7 @@ class WriteConflict(Exception):
 def storage_failure(exc: BaseException) -> StoreError:
     """A failed write in words a user can act on; the transaction has been rolled back."""
     if getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in str(exc) or "could not extend" in str(exc):
-        return StoreError("服务器磁盘空间已满，本次没有写入任何数据，已有数据不受影响。"
+        return DiskFull("服务器磁盘空间已满，本次没有写入任何数据，已有数据不受影响。"
                           "请清理服务器磁盘或联系维护人员扩容后重试。")
     return StoreError(f"写入失败（{exc}），本次没有写入任何数据，已有数据不受影响。"
                       "请稍后重试；如反复出现，请运行 `python -m metrics health` 检查。")

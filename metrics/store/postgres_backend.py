@@ -55,6 +55,10 @@ class PostgresBackend(Backend):
         parts = urlsplit(self.url)
         return f"{parts.hostname or 'localhost'}/{parts.path.lstrip('/')}"  # never the password
 
+    @property
+    def work_folder(self) -> Path:
+        return self._cache.parent
+
     @contextmanager
     def open(self) -> Iterator["_Connection"]:
         raw = self._checkout()
@@ -104,6 +108,11 @@ class PostgresBackend(Backend):
         # preview's check and the write it guards see the same figures. Readers never wait.
         con.execute("BEGIN TRANSACTION")
         con.execute("SELECT pg_advisory_xact_lock(?)", [WRITERS_LOCK])
+
+    def begin_reading(self, con) -> None:
+        # Read committed would let each statement see the writes committed before it: a batch's
+        # figures without the batch.
+        con.execute("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
     @contextmanager
     def migrating(self) -> Iterator[None]:

@@ -187,6 +187,17 @@ class Store:
                     raise storage_failure(exc) from exc
                 raise
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A connection whose reads all see the store as of one moment, whatever other processes
+        write meanwhile: a backup or a copy of a store in use holds each batch with its figures."""
+        with self.connect() as con:
+            self.backend.begin_reading(con)
+            try:
+                yield con
+            finally:
+                _rollback_quietly(con)
+
     def data_version(self) -> int:
         """Bumped by every write, in its transaction; cheap enough to call on every page run."""
         def read() -> int:
