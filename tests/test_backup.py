@@ -4,7 +4,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from conftest import address, fill, initialised_store, run_cli
+from conftest import address, fill, run_cli
 from metrics import auth, backup, catalog, tracker
 from metrics.store import Store, StoreError
 from metrics.store.copying import TABLES
