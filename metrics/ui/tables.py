@@ -1,5 +1,5 @@
 """The tables pages show: an indicator's months, the report's own figures, the revision history,
-and the rectification ledger's problems and measures."""
+the rectification ledger's problems and measures, and an upload's problems and preview."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +9,7 @@ import streamlit as st
 
 from metrics import calc, catalog, formatting as fmt, i18n, periods
 from metrics import ledger as ledger_rules
+from metrics.ingest import grouped
 from metrics.ui.blocks import amount, yoy_text
 from metrics.ui.reads import history, ledger, report_figures
 from metrics.ui.state import language, t
@@ -134,3 +135,50 @@ def overdue_highlight(table: pd.DataFrame):
     """The table with its overdue rows (marked in the 逾期 column) on a red ground."""
     marked = table[t("col_overdue")] != ""
     return table.style.apply(lambda row: ["background-color: #f8d7da" if marked[row.name] else ""] * len(row), axis=1)
+
+
+# ---- the upload page: an upload's problems and its preview ----------------------------------------
+
+CHANGES = ("new", "changed", "unchanged")  # how a previewed figure compares with the database's
+# Up to this many problems show as a table that wraps its text; more as a scrolling grid.
+WRAPPED_ROWS = 100
+
+
+def _upload_problems_table(problems) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("upload_col_sheet"): [p.sheet for p in problems], t("upload_col_row"): [str(p.row or "") for p in problems],
+        t("upload_col_column"): [p.column for p in problems], t("upload_col_value"): [p.value for p in problems],
+        t("upload_col_indicator"): [p.indicator for p in problems], t("upload_col_entity"): [p.entity for p in problems],
+        t("upload_col_message"): [p.message for p in problems]})
+
+
+def upload_problems(problems) -> None:
+    """Root causes first: whole-sheet problems, then the most repeated causes, each repetition
+    summarised as 同一原因 N 行 with the rows it is on; then every problem, wrapped to be read."""
+    groups = grouped(problems)
+    repeated = [(first, group) for first, group in groups if len(group) > 1]
+    if repeated:
+        st.table(pd.DataFrame({
+            t("upload_col_cause"): [first.message for first, _ in repeated],
+            t("upload_col_count"): [t("upload_same_cause", count=len(group)) for _, group in repeated],
+            t("upload_col_rows"): ["、".join(dict.fromkeys(str(p.row) for p in group if p.row))[:200]
+                                   for _, group in repeated]}))
+    ordered = [p for _, group in groups for p in group]
+    if len(ordered) <= WRAPPED_ROWS:
+        st.table(_upload_problems_table(ordered))
+    else:
+        st.dataframe(_upload_problems_table(ordered), hide_index=True, width="stretch", column_config={t("upload_col_message"): st.column_config.TextColumn(width="large")})
+
+
+def _exact(value) -> str:
+    """A figure exactly as it will be stored (no rounding), with thousands separators; — if none."""
+    return "—" if pd.isna(value) else f"{value:,.10f}".rstrip("0").rstrip(".")
+
+
+def upload_preview(preview: pd.DataFrame) -> pd.DataFrame:
+    old = [_exact(v) for v in preview["old_value"]]
+    return pd.DataFrame({
+        t("upload_col_change"): preview["change"].map({c: t(f"upload_change_{c}") for c in CHANGES}),
+        t("upload_col_indicator"): preview["name"], t("upload_col_entity"): preview["entity"],
+        t("upload_col_period"): preview["label"], t("upload_col_unit"): preview["unit"], t("upload_col_old"): old,
+        t("upload_col_new"): [_exact(v) for v in preview["value"]], t("upload_col_file_row"): preview["row"]})

@@ -11,66 +11,20 @@ import pandas as pd
 import streamlit as st
 
 from metrics import auth, i18n, periods, tracker
-from metrics.ingest import (PreviewOutdated, commit_preview, errors_workbook, grouped, parse_period, preview_file,
+from metrics.ingest import (PreviewOutdated, commit_preview, errors_workbook, parse_period, preview_file,
                             undo_upload, write_template)
 from metrics.store import StoreError
-from metrics.ui import blocks, reads, session, state
+from metrics.ui import blocks, reads, session, state, tables
 from metrics.ui.reads import get_store
 from metrics.ui.state import t
 
-CHANGES = ("new", "changed", "unchanged")
 LAYOUTS = ("long", "wide", "template", "monthly_report")
 HISTORY_ROWS = 30
-WIDE_TEXT = {t("upload_col_message"): st.column_config.TextColumn(width="large")}
 
 st.title(t("page_upload"))
 store = get_store()
 actor = session.require_role("upload")
 upload_tab, template_tab, history_tab = st.tabs([t("upload_tab_file"), t("upload_tab_template"), t("upload_tab_history")])
-
-
-# Up to this many problems show as a table that wraps its text; more as a scrolling grid.
-WRAPPED_ROWS = 100
-
-
-def problems_table(problems) -> pd.DataFrame:
-    return pd.DataFrame({
-        t("upload_col_sheet"): [p.sheet for p in problems], t("upload_col_row"): [str(p.row or "") for p in problems],
-        t("upload_col_column"): [p.column for p in problems], t("upload_col_value"): [p.value for p in problems],
-        t("upload_col_indicator"): [p.indicator for p in problems], t("upload_col_entity"): [p.entity for p in problems],
-        t("upload_col_message"): [p.message for p in problems]})
-
-
-def show_problems(problems) -> None:
-    """Root causes first: whole-sheet problems, then the most repeated causes, each repetition
-    summarised as 同一原因 N 行 with the rows it is on; then every problem, wrapped to be read."""
-    groups = grouped(problems)
-    repeated = [(first, group) for first, group in groups if len(group) > 1]
-    if repeated:
-        st.table(pd.DataFrame({
-            t("upload_col_cause"): [first.message for first, _ in repeated],
-            t("upload_col_count"): [t("upload_same_cause", count=len(group)) for _, group in repeated],
-            t("upload_col_rows"): ["、".join(dict.fromkeys(str(p.row) for p in group if p.row))[:200]
-                                   for _, group in repeated]}))
-    ordered = [p for _, group in groups for p in group]
-    if len(ordered) <= WRAPPED_ROWS:
-        st.table(problems_table(ordered))
-    else:
-        st.dataframe(problems_table(ordered), hide_index=True, width="stretch", column_config=WIDE_TEXT)
-
-
-def exact(value) -> str:
-    """A figure exactly as it will be stored (no rounding), with thousands separators; — if none."""
-    return "—" if pd.isna(value) else f"{value:,.10f}".rstrip("0").rstrip(".")
-
-
-def preview_table(preview: pd.DataFrame) -> pd.DataFrame:
-    old = [exact(v) for v in preview["old_value"]]
-    return pd.DataFrame({
-        t("upload_col_change"): preview["change"].map({c: t(f"upload_change_{c}") for c in CHANGES}),
-        t("upload_col_indicator"): preview["name"], t("upload_col_entity"): preview["entity"],
-        t("upload_col_period"): preview["label"], t("upload_col_unit"): preview["unit"], t("upload_col_old"): old,
-        t("upload_col_new"): [exact(v) for v in preview["value"]], t("upload_col_file_row"): preview["row"]})
 
 
 def commit(result, data: bytes, file_name: str, sheet: str | None, lock_reason: str) -> None:
@@ -116,20 +70,20 @@ def show_result(result, data: bytes, file_name: str, sheet: str | None, generati
         return
     if result.errors:
         st.error(t("upload_errors", count=len(result.errors)))
-        show_problems(result.errors)
+        tables.upload_problems(result.errors)
         # The marked-up workbook is metrics.ingest's, in Chinese, and so is its file name.
         st.download_button(t("upload_errors_download"), errors_file, file_name=f"{Path(file_name).stem}_错误标注.xlsx",
                            mime=blocks.XLSX_MIME, key="errors_download", on_click="ignore")
         if result.warnings:
             st.caption(t("upload_also_warnings"))
-            show_problems(result.warnings)
+            tables.upload_problems(result.warnings)
         return
     counts = result.summary
     layout = t(f"upload_layout_{result.layout}") if result.layout in LAYOUTS else result.layout
     st.caption(t("upload_read_as", sheet=reads.inert("、".join(result.sheet_names) or result.sheet.name), layout=layout))
-    for column, change in zip(st.columns(3), CHANGES):
+    for column, change in zip(st.columns(3), tables.CHANGES):
         column.metric(t(f"upload_change_{change}"), counts[change])
-    st.dataframe(preview_table(result.preview), hide_index=True, width="stretch")
+    st.dataframe(tables.upload_preview(result.preview), hide_index=True, width="stretch")
     if counts["new"] + counts["changed"] == 0:
         st.info(t("upload_nothing_new"))
         return
@@ -137,10 +91,10 @@ def show_result(result, data: bytes, file_name: str, sheet: str | None, generati
     round_key = f"{generation}_{st.session_state.get('upload_round', 0)}"
     if result.infos:
         st.info(t("upload_infos", count=len(result.infos)))
-        show_problems(result.infos)
+        tables.upload_problems(result.infos)
     if result.warnings:
         st.warning(t("upload_check_warnings", count=len(result.warnings)))
-        show_problems(result.warnings)
+        tables.upload_problems(result.warnings)
         confirmed = st.checkbox(t("upload_warnings_checked"), key=f"upload_ack_{round_key}")
     lock_reason = ""
     if set(result.preview["period"]) & store.locked_periods():
