@@ -1,9 +1,9 @@
-"""Plotly figures from ChartData: pure functions shared by the screens and the picture export.
+"""Plotly charts from ChartData: pure functions shared by the screens and the picture export.
 
-Conventions every figure keeps: a font family that renders Chinese, month axes as categories
+Conventions every chart keeps: a font family that renders Chinese, month axes as categories
 (never dates, so no day numbers appear), thousands separators and never SI suffixes (k, M, G),
 a calm palette with red/amber/green kept for status, a dashed reference line (target pace,
-floor, ceiling, 序时进度) named as in the ChartData so it can be found in the figure's JSON,
+floor, ceiling, 序时进度) named as in the ChartData so it can be found in the chart's JSON,
 and a 示例数据 stamp in the title whenever the data is illustrative.
 """
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _base_layout(fig: go.Figure, data: ChartData, height: int) -> go.Figure:
 
 
 def plot_only(fig: go.Figure) -> go.Figure:
-    """The figure without its title and source lines, for a screen that writes them around it as
+    """The chart without its title and source lines, for a screen that writes them around it as
     text: text wraps to any column's width, where plotly's run off a laptop's half-width chart or
     over a phone's slanted month labels."""
     plain = go.Figure(fig).update_layout(title_text=None)
@@ -97,7 +97,7 @@ def _line_trace(name: str, values, categories, unit: str, decimals: int, color: 
         hovertemplate=_hover(unit, decimals, lang))
 
 
-def build_monthly_figure(data: ChartData, height: int = 380) -> go.Figure:
+def build_monthly_chart(data: ChartData, height: int = 380) -> go.Figure:
     """Bars per category (grouped, or stacked when data.stacked) with the ChartData's lines.
 
     Serves every bars-and-lines ChartData: an indicator's months against last year and the
@@ -139,7 +139,7 @@ def _span(data: ChartData) -> float:
     return max(values) - min(values) if values else 0
 
 
-def build_ytd_figure(data: ChartData, height: int = 340) -> go.Figure:
+def build_ytd_chart(data: ChartData, height: int = 340) -> go.Figure:
     """累计完成率 month by month as a line, against the dashed 序时进度 line (both in %)."""
     fig = go.Figure()
     for name, values in data.bars.items():
@@ -152,7 +152,7 @@ def build_ytd_figure(data: ChartData, height: int = 340) -> go.Figure:
     return _base_layout(fig, data, height)
 
 
-def build_completion_figure(data: ChartData, height: int = 340) -> go.Figure:
+def build_completion_chart(data: ChartData, height: int = 340) -> go.Figure:
     """Several indicators' 完成率 as bars, each with its own 序时进度 as a dash across its bar:
     the indicators are separate things, so their paces are marks, not a connected line."""
     fig = go.Figure()
@@ -170,7 +170,7 @@ def build_completion_figure(data: ChartData, height: int = 340) -> go.Figure:
     return _base_layout(fig, data, height)
 
 
-def build_ranking_figure(data: ChartData, highlight: str | None = None, height: int | None = None) -> go.Figure:
+def build_ranking_chart(data: ChartData, highlight: str | None = None, height: int | None = None) -> go.Figure:
     """Entities as sorted horizontal bars, best on top, the highlighted one in the strong colour;
     any reference (the highlighted entity's floor, target or pace) as a dashed vertical line."""
     fig = go.Figure()

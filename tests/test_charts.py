@@ -36,22 +36,22 @@ def land() -> tuple:
     return catalog.indicator("land_cleared"), s, a
 
 
-def all_figures(land) -> dict[str, object]:
+def all_charts(land) -> dict[str, object]:
     ind, s, a = land
     debt = {c: with_ytd(c, months(2023, [v] * 4)) for c, v in
             (("debt_short_term", 12.0), ("debt_long_term", 6.0), ("bonds_outstanding", 2.0))}
     debt["debt_short_share"] = series(months(2023, [60.0] * 4)).assign(ytd=60.0)
     names = {c: catalog.indicator(c).name for c in debt}
     return {
-        "monthly": charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s, a)),
-        "ytd": charts.build_ytd_figure(chartdata.ytd_chart_data(ind, s, a)),
-        "debt": charts.build_monthly_figure(chartdata.debt_structure_chart_data(debt, "2023-04", names, 4)),
-        "ranking": charts.build_ranking_figure(
+        "monthly": charts.build_monthly_chart(chartdata.monthly_chart_data(ind, s, a)),
+        "ytd": charts.build_ytd_chart(chartdata.ytd_chart_data(ind, s, a)),
+        "debt": charts.build_monthly_chart(chartdata.debt_structure_chart_data(debt, "2023-04", names, 4)),
+        "ranking": charts.build_ranking_chart(
             chartdata.ranking_chart_data(ind, {ZONE: s, "甲开发区": s.assign(ytd=s["ytd"] * 2)}, "2023-04", a),
             highlight=ZONE),
         "small_multiples": charts.build_small_multiples(
             chartdata.trend_chart_data(ind, {ZONE: s, "甲开发区": s}, "2023-04", 4), highlight=ZONE),
-        "completion": charts.build_completion_figure(
+        "completion": charts.build_completion_chart(
             chartdata.completion_chart_data([ind], {ind.code: a}, "完成率与序时进度（%）")),
     }
 
@@ -70,7 +70,7 @@ def trace_names(fig) -> list[str]:
 
 
 def test_monthly_figure_carries_the_target_pace_as_a_dashed_trace_named_in_its_json(land):
-    fig = all_figures(land)["monthly"]
+    fig = all_charts(land)["monthly"]
     target = next(t for t in fig.data if t.name == "目标月均进度")
     assert list(target.y) == [200.0] * 4  # 2,400 ÷ 12, one value per month shown
     assert target.line.dash == "dash"
@@ -82,16 +82,16 @@ def test_floor_and_year_end_targets_are_drawn_as_their_own_lines():
     ind = catalog.indicator("tax_per_mu")
     s = with_ytd("tax_per_mu", months(2023, [7.9, 8.1, 8.2, 8.3]))
     floor = calc.assess(ind, s, "2023-04", {"kind": "floor", "value": 8.0, "phasing": None, "illustrative": False})
-    fig = charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s, floor))
+    fig = charts.build_monthly_chart(chartdata.monthly_chart_data(ind, s, floor))
     assert list(next(t for t in fig.data if t.name == "底线要求").y) == [8.0] * 4
     debt = catalog.indicator("debt_short_term")
     d = with_ytd("debt_short_term", months(2023, [13.0, 12.8, 12.6, 12.9]))
     year_end = calc.assess(debt, d, "2023-04", {"kind": "year_end", "value": 12.0, "phasing": None, "illustrative": True})
-    assert "年末目标" in trace_names(charts.build_monthly_figure(chartdata.monthly_chart_data(debt, d, year_end)))
+    assert "年末目标" in trace_names(charts.build_monthly_chart(chartdata.monthly_chart_data(debt, d, year_end)))
 
 
 def test_ytd_figure_draws_completion_against_time_progress_in_percent(land):
-    fig = all_figures(land)["ytd"]
+    fig = all_charts(land)["ytd"]
     completion = next(t for t in fig.data if t.name == "累计完成率")
     progress = next(t for t in fig.data if t.name == "序时进度")
     # 累计 120, 250, 400, 500 of 2,400; 序时进度 1/12 … 4/12.
@@ -101,7 +101,7 @@ def test_ytd_figure_draws_completion_against_time_progress_in_percent(land):
 
 
 def test_month_axes_are_categories_never_dates(land):
-    figures = all_figures(land)
+    figures = all_charts(land)
     for key in ("monthly", "ytd", "debt", "small_multiples"):
         layout = figures[key].to_plotly_json()["layout"]
         x_axes = [v for k, v in layout.items() if k.startswith("xaxis")]
@@ -111,12 +111,12 @@ def test_month_axes_are_categories_never_dates(land):
 
 
 def test_every_figure_uses_a_font_family_that_renders_chinese(land):
-    for key, fig in all_figures(land).items():
+    for key, fig in all_charts(land).items():
         assert fig.layout.font.family == "Noto Sans CJK SC, Microsoft YaHei, sans-serif", key
 
 
 def test_numbers_use_thousands_separators_and_never_si_suffixes(land):
-    for key, fig in all_figures(land).items():
+    for key, fig in all_charts(land).items():
         spec = fig.to_plotly_json()
         layout = spec["layout"]
         assert layout["separators"] == ".,", key  # decimal point, then the thousands separator
@@ -133,9 +133,9 @@ def test_numbers_use_thousands_separators_and_never_si_suffixes(land):
 def test_illustrative_data_is_stamped_on_the_figure(land):
     ind, s, a = land
     data = chartdata.monthly_chart_data(ind, s, a)
-    stamped = charts.build_monthly_figure(data)
+    stamped = charts.build_monthly_chart(data)
     assert stamped.layout.title.text.startswith(data.title) and "［示例数据］" in stamped.layout.title.text
-    real = charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s.assign(illustrative=False), a))
+    real = charts.build_monthly_chart(chartdata.monthly_chart_data(ind, s.assign(illustrative=False), a))
     assert real.layout.title.text == data.title
     assert not [x for x in real.layout.annotations if "示例数据" in (x.text or "")]
     assert charts.plot_only(stamped).layout.title.text is None and stamped.layout.title.text  # a copy
@@ -143,7 +143,7 @@ def test_illustrative_data_is_stamped_on_the_figure(land):
 
 def test_red_amber_green_never_colour_data_outside_the_sparklines_status_point(land):
     status = {c.lower() for c in charts.STATUS_COLORS.values()}
-    for key, fig in all_figures(land).items():
+    for key, fig in all_charts(land).items():
         colours = [c for c in json_values(json.loads(fig.to_json()), "color")
                    if isinstance(c, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", c)]
         assert colours and not status & {c.lower() for c in colours}, key
@@ -156,7 +156,7 @@ def test_ranking_sorts_best_first_highlights_the_zone_and_draws_its_pace_target(
     assert data.categories == ["甲开发区", ZONE, "乙开发区"]
     assert data.bars == {"2023年1-4月累计": [1000.0, 500.0, 250.0]}
     assert data.lines == {"序时目标": [800.0] * 3}  # 2,400 × 4/12
-    fig = charts.build_ranking_figure(data, highlight=ZONE)
+    fig = charts.build_ranking_chart(data, highlight=ZONE)
     assert list(fig.data[0].marker.color) == [charts.MUTED, charts.PALETTE[0], charts.MUTED]
     assert fig.layout.yaxis.type == "category" and fig.layout.yaxis.autorange == "reversed"
 
@@ -210,12 +210,12 @@ def test_completion_figure_marks_each_indicators_own_time_progress(land):
     assert data.categories == ["低效用地清理面积", "有效投资"]
     assert data.bars == {"累计完成率": [20.8, 31.4]}  # 500 / 2,400 and 11 / 35
     assert data.lines == {"序时进度": [33.3, 24.0]}  # even 4/12, and the target's own phasing
-    fig = charts.build_completion_figure(data)
+    fig = charts.build_completion_chart(data)
     assert next(t for t in fig.data if t.name == "序时进度").mode == "markers"
 
 
 def test_debt_figure_stacks_balances_with_the_short_term_share_on_a_second_axis(land):
-    fig = all_figures(land)["debt"]
+    fig = all_charts(land)["debt"]
     assert fig.layout.barmode == "stack"
     share = next(t for t in fig.data if t.name == catalog.indicator("debt_short_share").name)
     assert share.yaxis == "y2" and fig.layout.yaxis2.ticksuffix == "%"
@@ -240,7 +240,7 @@ def test_safety_chart_shows_hazards_by_month_with_the_cumulative_fix_rate_and_it
                                        "2023-02", names, floor=90.0)
     assert data.bars == {"排查安全隐患": [100.0, 100.0], "已整改安全隐患": [80.0, 100.0]}
     assert data.lines == {"累计隐患整改率": [80.0, 90.0], "底线要求": [90.0, 90.0]}  # 80/100, 180/200
-    fig = charts.build_monthly_figure(data)
+    fig = charts.build_monthly_chart(data)
     assert "底线要求" in trace_names(fig) and fig.layout.yaxis2.ticksuffix == "%"
 
 
@@ -253,7 +253,7 @@ def test_sparkline_is_an_inline_svg_path_marking_the_last_month_in_the_status_co
 
 
 def test_figures_serialise_to_json_that_plotly_js_can_read(land):
-    for key, fig in all_figures(land).items():
+    for key, fig in all_charts(land).items():
         assert json.loads(fig.to_json())["data"], key
 
 
@@ -263,7 +263,7 @@ def test_the_monthly_pace_line_follows_the_phasing_the_status_uses():
     s = with_ytd("effective_investment", months(2023, [1.0, 1.0, 1.0]))
     phasing = (4, 9, 16, 24, 32, 41, 50, 59, 68, 78, 88, 100)
     a = calc.assess(ind, s, "2023-03", {"kind": "annual", "value": 40.0, "phasing": phasing, "illustrative": False})
-    fig = charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s, a))
+    fig = charts.build_monthly_chart(chartdata.monthly_chart_data(ind, s, a))
     assert list(next(t for t in fig.data if t.name == "目标分月进度").y) == [1.6, 2.0, 2.8]
 
 
@@ -271,14 +271,14 @@ def test_a_rank_is_drawn_as_lines_on_an_inverted_axis_never_as_bars():
     ind = catalog.indicator("provincial_rank")
     s = with_ytd("provincial_rank", {**months(2022, [37, 37]), **months(2023, [33, 33])})
     a = calc.assess(ind, s, "2023-02", {"kind": "year_end", "value": 30.0, "phasing": None, "illustrative": False})
-    fig = charts.build_monthly_figure(chartdata.monthly_chart_data(ind, s, a))
+    fig = charts.build_monthly_chart(chartdata.monthly_chart_data(ind, s, a))
     assert {t.type for t in fig.data} == {"scatter"}
     assert fig.layout.yaxis.autorange == "reversed"
 
 
 def test_a_ranking_of_one_entity_still_draws_its_reference_it_names_in_the_legend():
     data = chartdata.ChartData(title="t", categories=["甲"], bars={"累计": [5.0]}, lines={"序时目标": [6.0]})
-    reference = next(t for t in charts.build_ranking_figure(data).data if t.name == "序时目标")
+    reference = next(t for t in charts.build_ranking_chart(data).data if t.name == "序时目标")
     assert reference.mode == "markers"
 
 

@@ -75,8 +75,8 @@ def test_no_chromium_on_path_names_the_install_command(monkeypatch, tmp_path):
 
 def test_a_fresh_process_without_chromium_fails_at_once_instead_of_hanging(tmp_path):
     code = ("import plotly.graph_objects as go\n"
-            "from metrics.export import ImageExportError, figure_image\n"
-            "try:\n    figure_image(go.Figure())\n"
+            "from metrics.export import ImageExportError, chart_image\n"
+            "try:\n    chart_image(go.Figure())\n"
             "except ImageExportError as exc:\n    print(exc)\n")
     env = {**os.environ, "BROWSER_PATH": str(tmp_path / "chromium")}
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
@@ -93,4 +93,4 @@ def test_screens_download_png_button_gets_a_png_of_any_figure(land_charts):
     requires_chromium()
     from metrics import charts
 
-    assert images.figure_image(charts.build_monthly_figure(land_charts[0].data), "png")[:4] == b"\x89PNG"
+    assert images.chart_image(charts.build_monthly_chart(land_charts[0].data), "png")[:4] == b"\x89PNG"

@@ -439,20 +439,20 @@ def _figures(work: Path, count: int) -> list:
     store = _demo_store(work, "pictures.duckdb")
     _, assessments, series = tracker.assessed_overview(store, catalog.ZONE)
     inds = catalog.indicators()
-    figures = [charts.build_monthly_figure(chartdata.monthly_chart_data(inds[a.code], series[a.code], a))
+    figures = [charts.build_monthly_chart(chartdata.monthly_chart_data(inds[a.code], series[a.code], a))
                for a in assessments if a.ytd is not None]
     return [figures[i % len(figures)] for i in range(count)]
 
 
 def measure_pictures(size: dict, work: Path, data: Path) -> Measured:
-    from metrics.export import figure_image
+    from metrics.export import chart_image
 
     figures = _figures(work, PICTURES)
     # A server starts its renderer once, at its first picture; that start is shown, not counted.
     started = time.perf_counter()
-    figure_image(figures[0])
+    chart_image(figures[0])
     start_seconds = time.perf_counter() - started
-    seconds = _best(lambda: [figure_image(f) for f in figures], 1)
+    seconds = _best(lambda: [chart_image(f) for f in figures], 1)
     return Measured({"persistent": seconds}, _peak_mb(),
                     {"start": start_seconds, "chromium_mb": _descendants_pss_mb()})
 

@@ -20,9 +20,9 @@ BROWSER_NAMES = ("chromium", "chromium-browser")
 RENDER_TIMEOUT_SECONDS = 30.0
 STARTUP_TIMEOUT_SECONDS = 60.0
 FORMATS = ("png", "svg")
-# The screens' figure builder for each kind of chart in a deck: the same picture on screen and slide.
-FIGURE_BUILDERS = {"monthly": charts.build_monthly_figure, "ytd": charts.build_ytd_figure,
-                   "debt": charts.build_monthly_figure, "ledger": charts.build_monthly_figure}
+# The screens' chart builder for each kind of chart in a deck: the same picture on screen and slide.
+CHART_BUILDERS = {"monthly": charts.build_monthly_chart, "ytd": charts.build_ytd_chart,
+                  "debt": charts.build_monthly_chart, "ledger": charts.build_monthly_chart}
 INSTALL_HINT = ("请在服务器上安装 Chromium：sudo apt-get install chromium（Debian/Ubuntu）；"
                 "如已安装在其他位置，请把环境变量 BROWSER_PATH 设为其可执行文件的路径。")
 
@@ -50,14 +50,14 @@ def find_browser() -> str:
     raise ImageExportError(f"未找到 Chromium 浏览器，无法导出图片。{INSTALL_HINT}")
 
 
-def figure_image(figure, fmt: str = "png", *, width: int = 1000, height: int = 560, scale: float = 2) -> bytes:
-    """A plotly figure as PNG or SVG bytes; `scale` sharpens PNGs for projectors."""
+def chart_image(chart, fmt: str = "png", *, width: int = 1000, height: int = 560, scale: float = 2) -> bytes:
+    """A plotly chart as PNG or SVG bytes; `scale` sharpens PNGs for projectors."""
     if fmt not in FORMATS:
         raise ImageExportError(f"不支持的图片格式“{fmt}”，可选：{'、'.join(FORMATS)}。")
     options = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
     with _lock:
         first = _start_renderer()
-        return _render_with_deadline(figure, options,
+        return _render_with_deadline(chart, options,
                                      RENDER_TIMEOUT_SECONDS + (STARTUP_TIMEOUT_SECONDS if first else 0))
 
 
@@ -75,12 +75,12 @@ def _start_renderer() -> bool:
     return True
 
 
-def _render_with_deadline(figure, options: dict, seconds: float) -> bytes:
+def _render_with_deadline(chart, options: dict, seconds: float) -> bytes:
     outcome: dict = {}
 
     def render() -> None:
         try:
-            outcome["image"] = kaleido.calc_fig_sync(figure, opts=options)
+            outcome["image"] = kaleido.calc_fig_sync(chart, opts=options)
         except BaseException as exc:  # noqa: BLE001 - handed back to the caller below
             outcome["error"] = exc
 
@@ -99,13 +99,13 @@ def _render_with_deadline(figure, options: dict, seconds: float) -> bytes:
     return outcome["image"]
 
 
-def chart_figure(kind: str, data: ChartData):
-    """The screens' plotly figure for a chart of this kind, drawn from the same ChartData."""
-    if kind not in FIGURE_BUILDERS:
-        raise ImageExportError(f"没有“{kind}”类图表的画法，可选：{'、'.join(FIGURE_BUILDERS)}。")
-    return FIGURE_BUILDERS[kind](data)
+def build_chart(kind: str, data: ChartData):
+    """The screens' plotly chart of this kind, drawn from the same ChartData."""
+    if kind not in CHART_BUILDERS:
+        raise ImageExportError(f"没有“{kind}”类图表的画法，可选：{'、'.join(CHART_BUILDERS)}。")
+    return CHART_BUILDERS[kind](data)
 
 
 def chart_picture(kind: str, data: ChartData, fmt: str = "png", *, width: int = 1000, height: int = 560) -> bytes:
     """A chart of the deck or the screens as a picture."""
-    return figure_image(chart_figure(kind, data), fmt, width=width, height=height)
+    return chart_image(build_chart(kind, data), fmt, width=width, height=height)

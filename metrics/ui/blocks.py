@@ -189,7 +189,7 @@ def chart_block(fig: go.Figure, sentence: str | None, codes: list[str], key: str
             st.caption(problem)
         else:
             for kind, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
-                st.download_button(t(f"download_{kind}"), data=lambda kind=kind: images.figure_image(fig, kind),
+                st.download_button(t(f"download_{kind}"), data=lambda kind=kind: images.chart_image(fig, kind),
                                    file_name=f"{key}.{kind}", mime=mime, key=f"{kind}_{key}", on_click="ignore",
                                    icon=":material/download:")
         st.download_button(t("download_chart_xlsx"), data=lambda: chart_data_xlsx(data), file_name=f"{key}.xlsx",
@@ -204,7 +204,7 @@ def indicator_chart_block(ind: catalog.Indicator, a: calc.Assessment, series: pd
     """An indicator's months against last year and its target, with its 汇报 sentence."""
     lang = language()
     data = chartdata.monthly_chart_data(ind, series, a, entity, lang)
-    chart_block(charts.build_monthly_figure(data), reported_sentence(ind, a, entity, lang), [ind.code],
+    chart_block(charts.build_monthly_chart(data), reported_sentence(ind, a, entity, lang), [ind.code],
                 key, data=data)
 
 

@@ -27,7 +27,7 @@ OVERVIEW_ROWS_PER_SLIDE = 12
 
 @dataclass
 class PlannedChart:
-    kind: str   # monthly | ytd | debt | ledger: which figure builder draws it as a picture
+    kind: str   # monthly | ytd | debt | ledger: which chart builder draws it as a picture
     data: ChartData
 
 

@@ -25,7 +25,7 @@ if view.entity in ranking.categories:
                   kind=kind_label, rank=ranking.categories.index(view.entity) + 1))
 else:
     st.caption(t("not_ranked", entity=reads.inert(view.entity)))
-blocks.chart_block(charts.build_ranking_figure(ranking, highlight=view.entity),
+blocks.chart_block(charts.build_ranking_chart(ranking, highlight=view.entity),
                    blocks.reported_sentence(ind, a, view.entity, lang), [ind.code], key="ranking", data=ranking)
 
 st.markdown(f"##### {t('small_multiples')}")

@@ -26,7 +26,7 @@ with monthly:
 if a.progress is not None:
     with pace:
         data = chartdata.ytd_chart_data(ind, series, a, view.phasing(ind.code), view.entity, state.language())
-        blocks.chart_block(charts.build_ytd_figure(data), None, [ind.code], key="ytd", data=data)
+        blocks.chart_block(charts.build_ytd_chart(data), None, [ind.code], key="ytd", data=data)
 
 
 def explanation_block() -> None:

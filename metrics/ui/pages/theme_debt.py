@@ -15,11 +15,11 @@ names = {c: i18n.indicator_name(catalog.indicator(c), lang, short=True) for c in
 structure, mix = st.columns(2)
 with structure:
     data = chartdata.debt_structure_chart_data(view.series, view.period, names, lang=lang)
-    blocks.chart_block(charts.build_monthly_figure(data), view.sentences(DEBT_CODES), list(DEBT_CODES), key="debt",
+    blocks.chart_block(charts.build_monthly_chart(data), view.sentences(DEBT_CODES), list(DEBT_CODES), key="debt",
                        data=data)
 with mix:
     data = chartdata.financing_mix_chart_data(view.series, view.period, lang=lang)
-    blocks.chart_block(charts.build_monthly_figure(data), view.sentences(["bonds_outstanding"]),
+    blocks.chart_block(charts.build_monthly_chart(data), view.sentences(["bonds_outstanding"]),
                        ["bonds_outstanding"], key="mix", data=data)
 short_term, share = st.columns(2)
 for column, code in ((short_term, "debt_short_term"), (share, chartdata.DEBT_SHARE)):

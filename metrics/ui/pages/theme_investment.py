@@ -13,14 +13,14 @@ st.caption(t("investment_intro"))
 blocks.illustrative_banner(view.illustrative(PIPELINE))
 data = chartdata.completion_chart_data([catalog.indicator(c) for c in PIPELINE], view.assessments,
                                        t("investment_chart_title"), state.language())
-blocks.chart_block(charts.build_completion_figure(data), view.sentences(PIPELINE), list(PIPELINE),
+blocks.chart_block(charts.build_completion_chart(data), view.sentences(PIPELINE), list(PIPELINE),
                    key="pipeline", data=data)
 investment, foreign = st.columns(2)
 with investment:
     ind, a = catalog.indicator("effective_investment"), view.assessments["effective_investment"]
     data = chartdata.ytd_chart_data(ind, view.series[ind.code], a, view.phasing(ind.code), view.entity,
                                     state.language())
-    blocks.chart_block(charts.build_ytd_figure(data), view.sentences([ind.code]), [ind.code], key="investment", data=data)
+    blocks.chart_block(charts.build_ytd_chart(data), view.sentences([ind.code]), [ind.code], key="investment", data=data)
 with foreign:
     blocks.indicator_chart_block(catalog.indicator("foreign_capital"), view.assessments["foreign_capital"],
                                  view.series["foreign_capital"], view.entity, key="foreign")

@@ -17,9 +17,9 @@ hazards, fixed = st.columns(2)
 with hazards:
     data = chartdata.safety_chart_data(view.series, view.period, names,
                                        rate.target if rate.target_kind == catalog.TargetKind.FLOOR else None, lang)
-    blocks.chart_block(charts.build_monthly_figure(data), view.sentences(SAFETY), list(SAFETY), key="hazards", data=data)
+    blocks.chart_block(charts.build_monthly_chart(data), view.sentences(SAFETY), list(SAFETY), key="hazards", data=data)
 with fixed:
     ind, a = catalog.indicator("hazards_fixed"), view.assessments["hazards_fixed"]
     if a.progress is not None:
         data = chartdata.ytd_chart_data(ind, view.series[ind.code], a, view.phasing(ind.code), view.entity, lang)
-        blocks.chart_block(charts.build_ytd_figure(data), view.sentences([ind.code]), [ind.code], key="fixed", data=data)
+        blocks.chart_block(charts.build_ytd_chart(data), view.sentences([ind.code]), [ind.code], key="fixed", data=data)
