@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from dataclasses import dataclass, asdict
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 import pandas as pd
@@ -234,28 +234,43 @@ def _rounded(value: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class Reporting:
-    """How many of the indicators an entity reports hold a figure for each month."""
-    by_month: dict[str, int]   # period → indicators with a figure, latest month first
-    expected: int              # indicators the entity has ever reported
+    """How many of the indicators an entity reports hold a figure for each month, and how many more
+    wait for review (审核): a month whose figures all wait is still offered, with none counted."""
+    by_month: dict[str, int]   # period → indicators with a current figure, latest month first
+    expected: int              # indicators the entity has ever reported (current figures)
+    waiting: dict[str, int] = field(default_factory=dict)  # period → indicators with a figure waiting
 
     def line(self, period: str) -> tuple[int, int]:
         return self.by_month.get(period, 0), self.expected
 
+    def pending(self, period: str) -> int:
+        return self.waiting.get(period, 0)
+
     def default_period(self) -> str | None:
         """The latest month for which most indicators have reported: one early upload for next
-        month must not blank the overview for everyone. Failing that, the best-reported month."""
+        month must not blank the overview for everyone. Failing that, the best-reported month.
+        Only current figures count: a month whose figures all wait for review is never the default."""
         for period, count in self.by_month.items():
             if count * 2 > self.expected:
                 return period
-        return max(self.by_month, key=self.by_month.__getitem__, default=None)
+        reported = {p: n for p, n in self.by_month.items() if n}
+        return max(reported, key=reported.__getitem__, default=None)
 
 
-def reporting(observations: pd.DataFrame) -> Reporting:
-    """Reporting from an entity's current figures (indicator_code, period)."""
-    if observations.empty:
-        return Reporting({}, 0)
-    counts = observations.groupby("period")["indicator_code"].nunique().sort_index(ascending=False)
-    return Reporting({p: int(n) for p, n in counts.items()}, int(observations["indicator_code"].nunique()))
+def reporting(observations: pd.DataFrame, pending: pd.DataFrame | None = None) -> Reporting:
+    """Reporting from an entity's current figures and, optionally, its figures waiting for review
+    (each with indicator_code, period)."""
+    counts = _indicators_by_month(observations)
+    waiting = _indicators_by_month(pending) if pending is not None else {}
+    months = sorted(set(counts) | set(waiting), reverse=True)
+    expected = int(observations["indicator_code"].nunique()) if not observations.empty else 0
+    return Reporting({p: counts.get(p, 0) for p in months}, expected, waiting)
+
+
+def _indicators_by_month(figures: pd.DataFrame) -> dict[str, int]:
+    if figures.empty:
+        return {}
+    return {p: int(n) for p, n in figures.groupby("period")["indicator_code"].nunique().items()}
 
 
 def target_for(targets: pd.DataFrame, code: str, entity: str, year: int) -> dict | None:

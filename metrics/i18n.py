@@ -42,8 +42,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # pickers
     "period": ("月份", "Month"),
     "period_reported": ("{period}（已报{count}/{expected}）", "{period} · {count}/{expected}"),
+    "period_reported_pending": ("{period}（已报{count}/{expected}，待审核{pending}）",
+                                "{period} · {count}/{expected}, {pending} awaiting review"),
     "reported_line": ("已报 {count}/{expected} 项", "{count} of {expected} indicators reported"),
-    "pending_review_line": ("另有 {count} 项待审核（审核通过后计入）", "{count} more awaiting review (counted once approved)"),
+    "pending_review_line": ("另有 {count} 项待审核，未计入（审核通过后计入）",
+                            "{count} more awaiting review, not counted (counted once approved)"),
     "entity": ("主体", "Entity"),
     "indicator": ("指标", "Indicator"),
     "no_data": ("还没有任何数据。请在“数据上传”页面上传本月数据，或运行 `python -m metrics demo` 载入示例数据。",

@@ -118,6 +118,16 @@ def assessed_overview(store: Store, entity: str, period: str | None = None):
     return period, assessments, series
 
 
+def month_reporting(store: Store, entity: str) -> calc.Reporting:
+    """How many indicators each month holds for the entity, and how many more wait for review: the
+    month picker offers a month whose figures all wait (to show them counted as waiting), and its
+    default is never such a month (calc.Reporting.default_period)."""
+    with store.session():
+        current = store.observations(entity=entity)[["indicator_code", "period"]]
+        waiting = store.pending_figures(entity=entity)[["indicator_code", "period"]]
+    return calc.reporting(current, waiting)
+
+
 def pending_review_count(store: Store, period: str, entity: str) -> int:
     """How many of the month's figures for the entity wait for review: leaders' screens and the
     exports leave them out, as not yet reported, and say how many there are."""

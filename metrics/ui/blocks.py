@@ -17,7 +17,7 @@ from metrics.status import Status
 from metrics.store import Store
 from metrics.export import images
 from metrics.export.xlsx import chart_data_xlsx
-from metrics.ui.reads import entities, explanation, get_store, inert, ledger_progress, overview, pending_review, reporting, targets
+from metrics.ui.reads import entities, explanation, get_store, inert, ledger_progress, overview, reporting, targets
 from metrics.ui.state import language, t, url_choice
 
 
@@ -34,22 +34,31 @@ def entity_picker(store: Store) -> str:
 
 
 def period_picker(store: Store, entity: str) -> str | None:
-    """The month shown, each choice with 已报 N/M; defaults to the latest month most indicators
-    have reported."""
+    """The month shown, each choice with 已报 N/M and how many wait for review (a month whose figures
+    all wait is offered too); defaults to the latest month most indicators have reported."""
     reported = reporting(store.data_version(), entity)
-    if not reported.by_month:
+    default = reported.default_period()
+    if default is None:
         return None
     lang = language()
-    return url_choice("period", list(reported.by_month), reported.default_period(), t("period"),
-                       format_func=lambda p: i18n.t("period_reported", lang, period=i18n.period_name(p, lang),
-                                                    count=reported.line(p)[0], expected=reported.expected))
+
+    def label(p: str) -> str:
+        count, expected = reported.line(p)
+        name = i18n.period_name(p, lang)
+        if reported.pending(p):
+            return i18n.t("period_reported_pending", lang, period=name, count=count, expected=expected,
+                          pending=reported.pending(p))
+        return i18n.t("period_reported", lang, period=name, count=count, expected=expected)
+
+    return url_choice("period", list(reported.by_month), default, t("period"), format_func=label)
 
 
 def reported_line(store: Store, entity: str, period: str) -> str:
     """已报 N/M 项 for the month shown, and how many more wait for review (not shown until approved)."""
-    count, expected = reporting(store.data_version(), entity).line(period)
+    reported = reporting(store.data_version(), entity)
+    count, expected = reported.line(period)
     line = t("reported_line", count=count, expected=expected)
-    waiting = pending_review(store.data_version(), entity, period)
+    waiting = reported.pending(period)
     return line + (" · " + t("pending_review_line", count=waiting) if waiting else "")
 
 
@@ -107,7 +116,7 @@ def view_header(title: str, *, pick_indicator: bool = False) -> View:
     if period is None:
         no_data_stop()
     period, assessments, series = overview(store.data_version(), entity, period)
-    waiting = pending_review(store.data_version(), entity, period)
+    waiting = reporting(store.data_version(), entity).pending(period)
     if waiting:
         heading.caption(t("pending_review_line", count=waiting))
     return View(entity, period, {a.code: a for a in assessments}, series, indicator)

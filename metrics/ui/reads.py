@@ -64,14 +64,9 @@ def entities(data_version: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=32)
 
 def reporting(data_version: int, entity: str) -> calc.Reporting:
-    """How many indicators have reported each month, for the month picker and the headline."""
-    return calc.reporting(get_store().observations(entity=entity)[["indicator_code", "period"]])
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-
-def pending_review(data_version: int, entity: str, period: str) -> int:
-    return tracker.pending_review_count(get_store(), period, entity)
+    """How many indicators have reported each month and how many wait for review, for the month
+    picker and the headline."""
+    return tracker.month_reporting(get_store(), entity)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
