@@ -482,9 +482,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "entities_aliased": ("已设置别名：“{alias}”即“{name}”。", "{alias} now means {name}."),
     "entities_merged": ("已将“{source}”合并到“{target}”。", "Merged {source} into {target}."),
     "entities_deleted": ("已删除主体“{name}”。", "Deleted {name}."),
-    "locks_intro": ("已报送上级的月份可以锁定：锁定后普通填报人员不能再上传该月数据；管理员填写原因后仍可上传更正。",
+    "locks_intro": ("已报送上级的月份可以锁定：锁定后普通填报人员不能再上传该月数据或备注；管理员填写原因后仍可上传更正。"
+                    "该月的情况说明谁都不能再改，须先解锁。",
                     "A month already reported to higher levels can be locked: editors can then no longer upload "
-                    "figures for it; an administrator can still upload a correction, giving a reason."),
+                    "figures or notes for it; an administrator can still upload a correction, giving a reason. "
+                    "Nobody can change its explanations until it is unlocked."),
     "locks_current": ("当前已锁定：{months}", "Locked now: {months}"),
     "locks_separator": ("、", ", "),
     "locks_none": ("无", "none"),

@@ -16,7 +16,7 @@ from metrics import auth, catalog, tasks
 from metrics.export import export_deck, plan_report
 from metrics.export.report_docx import build_report
 from metrics.ingest import import_file
-from metrics.store import Store, StoreError
+from metrics.store import PeriodLocked, Store, StoreError
 from metrics.store.copying import copy_store, differences
 
 ZONE = catalog.ZONE
@@ -158,6 +158,74 @@ def test_note_refuses_a_non_owner_and_an_empty_note_in_chinese(empty_store):
     assert refused.returncode == 1 and "不负责" in refused.stderr and "Traceback" not in refused.stderr
     empty = run_cli("note", "land_cleared", "--period", PERIOD, db=empty_store)
     assert empty.returncode == 1 and "--text" in empty.stderr
+    assert explanation(empty_store) is None
+
+
+# ---- locked months (月份锁定): an explanation stays as it was reported upward -----------------------
+
+def lock(store, period=PERIOD):
+    store.set_period_lock(period, True, by=ADMIN_ACTOR, reason="已向县统计局报送")
+
+
+def test_nobody_writes_changes_or_blanks_the_explanation_of_a_locked_month(store_on_each_engine):
+    store = store_on_each_engine
+    owner = add_account(store, "张三", "editor")
+    store.write_explanation("land_cleared", ZONE, PERIOD, reason="拆迁协商未完成", next_steps="5月底前签约",
+                            by=ADMIN_ACTOR)
+    lock(store)
+    for actor in (owner, ADMIN_ACTOR):
+        with pytest.raises(PeriodLocked, match=f"{PERIOD} 已锁定.*不能再填写、修改或删除该月的情况说明.*联系管理员.*先解锁该月"):
+            store.write_explanation("land_cleared", ZONE, PERIOD, reason="改过的原因", by=actor)
+        with pytest.raises(PeriodLocked):
+            store.write_explanation("land_cleared", ZONE, PERIOD, next_steps="", by=actor)  # blanking a part
+    with pytest.raises(PeriodLocked):  # a month locked before anyone explained it
+        lock(store, "2023-03") or store.write_explanation("land_cleared", ZONE, "2023-03", reason="新写的", by=owner)
+    assert (explanation(store)["reason"], explanation(store)["next_steps"]) == ("拆迁协商未完成", "5月底前签约")
+    assert len(store.explanation_history("land_cleared", ZONE, PERIOD)) == 1
+    assert explanation(store, period="2023-03") is None and len(store.audit_log(action="explain")) == 1
+    store.write_explanation("land_cleared", ZONE, "2023-05", reason="另一个月不受影响", by=owner)
+    store.set_period_lock(PERIOD, False, by=ADMIN_ACTOR, reason="县统计局要求更正")
+    assert store.write_explanation("land_cleared", ZONE, PERIOD, reason="改过的原因", by=owner) == 2
+
+
+def test_an_uploads_note_cannot_change_or_blank_the_explanation_of_a_locked_month(store_on_each_engine):
+    store = store_on_each_engine
+    editor = add_account(store, "张三", "editor")
+
+    def send(note, actor, open_month=40.0, **kwargs):
+        # The locked month's figure restated unchanged with another 备注, beside a new figure in an open month.
+        return store.commit_batch(pd.DataFrame([
+            {"indicator_code": "land_cleared", "entity": ZONE, "period": PERIOD, "value": 30.0, "note": note},
+            {"indicator_code": "land_cleared", "entity": ZONE, "period": "2023-05", "value": open_month, "note": ""}]),
+            actor=actor, file_name=f"{note or '空'}.xlsx", sha256=(note or "0").encode().hex().ljust(64, "0"), **kwargs)
+
+    store.commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": ZONE, "period": PERIOD,
+                                      "value": 30.0, "note": "受雨季影响进场推迟"}]),
+                       actor=editor, file_name="四月.xlsx", sha256="a" * 64)
+    lock(store)
+    batches = len(store.batches())
+    for note in ("改过的备注", ""):
+        with pytest.raises(PeriodLocked, match=f"{PERIOD} 已锁定.*不能再上传该月数据或修改其备注（情况说明）.*联系管理员"):
+            send(note, editor)
+        with pytest.raises(PeriodLocked, match="须填写更正原因"):
+            send(note, ADMIN_ACTOR)
+    assert explanation(store)["reason"] == "受雨季影响进场推迟" and len(store.batches()) == batches
+    assert "2023-05" not in set(store.observations(entity=ZONE, codes=["land_cleared"])["period"])
+    # The same 备注 is no change: the open month's figure goes in.
+    assert send("受雨季影响进场推迟", editor).new == 1
+    # Through the upload pipeline too, an editor's 备注 for the locked month is refused.
+    refused = upload(store, editor, [("land_cleared", PERIOD, 30, "改过的备注")])
+    assert not refused.committed and any("已锁定" in p.message for p in refused.errors)
+    # An administrator corrects it with a reason, kept with the batch.
+    assert send("改过的备注", ADMIN_ACTOR, 41.0, lock_reason="县统计局要求补充说明").changed == 1
+    assert explanation(store)["reason"] == "改过的备注"
+
+
+def test_note_on_the_command_line_refuses_a_locked_month_and_says_to_ask_for_an_unlock(empty_store):
+    lock(empty_store)
+    refused = run_cli("note", "land_cleared", "--period", PERIOD, "--text", "拆迁协商未完成", db=empty_store)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"{PERIOD} 已锁定" in refused.stderr and "先解锁该月" in refused.stderr
     assert explanation(empty_store) is None
 
 

@@ -511,7 +511,8 @@ class Store:
         """Write 原因分析 and 下步措施 for one indicator, entity and month as its next revision (the
         latest is shown; earlier ones stay), audited; returns the revision. A part left None keeps
         what the explanation says now (an upload's 备注 included). Like figures, only the
-        indicator's owner (metrics.tasks) or an administrator may write it."""
+        indicator's owner (metrics.tasks) or an administrator may write it, and nobody while its
+        month is locked: what was reported upward stays as it was, until an administrator unlocks it."""
         require(by, "explain")
         with self.transaction() as con:
             entity_id = _existing_entity(con, entity)
@@ -523,6 +524,9 @@ class Store:
             if problem:
                 raise StoreError(problem)
             _check_owner(con, by, [(code, entity)], "填写这些指标的情况说明")
+            if period in _locked_periods(con):
+                raise PeriodLocked(f"{period} 已锁定（已报送上级），不能再填写、修改或删除该月的情况说明，本次没有写入任何内容。"
+                                   "如需更正，请联系管理员在“月份锁定”页面先解锁该月，改完后再锁定。")
             revision = con.execute(
                 """SELECT coalesce(max(revision), 0) + 1 FROM explanation
                    WHERE indicator_code = ? AND entity_id = ? AND period = ?""",
@@ -1282,11 +1286,12 @@ class Store:
             return con.execute(f"SELECT * FROM reminder {where} ORDER BY id DESC", where.params).df()
 
     def _diff(self, con, rows: pd.DataFrame) -> pd.DataFrame:
-        """Incoming figures beside the current ones: `old_value`, `old_months`, and `change`."""
+        """Incoming figures beside the current ones: `old_value`, `old_months`, `old_note` (its 备注,
+        "" for none), and `change`."""
         with self.backend.frame(con, "incoming_rows", rows):
             return con.execute(
                 """
-                SELECT i.*, c.value AS old_value, c.months AS old_months,
+                SELECT i.*, c.value AS old_value, c.months AS old_months, coalesce(o.note, '') AS old_note,
                        CASE WHEN c.value IS NULL THEN 'new'
                             WHEN c.value = i.value AND c.months = i.months THEN 'unchanged'
                             ELSE 'changed' END AS change
@@ -1294,6 +1299,7 @@ class Store:
                 LEFT JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL
                 LEFT JOIN current_figure c
                   ON c.entity_id = e.id AND c.indicator_code = i.indicator_code AND c.period = i.period
+                LEFT JOIN observation o ON o.id = c.observation_id
                 ORDER BY i.indicator_code, i.entity, i.period
                 """).df()
 
@@ -1476,14 +1482,17 @@ def _check_owner(con, actor: Actor | None, keys, doing: str) -> None:
 
 
 def _locked_month_note(con, diff: pd.DataFrame, actor: Actor, reason: str) -> str:
-    """Refuse writes to locked months unless an administrator gives a reason; the note records it."""
-    written = diff[diff["change"] != "unchanged"]
+    """Refuse writes to locked months unless an administrator gives a reason; the note records it.
+    A figure restated unchanged with another 备注 is a write too: its 备注 is the month's 情况说明
+    until one is written, so it would change (or, left blank, delete) what was reported upward."""
+    written = diff[(diff["change"] != "unchanged") | (diff["note"] != diff["old_note"])]
     locked = sorted(set(written["period"].unique()) & _locked_periods(con))  # not value by value through Arrow
     if not locked:
         return ""
     months = "、".join(locked)
     if not actor.can("override_lock"):
-        raise PeriodLocked(f"{months} 已锁定（已报送上级），不能再上传该月数据，本次没有写入任何数据。如需更正，请联系管理员。")
+        raise PeriodLocked(f"{months} 已锁定（已报送上级），不能再上传该月数据或修改其备注（情况说明），本次没有写入任何数据。"
+                           "如需更正，请联系管理员。")
     if not reason.strip():
         raise PeriodLocked(f"{months} 已锁定（已报送上级）。管理员更正已锁定的月份须填写更正原因"
                            "（命令行用 --reason，上传页面在确认前填写），本次没有写入任何数据。")
