@@ -169,3 +169,40 @@ def test_the_command_line_manages_entities_and_a_viewer_cannot(empty_store):
     assert missing.returncode == 1 and "需要 2 个名称" in missing.stderr and "Traceback" not in missing.stderr
     assert run_cli("entities", "delete", "戊工业园区", db=db).returncode == 0
     assert "戊工业园区" not in run_cli("entities", "list", db=db).stdout
+
+
+def test_a_merge_failing_after_its_batch_leaves_both_entities_as_they_were(empty_store, monkeypatch):
+    from metrics.store import store as store_module
+    store = empty_store
+    for name in ("辛园区", "辛工业园"):
+        store.add_entity(name, "zone", by=ADMIN_ACTOR)
+    store.commit_batch(figures("辛园区", ("land_cleared", "2023-03", 7), ("land_cleared", "2023-04", 8))
+                       .assign(note=["收储延后", ""]), actor=EDITOR, file_name="a.csv", sha256="a")
+    store.commit_batch(figures("辛工业园", ("land_cleared", "2023-04", 8)), actor=EDITOR, file_name="b.csv", sha256="b")
+    store.write_explanation("land_cleared", "辛园区", "2023-04", reason="拆迁进度慢", by=ADMIN_ACTOR)
+    store.set_review_required(True, by=ADMIN_ACTOR)
+    store.commit_batch(figures("辛园区", ("land_cleared", "2023-05", 9)), actor=EDITOR, file_name="c.csv", sha256="c")
+
+    def state():
+        return {"entities": store.entities()[["name", "removed", "aliases"]].values.tolist(),
+                "figures": store.observations()[["entity", "period", "value", "batch_id"]].values.tolist(),
+                "explanations": store.explanations()[["entity", "period", "reason", "source"]].values.tolist(),
+                "pending": store.pending_figures()[["entity", "period", "value"]].values.tolist(),
+                "batches": len(store.batches()), "events": len(store.audit_log()),
+                "history": store.explanation_history("land_cleared", "辛园区", "2023-04")["revision"].tolist()}
+
+    before = state()
+
+    def alias_violating_not_null(con, alias, entity_id, by):
+        # The merge's last step fails as the engine refuses a row: after its batch, explanations and pending figures.
+        con.execute("INSERT INTO entity_alias VALUES (?, NULL, ?, ?, now())", [alias, entity_id, by.name])
+
+    monkeypatch.setattr(store_module, "_put_alias", alias_violating_not_null)
+    with pytest.raises(Exception, match="(?i)null"):
+        store.merge_entities("辛园区", "辛工业园", by=ADMIN_ACTOR)
+    assert state() == before and store.verify() == []
+    monkeypatch.undo()
+    summary = store.merge_entities("辛园区", "辛工业园", by=ADMIN_ACTOR)
+    assert (summary.new, summary.unchanged) == (1, 1) and state() != before
+    assert store.pending_figures(entity="辛工业园")["value"].tolist() == [9.0]
+    assert "辛园区" not in set(store.entities().name) and store.verify() == []

@@ -336,63 +336,72 @@ class Store:
         current; what the system writes itself (the illustrative series, a merge) is not reviewed.
         `before_commit(con, diff)` may raise to abort (the caller's last checks, in the transaction).
         """
+        with self.transaction() as con:
+            return self._write_batch(con, rows, actor=actor, file_name=file_name, sha256=sha256, source=source,
+                                     illustrative=illustrative, lock_reason=lock_reason,
+                                     new_entities=new_entities, before_commit=before_commit)
+
+    def _write_batch(self, con, rows: pd.DataFrame, *, actor: Actor, file_name: str, sha256: str, source: str,
+                     illustrative: bool = False, lock_reason: str = "", new_entities: dict[str, str] | None = None,
+                     before_commit=None) -> BatchSummary:
+        """`commit_batch` inside a transaction the caller holds, so that a merge writes its batch and
+        the rest of the merge as one unit of work."""
         require(actor, "upload")
         rows = _normalise_rows(rows)
-        with self.transaction() as con:
-            names = rows["entity"].unique().tolist()
-            held = _entities_in(con, names)
-            unknown = sorted(set(names) - set(held) - set(new_entities or {}))
-            if unknown:
-                raise StoreError(f"没有这些主体：{'、'.join(unknown)}，本次没有写入任何数据。"
-                                 "上传不会新建主体：请改为已有的主体名称，或请管理员先在“主体管理”中新建或设置别名。")
-            _check_owner(con, actor, rows[["indicator_code", "entity"]].drop_duplicates().itertuples(index=False),
-                         "上传或更正这些数据")
-            diff = self._diff(con, rows)
-            note = _locked_month_note(con, diff, actor, lock_reason)
-            if before_commit is not None:
-                before_commit(con, diff)
-            counts = {k: int(v) for k, v in diff["change"].value_counts().items()}
-            new, changed, unchanged = (counts.get(k, 0) for k in ("new", "changed", "unchanged"))
-            if new + changed == 0:
-                return BatchSummary(None, 0, 0, unchanged)
-            batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0]
-            review = "pending" if source == "upload" and _review_required(con) else "approved"
+        names = rows["entity"].unique().tolist()
+        held = _entities_in(con, names)
+        unknown = sorted(set(names) - set(held) - set(new_entities or {}))
+        if unknown:
+            raise StoreError(f"没有这些主体：{'、'.join(unknown)}，本次没有写入任何数据。"
+                             "上传不会新建主体：请改为已有的主体名称，或请管理员先在“主体管理”中新建或设置别名。")
+        _check_owner(con, actor, rows[["indicator_code", "entity"]].drop_duplicates().itertuples(index=False),
+                     "上传或更正这些数据")
+        diff = self._diff(con, rows)
+        note = _locked_month_note(con, diff, actor, lock_reason)
+        if before_commit is not None:
+            before_commit(con, diff)
+        counts = {k: int(v) for k, v in diff["change"].value_counts().items()}
+        new, changed, unchanged = (counts.get(k, 0) for k in ("new", "changed", "unchanged"))
+        if new + changed == 0:
+            return BatchSummary(None, 0, 0, unchanged)
+        batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0]
+        review = "pending" if source == "upload" and _review_required(con) else "approved"
+        con.execute(
+            """INSERT INTO batch (id, file_name, sha256, user_name, created_at, source, illustrative, n_new,
+                                  n_changed, n_unchanged, note, review)
+               VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?)""",
+            [batch_id, file_name, sha256, actor.name, source, illustrative, new, changed, unchanged, note,
+             review])
+        for name in sorted(set(new_entities or {}) - set(held)):
+            _insert_entity(con, name, new_entities[name], illustrative=illustrative, batch_id=batch_id)
+        writes = diff.assign(restated=diff["change"] == "unchanged")
+        incoming = writes[["indicator_code", "entity", "period", "months", "value", "note", "published_yoy",
+                           "restated"]]
+        with self.backend.frame(con, "incoming_writes", incoming):
+            # The next revision of each key written: the keys first, then only their rows of the
+            # history, rather than the latest revision of every key the store holds.
             con.execute(
-                """INSERT INTO batch (id, file_name, sha256, user_name, created_at, source, illustrative, n_new,
-                                      n_changed, n_unchanged, note, review)
-                   VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?)""",
-                [batch_id, file_name, sha256, actor.name, source, illustrative, new, changed, unchanged, note,
-                 review])
-            for name in sorted(set(new_entities or {}) - set(held)):
-                _insert_entity(con, name, new_entities[name], illustrative=illustrative, batch_id=batch_id)
-            writes = diff.assign(restated=diff["change"] == "unchanged")
-            incoming = writes[["indicator_code", "entity", "period", "months", "value", "note", "published_yoy",
-                               "restated"]]
-            with self.backend.frame(con, "incoming_writes", incoming):
-                # The next revision of each key written: the keys first, then only their rows of the
-                # history, rather than the latest revision of every key the store holds.
-                con.execute(
-                    """
-                    INSERT INTO observation (id, indicator_code, entity_id, period, months, value, revision, batch_id,
-                                             note, published_yoy, restated)
-                    SELECT nextval('observation_id_seq'), w.indicator_code, n.entity_id, w.period, w.months,
-                           w.value, n.revision, ?, w.note, w.published_yoy, w.restated
-                    FROM incoming_writes w
-                    JOIN (
-                        SELECT k.entity_id, k.name, k.indicator_code, k.period,
-                               coalesce(max(o.revision), 0) + 1 AS revision
-                        FROM (SELECT DISTINCT e.id AS entity_id, e.name, i.indicator_code, i.period
-                              FROM incoming_writes i JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL) k
-                        LEFT JOIN observation o ON o.entity_id = k.entity_id
-                             AND o.indicator_code = k.indicator_code AND o.period = k.period
-                        GROUP BY k.entity_id, k.name, k.indicator_code, k.period
-                    ) n ON n.name = w.entity AND n.indicator_code = w.indicator_code AND n.period = w.period
-                    """, [batch_id])
-            _refresh_current(con, batch_id)
-            self._audit(con, actor, "upload", f"批次{batch_id} {file_name}", None,
-                        {"new": new, "changed": changed, "unchanged": unchanged, "sha256": sha256, "source": source,
-                         "note": note, "review": review})
-            return BatchSummary(batch_id, new, changed, unchanged, review)
+                """
+                INSERT INTO observation (id, indicator_code, entity_id, period, months, value, revision, batch_id,
+                                         note, published_yoy, restated)
+                SELECT nextval('observation_id_seq'), w.indicator_code, n.entity_id, w.period, w.months,
+                       w.value, n.revision, ?, w.note, w.published_yoy, w.restated
+                FROM incoming_writes w
+                JOIN (
+                    SELECT k.entity_id, k.name, k.indicator_code, k.period,
+                           coalesce(max(o.revision), 0) + 1 AS revision
+                    FROM (SELECT DISTINCT e.id AS entity_id, e.name, i.indicator_code, i.period
+                          FROM incoming_writes i JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL) k
+                    LEFT JOIN observation o ON o.entity_id = k.entity_id
+                         AND o.indicator_code = k.indicator_code AND o.period = k.period
+                    GROUP BY k.entity_id, k.name, k.indicator_code, k.period
+                ) n ON n.name = w.entity AND n.indicator_code = w.indicator_code AND n.period = w.period
+                """, [batch_id])
+        _refresh_current(con, batch_id)
+        self._audit(con, actor, "upload", f"批次{batch_id} {file_name}", None,
+                    {"new": new, "changed": changed, "unchanged": unchanged, "sha256": sha256, "source": source,
+                     "note": note, "review": review})
+        return BatchSummary(batch_id, new, changed, unchanged, review)
 
     def replay_events(self) -> list[dict]:
         """Every upload, undo, review and change of entities, in the order it happened (for `health --archive`):
@@ -842,7 +851,8 @@ class Store:
         """Move `source`'s figures to `target` as one batch (with its audit event), with their 备注
         (the target's where both have one), its written 情况说明 and its figures waiting for review,
         then make `source` an alias of `target` and remove it. A month both hold with different
-        figures, or with different 情况说明, is refused: someone must say which is right first."""
+        figures, or with different 情况说明, is refused: someone must say which is right first. All of it
+        is one transaction: nothing is half merged."""
         require(by, "entities")
         with self.transaction() as con:
             source_id, target_id = _existing_entity(con, source), _existing_entity(con, target)
@@ -879,12 +889,12 @@ class Store:
             source_events = con.execute("SELECT count(*) FROM target WHERE entity_id = ?", [source_id]).fetchall()
             if source_events[0][0]:
                 raise StoreError(f"“{source}”设有目标，合并会丢失它们：请先在目标管理中把目标设到“{target}”。")
-        # The figures move as an ordinary batch, so history, undo and audit work as for any upload.
-        summary = BatchSummary(None, 0, 0, 0)
-        if len(rows):
-            summary = self.commit_batch(rows, actor=by, file_name=f"合并主体：{source} → {target}",
-                                        sha256=f"merge:{source_id}:{target_id}", source="merge")
-        with self.transaction() as con:
+            # The figures move as an ordinary batch, so history, undo and audit work as for any upload;
+            # in the merge's own transaction, so that a failure after it leaves both entities as they were.
+            summary = BatchSummary(None, 0, 0, 0)
+            if len(rows):
+                summary = self._write_batch(con, rows, actor=by, file_name=f"合并主体：{source} → {target}",
+                                            sha256=f"merge:{source_id}:{target_id}", source="merge")
             explanations = _move_revisions(con, "explanation", source_id, target_id)
             # After the merge's batch, so that approving one still makes its figure current.
             pending = _move_revisions(con, "observation", source_id, target_id,
