@@ -206,3 +206,21 @@ def test_a_merge_failing_after_its_batch_leaves_both_entities_as_they_were(empty
     assert (summary.new, summary.unchanged) == (1, 1) and state() != before
     assert store.pending_figures(entity="辛工业园")["value"].tolist() == [9.0]
     assert "辛园区" not in set(store.entities().name) and store.verify() == []
+
+
+def test_a_merge_that_would_change_a_locked_months_figures_or_explanations_is_refused(empty_store):
+    from metrics.store import PeriodLocked
+    store = empty_store
+    for name in ("壬园区", "壬工业园"):
+        store.add_entity(name, "zone", by=ADMIN_ACTOR)
+    store.commit_batch(figures("壬园区", ("land_cleared", "2023-04", 8)), actor=EDITOR, file_name="a.csv", sha256="a")
+    store.write_explanation("land_cleared", "壬园区", "2023-03", reason="拆迁进度慢", by=ADMIN_ACTOR)
+    for month, held in (("2023-04", "figure"), ("2023-03", "explanation")):
+        store.set_period_lock(month, True, by=ADMIN_ACTOR, reason="已报送")
+        with pytest.raises(PeriodLocked, match=f"合并会改动已锁定月份（{month}.*先在“月份锁定”页面解锁"):
+            store.merge_entities("壬园区", "壬工业园", by=ADMIN_ACTOR)
+        assert {"壬园区", "壬工业园"} <= set(store.entities().name) and store.observations(entity="壬工业园").empty
+        store.set_period_lock(month, False, by=ADMIN_ACTOR, reason="合并主体")
+    store.merge_entities("壬园区", "壬工业园", by=ADMIN_ACTOR)
+    assert store.observations(entity="壬工业园")["period"].tolist() == ["2023-04"]
+    assert store.explanations(entity="壬工业园")["period"].tolist() == ["2023-03"]

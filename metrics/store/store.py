@@ -851,8 +851,9 @@ class Store:
         """Move `source`'s figures to `target` as one batch (with its audit event), with their 备注
         (the target's where both have one), its written 情况说明 and its figures waiting for review,
         then make `source` an alias of `target` and remove it. A month both hold with different
-        figures, or with different 情况说明, is refused: someone must say which is right first. All of it
-        is one transaction: nothing is half merged."""
+        figures, or with different 情况说明, is refused: someone must say which is right first; so is one
+        that would change a locked month's figures or 情况说明. All of it is one transaction: nothing is
+        half merged."""
         require(by, "entities")
         with self.transaction() as con:
             source_id, target_id = _existing_entity(con, source), _existing_entity(con, target)
@@ -889,6 +890,12 @@ class Store:
             source_events = con.execute("SELECT count(*) FROM target WHERE entity_id = ?", [source_id]).fetchall()
             if source_events[0][0]:
                 raise StoreError(f"“{source}”设有目标，合并会丢失它们：请先在目标管理中把目标设到“{target}”。")
+            explained_months = set(self._explanations(con, None, source, None).query("source == 'written'")["period"])
+            locked = sorted((_written_periods(self._diff(con, _normalise_rows(rows))) | explained_months)
+                            & _locked_periods(con))
+            if locked:
+                raise PeriodLocked(f"合并会改动已锁定月份（{'、'.join(locked)}，已报送上级）的数据或情况说明，没有做任何改动。"
+                                   "请先在“月份锁定”页面解锁这些月份，合并后再锁定。")
             # The figures move as an ordinary batch, so history, undo and audit work as for any upload;
             # in the merge's own transaction, so that a failure after it leaves both entities as they were.
             summary = BatchSummary(None, 0, 0, 0)
@@ -1495,8 +1502,7 @@ def _locked_month_note(con, diff: pd.DataFrame, actor: Actor, reason: str) -> st
     """Refuse writes to locked months unless an administrator gives a reason; the note records it.
     A figure restated unchanged with another 备注 is a write too: its 备注 is the month's 情况说明
     until one is written, so it would change (or, left blank, delete) what was reported upward."""
-    written = diff[(diff["change"] != "unchanged") | (diff["note"] != diff["old_note"])]
-    locked = sorted(set(written["period"].unique()) & _locked_periods(con))  # not value by value through Arrow
+    locked = sorted(_written_periods(diff) & _locked_periods(con))
     if not locked:
         return ""
     months = "、".join(locked)
@@ -1507,6 +1513,12 @@ def _locked_month_note(con, diff: pd.DataFrame, actor: Actor, reason: str) -> st
         raise PeriodLocked(f"{months} 已锁定（已报送上级）。管理员更正已锁定的月份须填写更正原因"
                            "（命令行用 --reason，上传页面在确认前填写），本次没有写入任何数据。")
     return f"更正已锁定月份（{months}）：{reason.strip()}"
+
+
+def _written_periods(diff: pd.DataFrame) -> set[str]:
+    """The months a batch's diff would write: a new or changed figure, or one restated with another 备注."""
+    written = diff[(diff["change"] != "unchanged") | (diff["note"] != diff["old_note"])]
+    return set(written["period"].unique())  # not value by value through Arrow
 
 
 def _locked_periods(con) -> set[str]:
