@@ -116,7 +116,7 @@ class PostgresBackend(Backend):
         con.execute("BEGIN TRANSACTION")
 
     def take_turn(self, con) -> None:
-        # Taken again by a writer that holds it already (`begin`), which costs nothing more.
+        # A writer that holds it already (`begin`) holds it once more, until the same commit.
         con.execute("SELECT pg_advisory_xact_lock(?)", [WRITERS_LOCK])
 
     def lock(self, con, select_sql: str, params=None, *, shared: bool = False) -> int:
