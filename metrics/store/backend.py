@@ -83,7 +83,8 @@ class Backend(ABC):
         before the audit log is appended to, so that the chain's head it reads is the one the
         previous writer committed. Nothing where `writers` already holds writers apart."""
 
-    def lock(self, con: Connection, select_sql: str, params: Sequence | None = None, *, shared: bool = False) -> int | None:
+    def lock(self, con: Connection, select_sql: str, params: Sequence | None = None, *,
+             shared: bool = False) -> int | None:
         """Lock the rows `select_sql` reads until the transaction ends, against other writers'
         changes (`shared`: against changes, not against other shared locks), in its ORDER BY so that
         two writers lock in the same order; how many rows were locked. None where writers take turns

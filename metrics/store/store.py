@@ -195,9 +195,10 @@ class Store:
         same rows first raises `WriteConflict`, which `writes` methods answer by trying again.
 
         Writers take turns for the whole transaction, unless `overlapping`: then, where the engine
-        allows, other writers run beside it until its audit append (`_audit`), and it must `lock`
-        what it checks itself. No write commits without its turn, so a transaction that takes the
-        turn at its start sees nothing committed beside it until it ends."""
+        allows, other writers run beside it until it takes its turn (`Backend.take_turn`, at the
+        latest in `_audit`), and it must `lock` what it checks itself. No write commits without
+        its turn, so a transaction that takes the turn at its start sees nothing committed beside
+        it until it ends."""
         with self.backend.writers(), self.connect() as con:
             (self.backend.begin_overlapping if overlapping else self.backend.begin)(con)
             try:
@@ -1338,11 +1339,12 @@ class Store:
             def lock() -> int | None:  # in one order for every writer, so that two never wait on each other
                 return self.backend.lock(con, "SELECT c.entity_id" + _CURRENT_OF_INCOMING
                                          + " ORDER BY c.entity_id, c.indicator_code, c.period")
-            # A lock that waited for another writer holds the row as it was when the lock began: if
-            # that writer replaced the figure, its new row was not seen. So lock again until every
-            # current figure of these keys is held.
+            # A lock that waited for another writer skips the row that writer deleted: the figure it
+            # put in its place is a new row, which the lock's statement did not see. So lock again
+            # until every current figure of these keys is held.
             locked = lock()
-            while locked is not None and locked != con.execute("SELECT count(*)" + _CURRENT_OF_INCOMING).fetchall()[0][0]:
+            while locked is not None and \
+                    locked != con.execute("SELECT count(*)" + _CURRENT_OF_INCOMING).fetchall()[0][0]:
                 locked = lock()
             return con.execute(_DIFF).df(), locked
 
