@@ -10,10 +10,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import ADMIN, REPO, address
+from conftest import ADMIN, REPO, address, initialised_store
 from metrics import auth, catalog
 from metrics.ingest import PreviewOutdated, commit_preview, preview_file
-from metrics.store import StaleEdit, Store
+from metrics.store import BatchSummary, StaleEdit, Store
 from metrics.store.errors import WriteConflict
 
 EDITOR = auth.Actor("统计员", "editor")
@@ -26,8 +26,10 @@ def empty_store(store_on_each_engine):
 ROUNDS = 100
 
 
-def month_file(code: str, period: str, value: float) -> bytes:
-    return f"指标编码,期间,数值\n{code},{period},{value}\n".encode("utf-8")
+def month_file(code: str, period: str, value: float, *more: tuple[str, float]) -> bytes:
+    """A CSV of one month's figures: `code`'s, and those of the `more` (code, value) pairs."""
+    lines = "".join(f"{c},{period},{v}\n" for c, v in ((code, value), *more))
+    return f"指标编码,期间,数值\n{lines}".encode("utf-8")
 
 
 def current_per_key(store: Store) -> pd.Series:
@@ -66,6 +68,49 @@ def test_a_hundred_rounds_of_two_racing_confirmations_leave_one_current_figure_p
     assert len(per_key) == ROUNDS and (per_key == 1).all()
     assert sorted(empty_store.observations()["value"]) == sorted(outcomes)
     assert len(empty_store.batches()) == ROUNDS and empty_store.verify() == []
+
+
+def test_one_preview_confirmed_twice_at_once_and_two_previews_sharing_a_figure_each_commit_once(empty_store):
+    store = empty_store
+
+    def confirm_at_once(previews) -> None:
+        assert all(p.ok for p in previews)
+        results = race([lambda p=p: commit_preview(store, p, actor=EDITOR) for p in previews])
+        refused = [r for r in results if isinstance(r, Exception)]
+        assert len(refused) == 1 and isinstance(refused[0], PreviewOutdated), results
+        assert "请重新核对" in str(refused[0])
+
+    for round_ in range(20):
+        period = f"{2000 + round_ // 12:04d}-{round_ % 12 + 1:02d}"
+        twice = preview_file(store, month_file("land_cleared", period, 5 + round_, ("hightech_new", 2)),
+                             f"第{round_}轮.csv", actor=EDITOR)
+        confirm_at_once([twice, twice])
+        # Each changes the figure the first left current, beside one figure of its own.
+        confirm_at_once([preview_file(store, month_file("land_cleared", period, value, (other, 3)), f"{other}.csv",
+                                      actor=EDITOR)
+                         for value, other in ((30 + round_, "invoice_sales"), (40 + round_, "tax_per_mu"))])
+    assert (current_per_key(store) == 1).all() and store.verify() == []
+    assert len(store.batches()) == 40
+
+
+def test_confirmations_of_different_figures_overlap_on_postgresql(postgres_url):
+    """Two writers of different figures each wait, inside their transactions and after comparing
+    their figures, until the other has got as far: with the writers' turn held for whole
+    transactions the second could not begin, and the barrier would break."""
+    store = initialised_store(postgres_url)
+    both_compared = threading.Barrier(2, timeout=30)
+    actor = auth.Actor(ADMIN, "admin")
+
+    def confirm(code: str):
+        rows = pd.DataFrame({"indicator_code": [code], "entity": [catalog.ZONE], "period": ["2024-01"], "value": [7.0]})
+        return lambda: store.commit_batch(rows, actor=actor, file_name=f"{code}.csv", sha256=code,
+                                          before_commit=lambda con, diff: both_compared.wait())
+
+    results = race([confirm("land_cleared"), confirm("hightech_new")])
+    assert all(isinstance(r, BatchSummary) and r.new == 1 for r in results), results
+    assert (current_per_key(store) == 1).all() and store.verify() == []
+    log = store.audit_log()
+    assert len(log[log["action"] == "upload"]) == 2
 
 
 def test_commits_racing_from_many_threads_on_the_same_keys_keep_unique_revisions(empty_store):

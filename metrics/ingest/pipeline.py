@@ -152,8 +152,9 @@ def commit_preview(store: Store, result: ImportResult, *, actor: auth.Actor, exp
 
     The store compares the figures again inside the transaction: if they differ from what the
     preview showed (`expected_fingerprint`, by default the preview's own), as when two people
-    upload the same month at once, nothing is written and `PreviewOutdated` is raised. Writes are
-    serialised, so of two confirmations made at the same moment exactly one commits.
+    upload the same month at once, nothing is written and `PreviewOutdated` is raised. The store
+    holds the figures it compares until the commit, so of two confirmations made at the same moment
+    exactly one commits.
     """
     rows = result.preview[["indicator_code", "entity", "period", "months", "value", "note", "published_yoy"]]
     expected = expected_fingerprint or result.fingerprint

@@ -71,6 +71,26 @@ class Backend(ABC):
         log's chain, the data version and what a write checked stay as it read them."""
         con.execute("BEGIN TRANSACTION")
 
+    def begin_overlapping(self, con: Connection) -> None:
+        """Start a write transaction that other writers may overlap until it calls `take_turn`: what
+        it checks is kept as it read it by the rows it `lock`s and by the schema's unique keys,
+        instead of by the turn. Where writers take turns for whole transactions (`writers`), the
+        same as `begin`."""
+        self.begin(con)
+
+    def take_turn(self, con: Connection) -> None:
+        """Wait for this transaction's turn among the writers, held until its commit: taken just
+        before the audit log is appended to, so that the chain's head it reads is the one the
+        previous writer committed. Nothing where `writers` already holds writers apart."""
+
+    def lock(self, con: Connection, select_sql: str, params: Sequence | None = None, *,
+             shared: bool = False) -> int | None:
+        """Lock the rows `select_sql` reads until the transaction ends, against other writers'
+        changes (`shared`: against changes, not against other shared locks), in its ORDER BY so that
+        two writers lock in the same order; how many rows were locked. None where writers take turns
+        for whole transactions and nothing needs locking."""
+        return None
+
     def begin_reading(self, con: Connection) -> None:
         """Start a read-only transaction whose every statement sees the store as of one moment, however
         much is written meanwhile (a backup of a store in use)."""

@@ -104,10 +104,25 @@ class PostgresBackend(Backend):
 
     def begin(self, con) -> None:
         # Writers take turns, across every server, as DuckDB's do within its one process: under
-        # read committed, each statement then sees what the writer before committed, so a
-        # preview's check and the write it guards see the same figures. Readers never wait.
+        # read committed, each statement then sees what the writer before committed, so what a
+        # write checks and the write it guards see the same rows. Readers never wait.
         con.execute("BEGIN TRANSACTION")
+        self.take_turn(con)
+
+    def begin_overlapping(self, con) -> None:
+        # Read committed, not repeatable read: the audit append's head, read after `take_turn`,
+        # must be the head the previous writer committed, which a snapshot taken at the first
+        # statement would not show. What the writer checks is held by `lock` instead.
+        con.execute("BEGIN TRANSACTION")
+
+    def take_turn(self, con) -> None:
+        # A writer that holds it already (`begin`) holds it once more, until the same commit.
         con.execute("SELECT pg_advisory_xact_lock(?)", [WRITERS_LOCK])
+
+    def lock(self, con, select_sql: str, params=None, *, shared: bool = False) -> int:
+        # Under read committed, FOR UPDATE waits for a writer holding a row and then locks the
+        # row's latest version, so the statements after it read what is committed and stays so.
+        return len(con.execute(f"{select_sql} FOR {'SHARE' if shared else 'UPDATE'}", params).fetchall())
 
     def begin_reading(self, con) -> None:
         # Read committed would let each statement see the writes committed before it: a batch's

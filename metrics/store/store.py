@@ -87,6 +87,26 @@ _LATEST_REVISIONS = """
 
 _BATCH_KEYS = "SELECT DISTINCT entity_id, indicator_code, period FROM observation WHERE batch_id = ?"
 
+# Incoming figures (a frame called incoming_rows) beside the current ones.
+_DIFF = """
+    SELECT i.*, c.value AS old_value, c.months AS old_months, coalesce(o.note, '') AS old_note,
+           CASE WHEN c.value IS NULL THEN 'new'
+                WHEN c.value = i.value AND c.months = i.months THEN 'unchanged'
+                ELSE 'changed' END AS change
+    FROM incoming_rows i
+    LEFT JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL
+    LEFT JOIN current_figure c
+      ON c.entity_id = e.id AND c.indicator_code = i.indicator_code AND c.period = i.period
+    LEFT JOIN observation o ON o.id = c.observation_id
+    ORDER BY i.indicator_code, i.entity, i.period
+"""
+# The current figures of incoming_rows' keys.
+_CURRENT_OF_INCOMING = """
+    FROM current_figure c
+    WHERE EXISTS (SELECT 1 FROM incoming_rows i JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL
+                  WHERE e.id = c.entity_id AND i.indicator_code = c.indicator_code AND i.period = c.period)
+"""
+
 
 class Where:
     """The WHERE clause of a read, from whichever filters are given (None: no filter), with its
@@ -171,11 +191,17 @@ class Store:
                 self._held.connection = None
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, overlapping: bool = False) -> Iterator[Connection]:
         """One transaction: all of it is written, or none of it. Another writer committing to the
-        same rows first raises `WriteConflict`, which `writes` methods answer by trying again."""
+        same rows first raises `WriteConflict`, which `writes` methods answer by trying again.
+
+        Writers take turns for the whole transaction, unless `overlapping`: then, where the engine
+        allows, other writers run beside it until it takes its turn (`Backend.take_turn`, at the
+        latest in `_audit`), and it must `lock` what it checks itself. No write commits without
+        its turn, so a transaction that takes the turn at its start sees nothing committed beside
+        it until it ends."""
         with self.backend.writers(), self.connect() as con:
-            self.backend.begin(con)
+            (self.backend.begin_overlapping if overlapping else self.backend.begin)(con)
             try:
                 yield con
                 con.execute("COMMIT")
@@ -336,7 +362,12 @@ class Store:
         current; what the system writes itself (the illustrative series, a merge) is not reviewed.
         `before_commit(con, diff)` may raise to abort (the caller's last checks, in the transaction).
         """
-        with self.transaction() as con:
+        # Confirmations overlap one another until their figures are written; then they take the
+        # writers' turn for the short rest (the rules read again, the audit append). What they
+        # compare is held by row locks (the entities, the keys' current figures) and by the unique
+        # keys on revisions and current figures. Two racing confirmations of one key: the second
+        # waits at the lock, then compares with what the first committed, and is refused.
+        with self.transaction(overlapping=True) as con:
             return self._write_batch(con, rows, actor=actor, file_name=file_name, sha256=sha256, source=source,
                                      illustrative=illustrative, lock_reason=lock_reason,
                                      new_entities=new_entities, before_commit=before_commit)
@@ -349,15 +380,19 @@ class Store:
         require(actor, "upload")
         rows = _normalise_rows(rows)
         names = rows["entity"].unique().tolist()
-        held = _entities_in(con, names)
+        held = _entities_in(con, names, self.backend)
         unknown = sorted(set(names) - set(held) - set(new_entities or {}))
         if unknown:
             raise StoreError(f"没有这些主体：{'、'.join(unknown)}，本次没有写入任何数据。"
                              "上传不会新建主体：请改为已有的主体名称，或请管理员先在“主体管理”中新建或设置别名。")
-        _check_owner(con, actor, rows[["indicator_code", "entity"]].drop_duplicates().itertuples(index=False),
-                     "上传或更正这些数据")
-        diff = self._diff(con, rows)
-        note = _locked_month_note(con, diff, actor, lock_reason)
+        diff, locked = self._locked_diff(con, rows)
+        def rules() -> tuple[str, str]:
+            """Who may write these figures, locked months, review: the batch's note and review."""
+            _check_owner(con, actor, rows[["indicator_code", "entity"]].drop_duplicates().itertuples(index=False),
+                         "上传或更正这些数据")
+            return (_locked_month_note(con, diff, actor, lock_reason),
+                    "pending" if source == "upload" and _review_required(con) else "approved")
+        note, review = rules()
         if before_commit is not None:
             before_commit(con, diff)
         counts = {k: int(v) for k, v in diff["change"].value_counts().items()}
@@ -365,7 +400,6 @@ class Store:
         if new + changed == 0:
             return BatchSummary(None, 0, 0, unchanged)
         batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0]
-        review = "pending" if source == "upload" and _review_required(con) else "approved"
         con.execute(
             """INSERT INTO batch (id, file_name, sha256, user_name, created_at, source, illustrative, n_new,
                                   n_changed, n_unchanged, note, review)
@@ -397,7 +431,18 @@ class Store:
                     GROUP BY k.entity_id, k.name, k.indicator_code, k.period
                 ) n ON n.name = w.entity AND n.indicator_code = w.indicator_code AND n.period = w.period
                 """, [batch_id])
-        _refresh_current(con, batch_id)
+        replaced = _refresh_current(con, batch_id)
+        if locked is not None:  # the engine locks rows: this writer may have overlapped others until here
+            # A key had no current figure to lock, and another writer committed its first one
+            # after the lock: the comparison did not see it.
+            if replaced != locked:
+                raise WriteConflict()
+            # The rules are kept in rows no lock holds (a month's lock, tasks, settings); the
+            # writers that change them hold the turn throughout, so read again in the turn they
+            # are as this batch commits. Changed meanwhile, the batch is made again under them.
+            self.backend.take_turn(con)
+            if rules() != (note, review):
+                raise WriteConflict()
         self._audit(con, actor, "upload", f"批次{batch_id} {file_name}", None,
                     {"new": new, "changed": changed, "unchanged": unchanged, "sha256": sha256, "source": source,
                      "note": note, "review": review})
@@ -1306,26 +1351,34 @@ class Store:
         """Incoming figures beside the current ones: `old_value`, `old_months`, `old_note` (its 备注,
         "" for none), and `change`."""
         with self.backend.frame(con, "incoming_rows", rows):
-            return con.execute(
-                """
-                SELECT i.*, c.value AS old_value, c.months AS old_months, coalesce(o.note, '') AS old_note,
-                       CASE WHEN c.value IS NULL THEN 'new'
-                            WHEN c.value = i.value AND c.months = i.months THEN 'unchanged'
-                            ELSE 'changed' END AS change
-                FROM incoming_rows i
-                LEFT JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL
-                LEFT JOIN current_figure c
-                  ON c.entity_id = e.id AND c.indicator_code = i.indicator_code AND c.period = i.period
-                LEFT JOIN observation o ON o.id = c.observation_id
-                ORDER BY i.indicator_code, i.entity, i.period
-                """).df()
+            return con.execute(_DIFF).df()
+
+    def _locked_diff(self, con, rows: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
+        """`_diff` for a writer that overlaps others: the incoming keys' current figures are locked
+        first, so that none changes until this commit and the comparison read after the lock is the
+        one written over; with how many were locked (None: the engine's writers take turns)."""
+        with self.backend.frame(con, "incoming_rows", rows):
+            def lock() -> int | None:  # in one order for every writer, so that two never wait on each other
+                return self.backend.lock(con, "SELECT c.entity_id" + _CURRENT_OF_INCOMING
+                                         + " ORDER BY c.entity_id, c.indicator_code, c.period")
+            # A lock that waited for another writer skips the row that writer deleted: the figure it
+            # put in its place is a new row, which the lock's statement did not see. So lock again
+            # until every current figure of these keys is held.
+            locked = lock()
+            while locked is not None and \
+                    locked != con.execute("SELECT count(*)" + _CURRENT_OF_INCOMING).fetchall()[0][0]:
+                locked = lock()
+            return con.execute(_DIFF).df(), locked
 
     def _audit(self, con, actor: Actor, action: str, subject: str, before, after) -> None:
         """Append one event as the next link of the chain; the log is never updated or deleted.
 
-        Writers take turns (`Backend.begin`), so the head read here is still the head when this
-        event is committed. The data version is bumped with it.
+        The writer's turn is taken here if it was not at the transaction's start: from here to the
+        commit no other writer appends, so the head read here is still the head when this event is
+        committed. The data version is bumped with it. Nothing a transaction that may overlap others
+        writes after this should lock a row, or a writer waiting for the turn may hold it.
         """
+        self.backend.take_turn(con)
         head = con.execute("SELECT seq, hash FROM audit_head").fetchall()
         seq, prev_hash = (head[0][0] + 1, head[0][1]) if head else (1, GENESIS_HASH)
         occurred_at = dt.datetime.now()
@@ -1556,14 +1609,17 @@ def _move_revisions(con, table: str, source_id: int, target_id: int, only: str =
     return int(moved)
 
 
-def _refresh_current(con, batch_id: int) -> None:
-    """Recompute the current figure for every key the batch touched (after a write or an undo)."""
-    con.execute(
+def _refresh_current(con, batch_id: int) -> int:
+    """Recompute the current figure for every key the batch touched (after a write or an undo);
+    how many current figures it replaced."""
+    replaced = len(con.execute(
         """DELETE FROM current_figure c USING (""" + _BATCH_KEYS + """) k
-           WHERE c.entity_id = k.entity_id AND c.indicator_code = k.indicator_code AND c.period = k.period""",
-        [batch_id])
+           WHERE c.entity_id = k.entity_id AND c.indicator_code = k.indicator_code AND c.period = k.period
+           RETURNING c.entity_id""",
+        [batch_id]).fetchall())
     con.execute("INSERT INTO current_figure " + _LATEST_REVISIONS.format(keys_sql=_BATCH_KEYS,
                                                                           columns=CURRENT_FIGURE_COLUMNS), [batch_id])
+    return replaced
 
 
 def _schema_version(con) -> int:
@@ -1623,8 +1679,11 @@ def _put_alias(con, alias: str, entity_id: int, by: Actor) -> None:
                                                                         by.name])
 
 
-def _entities_in(con, names: list[str]) -> dict[str, int]:
+def _entities_in(con, names: list[str], backend: Backend) -> dict[str, int]:
+    """The live entities of these names, by name; locked (shared) until the transaction ends, so
+    that no rename, merge or removal moves them from under a writer that overlaps others."""
     where = Where("removed_at IS NULL").among("name", names)
+    backend.lock(con, f"SELECT id FROM entity {where} ORDER BY id", where.params, shared=True)
     return {name: entity_id for entity_id, name in con.execute(f"SELECT id, name FROM entity {where}",
                                                                 where.params).fetchall()}
 
