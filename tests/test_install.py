@@ -57,8 +57,10 @@ def test_the_lowest_versions_the_ranges_admit_pass_the_fast_tests(tmp_path):
     for requirement in direct_requirements("requirements.txt"):
         floor = next(Version(s.version) for s in requirement.specifier if s.operator == ">=")
         assert installed[canonicalize_name(requirement.name)] == floor, requirement
+    # Two workers: this rerun is the longest part of CI, and the fast tests share nothing between them
+    # (each has its own folders, databases and, per worker, its own PostgreSQL cluster).
     tests = run([str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
-                 "-x"], cwd=REPO, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=3600)
+                 "-x", "-n", "2"], cwd=REPO, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=3600)
     assert " passed" in tests.stdout.splitlines()[-1], tests.stdout[-2000:]
 
 
