@@ -171,6 +171,7 @@ def _distance(value: float, unit: str, decimals: int, lang: str) -> str:
 
 
 _VERDICTS = {
+    "no_figure": ("暂无数据", "No data"),
     "floor_met": ("达标（高于底线{d}）", "Met ({d} above floor)"),
     "floor_missed": ("低于底线{d}", "{d} below floor"),
     "ceiling_met": ("低于上限{d}", "{d} under ceiling"),
@@ -193,6 +194,8 @@ def verdict(a, unit: str, decimals: int, lang: str = "zh") -> str:
         text = _VERDICTS[key][0 if lang == "zh" else 1]
         return text.format(d=_distance(value, unit, decimals, lang)) if value is not None else text
     kind, status, margin = a.target_kind, a.status, a.margin
+    if kind is not None and a.target is not None and a.ytd is None:
+        return say("no_figure")  # the month has no figure yet: the target is there, nothing to judge
     if status == Status.NONE or kind is None:
         return status_name(Status.NONE, lang)
     if kind == TargetKind.FLOOR:

@@ -2,9 +2,15 @@
 1366×768 office laptop and a 390×844 phone, in Chinese and English. No card's text may be cut off,
 and on the phone the list of what is behind comes before everything else (issue 13). Screenshots
 go to screenshots/ for a person to look at."""
+import shutil
+
+import pandas as pd
 import pytest
 
-from conftest import REPO
+from conftest import REPO, add_account, streamlit_server
+from metrics import catalog, periods
+from metrics.auth import Actor
+from metrics.store import Store
 
 pytestmark = pytest.mark.slow  # Chromium: not in the fast part
 
@@ -27,6 +33,11 @@ CLIPPED = """() => {
   }
   return out;
 }"""
+
+
+# Every picker whose chosen value is wider than its box: a month or an entity cut off.
+CLIPPED_PICKERS = """() => [...document.querySelectorAll('[data-testid=stSelectbox] input')]
+  .filter(input => input.scrollWidth > input.clientWidth + 1).map(input => input.value)"""
 
 
 def settled(page, url: str) -> None:
@@ -169,5 +180,49 @@ def test_every_page_draws_without_error_or_sideways_scrolling(running_app, chrom
             assert page.evaluate(SIDEWAYS) <= 1, f"{name} scrolls sideways at {size}"
             assert page.evaluate(CHART_CLASHES) == [], name
             page.screenshot(path=SCREENSHOTS / f"page_{name}_{lang}_{size}.png", full_page=True)
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def app_with_a_month_waiting(demo_db_file, tmp_path_factory):
+    """The demo store with review on and an editor's figures for the month after the latest waiting
+    for it: the month picker's longest labels (已报 N/M and 待审核 K). (base URL, that month)."""
+    workdir = tmp_path_factory.mktemp("waiting_app")
+    db = workdir / "metrics.duckdb"
+    shutil.copyfile(demo_db_file, db)
+    store = Store(db)
+    editor = add_account(store, "统计员", "editor")
+    store.set_review_required(True, by=Actor("测试", "admin"))
+    waiting = periods.shift(store.latest_period(), 1)
+    store.commit_batch(pd.DataFrame([{"indicator_code": code, "entity": catalog.ZONE, "period": waiting, "value": 1.0}
+                                     for code in ("land_cleared", "hightech_new")]),
+                       actor=editor, file_name="早报.xlsx", sha256="w" * 64)
+    del store  # DuckDB: one process holds the file, and the server is the next
+    with streamlit_server(db, workdir) as base:
+        yield base, waiting
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_month_picker_shows_its_whole_label_with_figures_waiting_for_review(app_with_a_month_waiting, chromium,
+                                                                               size, lang):
+    base, waiting = app_with_a_month_waiting
+    width, height = SIZES[size]
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    try:
+        settled(page, f"{base}/?lang={lang}&period={waiting}")
+        month = page.get_by_test_id("stSelectbox").nth(1).locator("input").input_value()
+        assert ("待审核" if lang == "zh" else "awaiting review") in month
+        assert page.evaluate(CLIPPED_PICKERS) == []
+        page.screenshot(path=SCREENSHOTS / f"overview_waiting_{lang}_{size}.png")
+        # The indicator page's header: three pickers beside its title.
+        page.goto(f"{base}/detail?lang={lang}&indicator=land_cleared&period={waiting}")
+        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+        page.get_by_test_id("stSelectbox").nth(2).locator(f"input[value='{month}']").wait_for()
+        page.wait_for_load_state("networkidle")
+        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+        assert page.evaluate(CLIPPED_PICKERS) == []
+        page.screenshot(path=SCREENSHOTS / f"detail_waiting_{lang}_{size}.png")
     finally:
         page.close()

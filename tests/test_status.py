@@ -110,3 +110,12 @@ def test_an_admin_types_a_phasing_as_twelve_cumulative_percentages():
     assert catalog.parse_phasing("0，0，0，20,30,40,50,60,70,80,90,100")[3] == 20
     with pytest.raises(ValueError, match="12 个"):
         catalog.parse_phasing("10, 20")
+
+
+def test_a_month_without_a_figure_says_no_data_not_no_target():
+    """A month whose figures have not come in (or still wait for review) has its target all the same."""
+    a = assessed("land_cleared", {"2023-03": 120}, "2023-04", "annual", 2800)
+    assert a.ytd is None and a.status == "none"
+    assert verdict("land_cleared", a) == "暂无数据" and verdict("land_cleared", a, "en") == "No data"
+    untargeted = assessed("land_cleared", {"2023-04": 120}, "2023-04")
+    assert verdict("land_cleared", untargeted) == "无目标"

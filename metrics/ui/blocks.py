@@ -101,7 +101,8 @@ class View:
 def view_header(title: str, *, pick_indicator: bool = False) -> View:
     """The page's title with its pickers beside it; stops with a hint when there is no data."""
     store = get_store()
-    columns = st.columns([4, 4, 2, 3] if pick_indicator else [8, 2, 3], vertical_alignment="bottom")
+    # As on the overview, the month picker gets room for its longest label at 1366 px.
+    columns = st.columns([4, 4, 2, 4] if pick_indicator else [8, 2, 4], vertical_alignment="bottom")
     heading, pickers = columns[0], columns[1:]
     indicator = None
     if pick_indicator:

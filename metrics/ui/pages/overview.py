@@ -10,7 +10,8 @@ version = store.data_version()
 inds = catalog.indicators()
 lang = state.language()
 
-headline, ledger, pick_entity, pick_period = st.columns([6, 4, 2, 3], vertical_alignment="bottom")
+# The month picker is the widest: at 1366 px its longest label (已报 N/M，待审核 K) needs 4 parts of 15.
+headline, ledger, pick_entity, pick_period = st.columns([6, 3, 2, 4], vertical_alignment="bottom")
 with pick_entity:
     entity = blocks.entity_picker(store)
 with pick_period:
