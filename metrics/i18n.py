@@ -93,6 +93,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
                               "From the note {name} gave with the upload ({at}); an explanation written here "
                               "takes its place."),
     "explanation_edit": ("填写或修改情况说明", "Write or edit the explanation"),
+    "explanation_locked": ("{period}已锁定（已报送上级），情况说明不能再修改；如需修改，请联系管理员在“月份锁定”页面先解锁该月。",
+                           "{period} is locked (reported upward): its explanation can no longer be changed. To change it, "
+                           "ask an administrator to unlock the month on the Locked months page."),
     "explanation_edit_help": ("每项不超过 {limit} 字。保存后为新的一版，以前的版本仍保留。",
                               "Up to {limit} characters each. Saving adds a revision; earlier ones are kept."),
     "explanation_save": ("保存情况说明", "Save the explanation"),

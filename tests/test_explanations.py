@@ -310,3 +310,14 @@ def test_the_explanation_follows_the_indicators_report_sentence_on_the_theme_and
     assert not at.exception, [e.value for e in at.exception]
     said = next(c.value for c in at.code if "低效用地清理面积" in c.value)
     assert said.endswith("。原因分析：拆迁协商未完成。下步措施：5月底前签约。")
+
+
+def test_on_a_locked_month_the_owner_is_told_to_ask_for_an_unlock_instead_of_offered_a_form(app_db):
+    store = Store(app_db)
+    owner = add_account(store, "张三", "editor")
+    store.set_task("land_cleared", ZONE, department="自然资源和规划分局", editors=["张三"], due_day=5, by=ADMIN_ACTOR)
+    assert detail_page(owner).text_area  # the form, while the month is open
+    lock(store)
+    at = detail_page(owner)
+    assert not at.text_area
+    assert any("已锁定" in c.value and "先解锁该月" in c.value for c in at.caption)

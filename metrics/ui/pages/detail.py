@@ -53,6 +53,11 @@ def explanation_block() -> None:
         or tasks.ownership_problem(actor.name, [(ind.code, view.entity)], store.tasks(), "") is None)
     if not owns:
         return
+    if view.period in store.locked_periods():
+        # The store refuses every change to a locked month's 情况说明: say so, rather than offer a
+        # form whose saving can only be refused.
+        st.caption(t("explanation_locked", period=i18n.period_name(view.period, lang)))
+        return
     with st.expander(t("explanation_edit"), icon=":material/edit_note:"):
         # Keyed by what it explains, so switching month or indicator opens the form on that one's text.
         with st.form(f"explanation_{ind.code}_{view.entity}_{view.period}"):
