@@ -190,6 +190,26 @@ def test_locking_a_month_needs_an_admin_and_a_reason_and_is_audited(empty_store)
     assert list(empty_store.audit_log().action[:2]) == ["unlock", "lock"]
 
 
+def test_an_upload_whose_figures_a_locked_month_still_uses_cannot_be_undone_until_the_month_is_unlocked(empty_store):
+    from metrics.store import PeriodLocked
+    admin = Actor("管理员", "admin")
+    first = commit(empty_store, figures(("land_cleared", "2023-04", 120)))
+    superseded = commit(empty_store, figures(("land_cleared", "2023-03", 50)))
+    commit(empty_store, figures(("land_cleared", "2023-03", 60)), name="三月更正.xlsx")
+    empty_store.set_period_lock("2023-04", True, by=admin, reason="已向县统计局报送")
+    empty_store.set_period_lock("2023-03", True, by=admin, reason="已向县统计局报送")
+    for who in (Actor("统计员甲", "editor"), admin):
+        with pytest.raises(PeriodLocked, match="2023-04.*已报送上级.*没有撤销.*先在“月份锁定”页面解锁"):
+            empty_store.undo_batch(first.batch_id, who)
+    assert current(empty_store) == 120 and empty_store.batches().undone_at.isna().all()
+    # A batch no locked month uses any more (its figure since corrected) changes nothing reported.
+    empty_store.undo_batch(superseded.batch_id, admin)
+    assert current(empty_store, period="2023-03") == 60
+    empty_store.set_period_lock("2023-04", False, by=admin, reason="更正统计差错")
+    empty_store.undo_batch(first.batch_id, admin)
+    assert current(empty_store) is None
+
+
 def test_a_viewer_cannot_write_figures_or_undo_through_the_store_itself(empty_store):
     first = commit(empty_store, figures(("land_cleared", "2023-04", 120)))
     viewer = Actor("区领导", "viewer")

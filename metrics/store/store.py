@@ -499,7 +499,8 @@ class Store:
         """Undo one batch: its figures leave the current view and what they superseded returns.
 
         Editors undo their own uploads, administrators any; a batch waiting for review is withdrawn
-        the same way. Nothing is deleted: the batch and its rows stay in the history, marked undone.
+        the same way. A batch whose figures are still current in a locked month is refused, since
+        undoing it would change what was reported upward. Nothing is deleted: the batch and its rows stay in the history, marked undone.
         Entities the batch brought (the illustrative series') are removed with it when nothing else
         uses them.
         """
@@ -517,6 +518,14 @@ class Store:
             _check_owner(con, actor, con.execute(
                 """SELECT DISTINCT o.indicator_code, e.name FROM observation o JOIN entity e ON e.id = o.entity_id
                    WHERE o.batch_id = ?""", [batch_id]).fetchall(), "撤销这些数据")
+            # Only figures still current change when a batch is undone (a batch waiting for review has
+            # none): in a locked month those are what was reported upward.
+            locked = sorted({r[0] for r in con.execute("SELECT DISTINCT period FROM current_figure WHERE batch_id = ?",
+                                                       [batch_id]).fetchall()} & _locked_periods(con))
+            if locked:
+                raise PeriodLocked(f"批次 {batch_id}（{row[3]}）的数据在已锁定月份（{'、'.join(locked)}，已报送上级）中仍在使用，"
+                                   "撤销会改动已报送的数据，没有撤销。请先在“月份锁定”页面解锁这些月份，撤销后再锁定；"
+                                   "或由管理员上传更正并填写原因。")
             moved = con.execute("SELECT count(*) FROM current_figure WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
             con.execute("UPDATE batch SET undone_at = now(), undone_by = ? WHERE id = ?", [actor.name, batch_id])
             _refresh_current(con, batch_id)
