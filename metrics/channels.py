@@ -6,9 +6,10 @@ import re
 
 CHANNEL_KINDS = {"wecom": "企业微信群机器人", "dingtalk": "钉钉群机器人", "smtp": "电子邮件（SMTP）"}
 WEBHOOK_KINDS = ("wecom", "dingtalk")
-SECRET_SETTINGS = ("password",)
+SECRET_SETTINGS = ("password", "secret")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _MOBILE = re.compile(r"1\d{10}")
+_DINGTALK_SECRET = re.compile(r"SEC[0-9A-Za-z]{16,}")  # as the robot's 加签 setting shows it
 
 
 def channel_problem(kind: str, settings: dict) -> str | None:
@@ -19,6 +20,10 @@ def channel_problem(kind: str, settings: dict) -> str | None:
         url = settings.get("url", "")
         if not re.match(r"https?://\S+$", url):
             return f"{CHANNEL_KINDS[kind]}需要机器人的 Webhook 地址（http:// 或 https:// 开头），请用 --url 给出。"
+        secret = settings.get("secret")
+        if secret is not None and (kind != "dingtalk" or not _DINGTALK_SECRET.fullmatch(secret)):
+            return ("加签密钥只用于钉钉群机器人，应为机器人安全设置“加签”处显示的 SEC 开头的一串字母数字，"
+                    "请复制完整后重新添加。" if kind == "dingtalk" else "企业微信群机器人没有加签密钥，请去掉 --sign。")
         return None
     if not settings.get("host"):
         return "邮件渠道需要 SMTP 服务器地址，请用 --host 给出。"

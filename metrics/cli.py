@@ -661,6 +661,8 @@ def cmd_channels(args, store: Store) -> int:
             settings.update(login=args.login, password=_read_secret("SMTP 密码："))
     else:
         settings = {"url": args.url or ""}
+        if args.sign:  # read like a password, so the secret stays out of the shell's history
+            settings["secret"] = _read_secret("钉钉加签密钥（SEC 开头）：").strip()
     channel_id = store.add_channel(args.target, settings, by=by)
     print(f"已添加催报渠道 {channel_id}：{CHANNEL_KINDS[args.target]}。试发：python -m metrics remind --period YYYY-MM --dry-run")
     return EXIT_OK
@@ -843,6 +845,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["list", "add", "remove"], help="操作")
     p.add_argument("target", nargs="?", help="add：渠道类型 wecom、dingtalk 或 smtp；remove：渠道编号")
     p.add_argument("--url", help="wecom/dingtalk：群机器人的 Webhook 地址")
+    p.add_argument("--sign", action="store_true",
+                   help="dingtalk：机器人启用了“加签”安全设置；密钥（SEC 开头）从提示或标准输入的第一行读取")
     p.add_argument("--host", help="smtp：邮件服务器地址")
     p.add_argument("--port", type=int, default=25, help="smtp：端口（默认 25）")
     p.add_argument("--sender", help="smtp：发件人地址")

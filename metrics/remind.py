@@ -7,12 +7,16 @@ Every message sent is recorded in the store, with its channel, recipient, result
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import json
 import smtplib
 import ssl
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -27,6 +31,9 @@ from .tasks import SENT_STATES, TaskState, TaskStatus, progress
 ATTEMPTS = 3
 BACKOFF_SECONDS = (1.0, 3.0)  # the waits before the second and third attempts
 TIMEOUT_SECONDS = 10
+DINGTALK_SIGN_REFUSED = 310000  # 钉钉: the sign, the timestamp or the robot's security settings do not match
+DINGTALK_SIGN_REFUSED_HINT = ("（钉钉加签校验未通过：请核对机器人安全设置中的加签密钥，用 channels add dingtalk --sign "
+                              "重新添加；并确认服务器时间准确，误差不能超过一小时）")
 
 
 class DeliveryFailed(Exception):
@@ -99,6 +106,21 @@ def webhook_payload(kind: str, text: str, mobiles: list[str]) -> dict:
     return {"msgtype": "text", "text": {"content": text + mentions}, "at": {"atMobiles": mobiles, "isAtAll": False}}
 
 
+def signed_url(url: str, secret: str, now_ms: int) -> str:
+    """A 钉钉 robot's webhook with its 加签: the robot refuses a message whose timestamp is over an
+    hour old or whose sign is not base64(HMAC-SHA256(secret, "timestamp\\nsecret"))."""
+    digest = hmac.new(secret.encode("utf-8"), f"{now_ms}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
+    sign = urllib.parse.quote_plus(base64.b64encode(digest).decode("ascii"))
+    return f"{url}{'&' if '?' in url else '?'}timestamp={now_ms}&sign={sign}"
+
+
+def webhook_url(settings: dict) -> str:
+    """Where to POST now: the configured webhook, signed afresh on every attempt when it has a secret."""
+    if not settings.get("secret"):
+        return settings["url"]
+    return signed_url(settings["url"], settings["secret"], int(time.time() * 1000))
+
+
 def post_webhook(url: str, payload: dict, timeout: float = TIMEOUT_SECONDS) -> None:
     """POST the JSON; a status outside 2xx, or a body whose errcode is not 0, is a failure."""
     request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
@@ -115,7 +137,12 @@ def post_webhook(url: str, payload: dict, timeout: float = TIMEOUT_SECONDS) -> N
     except ValueError:
         raise DeliveryFailed("机器人的回复不是 JSON") from None
     if isinstance(answer, dict) and answer.get("errcode", 0) != 0:
-        raise DeliveryFailed(f"机器人返回 errcode {answer.get('errcode')}：{answer.get('errmsg', '')}")
+        hint = DINGTALK_SIGN_REFUSED_HINT if answer.get("errcode") == DINGTALK_SIGN_REFUSED else ""
+        raise DeliveryFailed(f"机器人返回 errcode {answer.get('errcode')}：{answer.get('errmsg', '')}{hint}")
+
+
+def _post_to_channel(settings: dict, payload: dict, timeout: float) -> None:
+    post_webhook(webhook_url(settings), payload, timeout)
 
 
 def send_mail(settings: dict, to: str, subject: str, text: str, timeout: float = TIMEOUT_SECONDS) -> None:
@@ -173,7 +200,7 @@ def send_reminders(store, period: str, *, by, today: dt.date | None = None, dry_
             else:
                 recipient = reminder.owner + (f" @{reminder.mobile}" if reminder.mobile else "")
                 payload = webhook_payload(kind, text, [reminder.mobile] if reminder.mobile else [])
-                send = partial(post_webhook, settings["url"], payload, timeout)
+                send = partial(_post_to_channel, settings, payload, timeout)
             outcome = Outcome(channel["id"], kind, recipient, text)
             if not dry_run:
                 outcome.attempts, outcome.error = deliver(send, attempts, backoff, sleep)
@@ -183,3 +210,4 @@ def send_reminders(store, period: str, *, by, today: dt.date | None = None, dry_
                                       ok=outcome.ok, error=outcome.error, by=by)
             run.outcomes.append(outcome)
     return run
+

@@ -1,9 +1,14 @@
 """催报 (issue 16, item 2): reminders through real local servers the tests start: an HTTP server
-standing in for the 企业微信 and 钉钉 group robots (one path answering 500, one errcode 40001), and
-an SMTP server (aiosmtpd). Delivery, retries, records and the command line."""
+standing in for the 企业微信 and 钉钉 group robots (one path answering 500, one errcode 40001, one
+checking 钉钉's 加签 as the robot does), and an SMTP server (aiosmtpd). Delivery, retries, records and the command line."""
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import json
 import threading
+import time
+import urllib.parse
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,7 +26,8 @@ NO_WAIT = {"backoff": (0, 0), "sleep": lambda seconds: None}
 
 class Robots:
     """A local HTTP server recording every POSTed JSON body by path: /ok answers errcode 0,
-    /broken HTTP 500, /refused errcode 40001 (WeCom's invalid-credential answer)."""
+    /broken HTTP 500, /refused errcode 40001 (WeCom's invalid-credential answer), /signed errcode 0
+    only with DingTalk's 加签 for SIGNING_SECRET, made within the hour, and 310000 otherwise."""
 
     def __init__(self):
         self.received: dict[str, list[dict]] = {}
@@ -30,10 +36,13 @@ class Robots:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                robots.received.setdefault(self.path, []).append(body)
+                path, _, query = self.path.partition("?")
+                robots.received.setdefault(path, []).append(body)
                 status, answer = {"/broken": (500, {}),
-                                  "/refused": (200, {"errcode": 40001, "errmsg": "invalid credential"})
-                                  }.get(self.path, (200, {"errcode": 0, "errmsg": "ok"}))
+                                  "/refused": (200, {"errcode": 40001, "errmsg": "invalid credential"}),
+                                  "/signed": (200, {"errcode": 0, "errmsg": "ok"} if dingtalk_signed(query)
+                                              else {"errcode": 310000, "errmsg": "sign not match"}),
+                                  }.get(path, (200, {"errcode": 0, "errmsg": "ok"}))
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -49,6 +58,21 @@ class Robots:
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+
+SIGNING_SECRET = "SEC" + "0123456789abcdef" * 4
+
+
+def dingtalk_signed(query: str) -> bool:
+    """DingTalk's own check of a signed webhook: the timestamp (ms) within the hour, and the sign
+    base64(HMAC-SHA256(secret, "timestamp\\nsecret")), as its documentation gives it."""
+    fields = urllib.parse.parse_qs(query)
+    if "timestamp" not in fields or "sign" not in fields:
+        return False
+    stamp = fields["timestamp"][0]
+    expected = base64.b64encode(hmac.new(SIGNING_SECRET.encode(), f"{stamp}\n{SIGNING_SECRET}".encode(),
+                                         hashlib.sha256).digest()).decode()
+    return abs(time.time() * 1000 - int(stamp)) < 3_600_000 and fields["sign"][0] == expected
 
 
 @pytest.fixture
@@ -170,6 +194,8 @@ def test_only_an_administrator_sets_channels_and_sends(due_store):
     ("smtp", {"host": "mail", "port": 0, "sender": "a@b.cn"}, "端口"),
     ("smtp", {"host": "mail", "port": 25, "sender": "tongji"}, "发件人"),
     ("feishu", {}, "渠道类型"),
+    ("dingtalk", {"url": "http://127.0.0.1/x", "secret": "0123456789abcdef"}, "SEC 开头"),
+    ("wecom", {"url": "http://127.0.0.1/x", "secret": SIGNING_SECRET}, "没有加签密钥"),
 ])
 def test_a_channel_with_bad_settings_is_refused_in_chinese(empty_store, kind, settings, problem):
     with pytest.raises(Exception, match=problem):
@@ -229,3 +255,19 @@ def test_channels_command_adds_lists_and_removes_with_the_smtp_password_hidden(e
     assert run_cli("channels", "remove", str(listed[0]["id"]), db=empty_store).returncode == 0
     assert empty_store.channels() == []
     assert "没有编号为" in run_cli("channels", "remove", "9", db=empty_store).stderr
+
+
+def test_a_dingtalk_robot_with_signing_on_gets_signed_messages_and_a_wrong_secret_is_explained(due_store, robots):
+    added = run_cli("channels", "add", "dingtalk", "--url", robots.url("/signed?access_token=t0k3n"), "--sign",
+                    db=due_store, stdin=SIGNING_SECRET + "\n")
+    assert added.returncode == 0, added.stderr
+    listed = json.loads(run_cli("channels", "list", "--json", db=due_store).stdout)
+    assert listed[0]["settings"] == {"url": robots.url("/signed?access_token=t0k3n"), "secret": "******"}
+    assert SIGNING_SECRET not in due_store.audit_log(action="channel_add").after.iloc[0]
+    run = remind.send_reminders(due_store, "2023-05", by=ADMIN_ACTOR, today=TODAY, **NO_WAIT)
+    assert not run.failed and len(robots.received["/signed"]) == 1  # the robot's own check passed
+    due_store.add_channel("dingtalk", {"url": robots.url("/signed?access_token=t0k3n"), "secret": "SEC" + "f" * 64},
+                          by=ADMIN_ACTOR)
+    run = remind.send_reminders(due_store, "2023-05", by=ADMIN_ACTOR, today=TODAY, **NO_WAIT)
+    failed, = run.failed
+    assert "errcode 310000" in failed.error and "加签校验未通过" in failed.error and "--sign" in failed.error
