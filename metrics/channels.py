@@ -22,8 +22,8 @@ def channel_problem(kind: str, settings: dict) -> str | None:
             return f"{CHANNEL_KINDS[kind]}需要机器人的 Webhook 地址（http:// 或 https:// 开头），请用 --url 给出。"
         secret = settings.get("secret")
         if secret is not None and (kind != "dingtalk" or not _DINGTALK_SECRET.fullmatch(secret)):
-            return ("加签密钥只用于钉钉群机器人，应为机器人安全设置“加签”处显示的 SEC 开头的一串字母数字，"
-                    "请复制完整后重新添加。" if kind == "dingtalk" else "企业微信群机器人没有加签密钥，请去掉 --sign。")
+            return ("钉钉加签密钥应为机器人安全设置“加签”处显示的、SEC 开头的一串字母和数字，请复制完整后用 --sign 重新添加。"
+                    if kind == "dingtalk" else "企业微信群机器人没有加签密钥，请去掉 --sign。")
         return None
     if not settings.get("host"):
         return "邮件渠道需要 SMTP 服务器地址，请用 --host 给出。"
