@@ -500,7 +500,8 @@ class Store:
 
         Editors undo their own uploads, administrators any; a batch waiting for review is withdrawn
         the same way. A batch whose figures are still current in a locked month is refused, since
-        undoing it would change what was reported upward. Nothing is deleted: the batch and its rows stay in the history, marked undone.
+        undoing it would change what was reported upward. Nothing is deleted: the batch and its rows
+        stay in the history, marked undone.
         Entities the batch brought (the illustrative series') are removed with it when nothing else
         uses them.
         """
