@@ -44,10 +44,10 @@ def period_picker(store: Store, entity: str) -> str | None:
 
     def label(p: str) -> str:
         count, expected = reported.line(p)
-        name = i18n.period_name(p, lang)
-        if reported.pending(p):
+        name, pending = i18n.period_name(p, lang), reported.pending(p)
+        if pending:
             return i18n.t("period_reported_pending", lang, period=name, count=count, expected=expected,
-                          pending=reported.pending(p))
+                          pending=pending)
         return i18n.t("period_reported", lang, period=name, count=count, expected=expected)
 
     return url_choice("period", list(reported.by_month), default, t("period"), format_func=label)
