@@ -118,6 +118,36 @@ def test_a_parse_over_the_memory_limit_is_stopped_and_explained(tmp_path):
     assert not parsed.readable and "16 MB 的内存上限" in parsed.problems[0].message
 
 
+# The parse server, stopped at the moment its socket's name appears (which is what a caller waits
+# for): a connection made then must be accepted, not refused. Twenty imports started at once met
+# that window when the server listened only after the rename.
+CONNECT_AS_THE_NAME_APPEARS = """
+import os, socket, sys
+from metrics.ingest import worker
+rename = os.rename
+def rename_then_connect(source, target):
+    rename(source, target)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as caller:
+        try:
+            caller.connect(target)
+            print("accepted")
+        except ConnectionRefusedError:
+            print("refused")
+    sys.stdout.flush()
+    os._exit(0)
+os.rename = rename_then_connect
+worker.serve(sys.argv[1], os.getppid())
+"""
+
+
+def test_the_parse_server_accepts_connections_as_soon_as_its_name_appears(tmp_path):
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", CONNECT_AS_THE_NAME_APPEARS, str(tmp_path / "parse.sock")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "accepted", done.stderr
+
+
 def pptx_bomb() -> bytes:
     """A small .pptx whose slide XML inflates past the template limits."""
     buffer = io.BytesIO()

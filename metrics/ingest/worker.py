@@ -179,8 +179,8 @@ def serve(address: str, parent: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address + ".new")
+    listener.listen(64)  # before the rename: a name that is bound but not listening refuses connections
     os.rename(address + ".new", address)  # the caller waits for this name: it appears ready to accept
-    listener.listen(64)
     listener.settimeout(1.0)
     while os.getppid() == parent:
         try:
