@@ -113,6 +113,40 @@ def test_confirmations_of_different_figures_overlap_on_postgresql(postgres_url):
     assert len(log[log["action"] == "upload"]) == 2
 
 
+def test_an_undo_waits_for_an_overlapping_confirmation_of_its_figures_rather_than_deadlocking(postgres_url):
+    """A confirmation holds its figures' rows while it waits for the writers' turn; an undo of the
+    same figures that took the turn first and then waited for those rows would deadlock with it.
+    The undo is started while the confirmation holds its rows, and must be found waiting at the
+    door for overlapping writers, before it holds anything the confirmation needs."""
+    import psycopg
+    store = initialised_store(postgres_url)
+    actor = auth.Actor(ADMIN, "admin")
+    rows = lambda value: pd.DataFrame({"indicator_code": ["land_cleared"], "entity": [catalog.ZONE],
+                                       "period": ["2024-01"], "value": [value]})
+    first = store.commit_batch(rows(7.0), actor=actor, file_name="first.csv", sha256="first")
+    rows_held, undo_seen_waiting = threading.Event(), threading.Event()
+
+    def hold_rows(con, diff):
+        rows_held.set()
+        assert undo_seen_waiting.wait(30)
+
+    with ThreadPoolExecutor(2) as pool:
+        confirmation = pool.submit(store.commit_batch, rows(8.0), actor=actor, file_name="second.csv",
+                                   sha256="second", before_commit=hold_rows)
+        assert rows_held.wait(30)
+        undo = pool.submit(store.undo_batch, first.batch_id, actor)
+        with psycopg.connect(postgres_url, autocommit=True) as watcher:
+            waiting: list = []
+            while not waiting and not undo.done():  # the undo's first wait, whatever it waits for
+                waiting = watcher.execute("SELECT locktype FROM pg_locks WHERE NOT granted").fetchall()
+                undo_seen_waiting.wait(0.01)  # a pause between looks, not a synchronisation: never set here
+        undo_seen_waiting.set()
+        assert confirmation.result().changed == 1
+        undo.result()
+    assert waiting == [("advisory",)]
+    assert (current_per_key(store) == 1).all() and store.verify() == []
+
+
 def test_commits_racing_from_many_threads_on_the_same_keys_keep_unique_revisions(empty_store):
     rows = lambda value: pd.DataFrame({"indicator_code": ["land_cleared", "hightech_new"], "entity": [catalog.ZONE] * 2,
                                        "period": ["2023-03", "2023-03"], "value": [value, 1.0]})

@@ -30,6 +30,10 @@ CONFLICT_STATES = {"23505", "40001", "40P01"}
 # Writes that failed for want of room or a working disk (class 53: insufficient resources; 58: I/O).
 STORAGE_STATES = ("53", "58")
 WRITERS_LOCK = 727_367  # pg_advisory_xact_lock's key for the writers' turn
+# Held shared by writers that overlap, exclusive by writers that hold the turn throughout: those
+# wait for the overlapping ones to finish before taking the turn, so that neither waits for
+# the other's rows while holding what the other waits for.
+OVERLAP_LOCK = 727_369
 MIGRATION_LOCK = 727_368  # pg_advisory_lock's key for the one server that migrates
 IDLE_CONNECTIONS = 8
 # Drivers by URL scheme: psycopg for PostgreSQL; the 信创 databases' own forks of it.
@@ -106,7 +110,11 @@ class PostgresBackend(Backend):
         # Writers take turns, across every server, as DuckDB's do within its one process: under
         # read committed, each statement then sees what the writer before committed, so what a
         # write checks and the write it guards see the same rows. Readers never wait.
+        # An overlapping writer locks its rows and then waits for the turn; one holding the turn
+        # that then waited for those rows would deadlock with it (broken by PostgreSQL after a
+        # second, and the write tried again), so the overlapping writers are let finish first.
         con.execute("BEGIN TRANSACTION")
+        con.execute("SELECT pg_advisory_xact_lock(?)", [OVERLAP_LOCK])
         self.take_turn(con)
 
     def begin_overlapping(self, con) -> None:
@@ -114,6 +122,7 @@ class PostgresBackend(Backend):
         # must be the head the previous writer committed, which a snapshot taken at the first
         # statement would not show. What the writer checks is held by `lock` instead.
         con.execute("BEGIN TRANSACTION")
+        con.execute("SELECT pg_advisory_xact_lock_shared(?)", [OVERLAP_LOCK])
 
     def take_turn(self, con) -> None:
         # A writer that holds it already (`begin`) holds it once more, until the same commit.
