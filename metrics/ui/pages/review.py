@@ -58,9 +58,9 @@ for batch in waiting.itertuples(index=False):
                                           for c in changes["indicator_code"]],
             t("progress_col_entity"): changes["entity"],
             t("period"): [i18n.period_name(p, lang) for p in changes["period"]],
+            t("upload_col_new_note"): changes["note"].where(changes["new_note"].astype(bool), ""),
             t("upload_col_old"): changes["old_value"],
             t("upload_col_new"): changes["value"],
-            t("upload_col_new_note"): changes["note"].where(changes["new_note"].astype(bool), ""),
         }), hide_index=True, width="stretch")
         approve, reason_box, reject = st.columns([1, 4, 1], vertical_alignment="bottom")
         if approve.button(t("review_approve"), key=f"approve_{batch.id}", type="primary"):
