@@ -429,15 +429,19 @@ def cmd_import(args, store: Store) -> int:
         print(problem.line())
     counts = result.summary
     changes = f"新增 {counts['new']} 个、修改 {counts['changed']} 个、未变 {counts['unchanged']} 个数据"
+    if counts["new"] + counts["changed"] == 0:
+        changes = (f"只写入 {result.new_notes} 个数据新填写或修改过的备注（备注即该月情况说明的原因分析），"
+                   f"数值没有变化（{counts['unchanged']} 个数据与库中相同）")
     if not result.readable:
         print(f"未导入：无法读取文件“{result.file_name}”。", file=sys.stderr)
     elif result.errors:
         print(f"未导入：文件“{result.file_name}”有 {len(result.errors)} 个错误，没有写入任何数据。"
               "请按上面的说明逐条修改后重新导入。", file=sys.stderr)
+    elif result.changes_nothing:
+        print(f"文件中的 {counts['unchanged']} 个数据与库中完全相同，备注也没有新内容，没有变化，"
+              f"{'不会' if args.dry_run else '未'}新建批次。")
     elif args.dry_run:
         print(f"试导入通过（未写入）：将{changes}。去掉 --dry-run 即可正式导入。")
-    elif result.batch_id is None:
-        print(f"文件中的 {counts['unchanged']} 个数据与库中完全相同，没有变化，未新建批次。")
     elif result.pending_review:
         print(f"已提交批次 {result.batch_id}（{result.file_name}），待审核：{changes}。审核通过后才计入各页面和汇报材料；"
               f"如需撤回：python -m metrics undo {result.batch_id}")

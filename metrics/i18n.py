@@ -264,11 +264,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "upload_col_unit": ("单位", "Unit"),
     "upload_col_old": ("原值", "Old figure"),
     "upload_col_new": ("新值", "New figure"),
+    "upload_col_new_note": ("新备注", "New note"),
     "upload_col_file_row": ("文件行号", "Row in the file"),
     "upload_done": ("已导入“{file}”（批次 {batch}）：新增 {new} 个、修改 {changed} 个、未变 {unchanged} 个数据。"
                     "各页面已显示新数据；如需撤销，请到“上传历史”。",
                     "Imported “{file}” (batch {batch}): {new} new, {changed} changed and {unchanged} unchanged figures. "
                     "Every page now shows the new figures; to undo the upload, go to Upload history."),
+    "upload_done_notes": ("已导入“{file}”（批次 {batch}）：写入了 {count} 个数据新填写或修改过的备注（该月情况说明的原因分析），"
+                          "数值没有变化。如需撤销，请到“上传历史”。",
+                          "Imported “{file}” (batch {batch}): {count} new or changed notes (备注, the month's "
+                          "explanation) written; no figure changed. To undo the upload, go to Upload history."),
     "upload_done_pending": ("已提交“{file}”（批次 {batch}）：新增 {new} 个、修改 {changed} 个、未变 {unchanged} 个数据，"
                             "待审核。审核通过后各页面才显示这些数据；审核结果见“上传历史”。",
                             "Submitted “{file}” (batch {batch}): {new} new, {changed} changed and {unchanged} unchanged "
@@ -284,8 +289,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "upload_errors_download": ("下载错误标注表（xlsx）", "Download the file with its errors marked (xlsx)"),
     "upload_also_warnings": ("另有以下提醒：", "There are also these warnings:"),
     "upload_read_as": ("工作表“{sheet}”，识别为{layout}。", "Sheet “{sheet}”, read as {layout}."),
-    "upload_nothing_new": ("文件中的数据与库中完全相同，无需导入。",
-                           "The figures in the file are exactly those already held: there is nothing to import."),
+    "upload_nothing_new": ("文件中的数据与库中完全相同，备注也没有新内容，无需导入。",
+                           "The figures in the file are exactly those already held, and so are its notes (备注): "
+                           "there is nothing to import."),
+    "upload_notes_only": ("文件没有改动任何数值，但有 {count} 个数据的备注是新填写或修改过的（见“新备注”列）。"
+                          "备注即该月情况说明的原因分析：确认导入后只写入这些备注，数值保持不变。",
+                          "The file changes no figure, but {count} figures carry a new or changed note (备注; see "
+                          "the New note column). A note is the month's explanation (原因分析): confirming writes only "
+                          "these notes, and the figures stay as they are."),
     "upload_check_warnings": ("有 {count} 条提醒，请逐条核对后再确认导入。",
                               "Warnings: {count}. Check each one before confirming the import."),
     "upload_warnings_checked": ("我已核对以上提醒，确认导入", "I have checked the warnings above; import the file"),

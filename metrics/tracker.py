@@ -161,14 +161,22 @@ def sign_in(store: Store, name: str, password: str, *, client: str = "", origin:
 
 
 def undo_lines(effects: pd.DataFrame) -> list[str]:
-    """What an undo reverts, a line per figure: "低效用地清理面积 XX经济开发区 2023年5月：120 → 110"."""
+    """What an undo reverts, a line per figure: "低效用地清理面积 XX经济开发区 2023年5月：120 → 110",
+    with its 备注 where that reverts too (the month's 原因分析): "…：30 → 30，备注“受雨季影响” → 无备注"."""
     inds = catalog.indicators()
     lines = []
     for e in effects.itertuples(index=False):
         after = "无数据" if pd.isna(e.value_after) else f"{e.value_after:,.10g}"
-        lines.append(f"{inds[e.indicator_code].name} {e.entity} {periods.period_label(e.period, int(e.months_now))}："
-                     f"{e.value_now:,.10g} → {after}")
+        line = (f"{inds[e.indicator_code].name} {e.entity} {periods.period_label(e.period, int(e.months_now))}："
+                f"{e.value_now:,.10g} → {after}")
+        if e.note_now != e.note_after and not pd.isna(e.value_after):
+            line += f"，备注{_quoted_note(e.note_now)} → {_quoted_note(e.note_after)}"
+        lines.append(line)
     return lines
+
+
+def _quoted_note(note: str) -> str:
+    return f"“{note}”" if note else "无备注"
 
 
 def command_line_actor(store: Store, name: str | None) -> auth.Actor:

@@ -77,6 +77,20 @@ class ImportResult:
         return {k: int(counts.get(k, 0)) for k in ("new", "changed", "unchanged")}
 
     @property
+    def new_notes(self) -> int:
+        """Figures the file repeats unchanged with a 备注 they do not carry yet (a month's 原因分析):
+        all a file that changes no figure writes."""
+        if not len(self.preview):
+            return 0
+        return int((self.preview["new_note"].astype(bool) & (self.preview["change"] == "unchanged")).sum())
+
+    @property
+    def changes_nothing(self) -> bool:
+        """Neither a figure nor a 备注 would change: confirming writes nothing."""
+        counts = self.summary
+        return counts["new"] + counts["changed"] + self.new_notes == 0
+
+    @property
     def fingerprint(self) -> str:
         """What the preview showed, so a commit can refuse if the database moved in between."""
         return preview_fingerprint(self.preview)
@@ -89,7 +103,7 @@ class ImportResult:
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
             "infos": [p.as_dict() for p in self.infos],
-            "summary": self.summary,
+            "summary": self.summary, "new_notes": self.new_notes,
         }
 
 
@@ -213,7 +227,8 @@ def undo_upload(store: Store, batch_id: int, actor: auth.Actor) -> dict:
 def preview_fingerprint(diff: pd.DataFrame) -> str:
     if diff.empty:
         return hashlib.sha256(b"").hexdigest()
-    key = diff[["indicator_code", "entity", "period", "months", "value", "old_value", "change"]]
+    # The 备注 too: what a file that changes no figure writes, and the month's 原因分析.
+    key = diff[["indicator_code", "entity", "period", "months", "value", "old_value", "change", "note", "old_note"]]
     # Row hashes rather than the table as CSV: the same rows in the same order give the same digest,
     # at a tenth of the cost for a 20,000-row upload (which takes it twice: at preview and at commit).
     rows = pd.util.hash_pandas_object(key, index=False).to_numpy()

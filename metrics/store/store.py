@@ -92,7 +92,9 @@ _DIFF = """
     SELECT i.*, c.value AS old_value, c.months AS old_months, coalesce(o.note, '') AS old_note,
            CASE WHEN c.value IS NULL THEN 'new'
                 WHEN c.value = i.value AND c.months = i.months THEN 'unchanged'
-                ELSE 'changed' END AS change
+                ELSE 'changed' END AS change,
+           -- A 备注 given that the current figure does not carry: a blank one is none given.
+           (i.note <> '' AND i.note <> coalesce(o.note, '')) AS new_note
     FROM incoming_rows i
     LEFT JOIN entity e ON e.name = i.entity AND e.removed_at IS NULL
     LEFT JOIN current_figure c
@@ -146,6 +148,7 @@ class BatchSummary:
     changed: int
     unchanged: int
     review: str = "approved"  # or "pending": waiting for review before its figures are current
+    new_notes: int = 0  # figures restated unchanged with a 备注 they did not carry (the month's 原因分析)
 
 
 class Store:
@@ -386,18 +389,19 @@ class Store:
             raise StoreError(f"没有这些主体：{'、'.join(unknown)}，本次没有写入任何数据。"
                              "上传不会新建主体：请改为已有的主体名称，或请管理员先在“主体管理”中新建或设置别名。")
         diff, locked = self._locked_diff(con, rows)
+        counts = {k: int(v) for k, v in diff["change"].value_counts().items()}
+        new, changed, unchanged = (counts.get(k, 0) for k in ("new", "changed", "unchanged"))
+        writes = _batch_writes(diff, new + changed)
         def rules() -> tuple[str, str]:
             """Who may write these figures, locked months, review: the batch's note and review."""
             _check_owner(con, actor, rows[["indicator_code", "entity"]].drop_duplicates().itertuples(index=False),
                          "上传或更正这些数据")
-            return (_locked_month_note(con, diff, actor, lock_reason),
+            return (_locked_month_note(con, writes, actor, lock_reason),
                     "pending" if source == "upload" and _review_required(con) else "approved")
         note, review = rules()
         if before_commit is not None:
             before_commit(con, diff)
-        counts = {k: int(v) for k, v in diff["change"].value_counts().items()}
-        new, changed, unchanged = (counts.get(k, 0) for k in ("new", "changed", "unchanged"))
-        if new + changed == 0:
+        if writes.empty:
             return BatchSummary(None, 0, 0, unchanged)
         batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0]
         con.execute(
@@ -408,7 +412,8 @@ class Store:
              review])
         for name in sorted(set(new_entities or {}) - set(held)):
             _insert_entity(con, name, new_entities[name], illustrative=illustrative, batch_id=batch_id)
-        writes = diff.assign(restated=diff["change"] == "unchanged")
+        writes = writes.assign(restated=writes["change"] == "unchanged")
+        new_notes = int((writes["restated"] & writes["new_note"]).sum())
         incoming = writes[["indicator_code", "entity", "period", "months", "value", "note", "published_yoy",
                            "restated"]]
         with self.backend.frame(con, "incoming_writes", incoming):
@@ -434,8 +439,11 @@ class Store:
         replaced = _refresh_current(con, batch_id)
         if locked is not None:  # the engine locks rows: this writer may have overlapped others until here
             # A key had no current figure to lock, and another writer committed its first one
-            # after the lock: the comparison did not see it.
-            if replaced != locked:
+            # after the lock: the comparison saw it unlocked, or did not see it at all. (A batch that
+            # only brings 备注 replaces the current figures of the keys it writes, not of all it compared.)
+            def held(frame: pd.DataFrame) -> int:
+                return int((frame["change"] != "new").sum())
+            if locked != held(diff) or replaced != held(writes):
                 raise WriteConflict()
             # The rules are kept in rows no lock holds (a month's lock, tasks, settings); the
             # writers that change them hold the turn throughout, so read again in the turn they
@@ -444,9 +452,9 @@ class Store:
             if rules() != (note, review):
                 raise WriteConflict()
         self._audit(con, actor, "upload", f"批次{batch_id} {file_name}", None,
-                    {"new": new, "changed": changed, "unchanged": unchanged, "sha256": sha256, "source": source,
-                     "note": note, "review": review})
-        return BatchSummary(batch_id, new, changed, unchanged, review)
+                    {"new": new, "changed": changed, "unchanged": unchanged, "new_notes": new_notes,
+                     "sha256": sha256, "source": source, "note": note, "review": review})
+        return BatchSummary(batch_id, new, changed, unchanged, review, new_notes)
 
     def replay_events(self) -> list[dict]:
         """Every upload, undo, review and change of entities, in the order it happened (for `health --archive`):
@@ -468,14 +476,14 @@ class Store:
 
     def undo_effects(self, batch_id: int) -> pd.DataFrame:
         """What undoing a batch would do to the current figures, before anyone confirms it: for each
-        figure it holds, the value shown now and the value shown after (None: no figure any more).
-        Figures a later batch restated or changed do not move."""
+        figure it holds, the value and 备注 shown now and those shown after (None: no figure any more;
+        a batch that only brought 备注 moves only those). Figures a later batch restated or changed do not move."""
         with self.connect() as con:
             return con.execute(
                 """
                 WITH keys AS (""" + _BATCH_KEYS + """),
                 after AS (
-                    SELECT entity_id, indicator_code, period, value, months FROM (
+                    SELECT entity_id, indicator_code, period, value, months, note FROM (
                         SELECT o.*, row_number() OVER (
                             PARTITION BY o.entity_id, o.indicator_code, o.period ORDER BY o.revision DESC) AS rn
                         FROM observation o JOIN batch b ON b.id = o.batch_id
@@ -484,10 +492,12 @@ class Store:
                         WHERE b.undone_at IS NULL AND b.review = 'approved' AND o.batch_id <> ?) ranked
                     WHERE rn = 1)
                 SELECT k.indicator_code, e.name AS entity, k.period, c.value AS value_now, c.months AS months_now,
-                       a.value AS value_after, a.months AS months_after
+                       coalesce(o.note, '') AS note_now, a.value AS value_after, a.months AS months_after,
+                       coalesce(a.note, '') AS note_after
                 FROM keys k JOIN entity e ON e.id = k.entity_id
                 LEFT JOIN current_figure c ON c.entity_id = k.entity_id AND c.indicator_code = k.indicator_code
                                           AND c.period = k.period
+                LEFT JOIN observation o ON o.id = c.observation_id
                 LEFT JOIN after a ON a.entity_id = k.entity_id AND a.indicator_code = k.indicator_code
                                  AND a.period = k.period
                 WHERE c.batch_id = ?
@@ -1222,8 +1232,15 @@ class Store:
         require(by, "review")
         with self.transaction() as con:
             file_name, uploader = _pending_batch(con, batch_id, "通过")
-            periods = {r[0] for r in con.execute("SELECT DISTINCT period FROM observation WHERE batch_id = ? "
-                                                 "AND NOT restated", [batch_id]).fetchall()}
+            # What approving changes: its new and changed figures, and the 备注 (the month's 原因分析)
+            # of those it restates unchanged.
+            periods = {r[0] for r in con.execute(
+                """SELECT DISTINCT o.period FROM observation o
+                   LEFT JOIN current_figure c ON c.entity_id = o.entity_id AND c.indicator_code = o.indicator_code
+                                             AND c.period = o.period
+                   LEFT JOIN observation shown ON shown.id = c.observation_id
+                   WHERE o.batch_id = ? AND (NOT o.restated OR coalesce(o.note, '') <> coalesce(shown.note, ''))""",
+                [batch_id]).fetchall()}
             locked = sorted(periods & _locked_periods(con))
             if locked:
                 raise PeriodLocked(f"{'、'.join(locked)} 在本批次上传后已锁定（已报送上级），通过会改动已报送的数据，"
@@ -1576,6 +1593,15 @@ def _locked_month_note(con, diff: pd.DataFrame, actor: Actor, reason: str) -> st
         raise PeriodLocked(f"{months} 已锁定（已报送上级）。管理员更正已锁定的月份须填写更正原因"
                            "（命令行用 --reason，上传页面在确认前填写），本次没有写入任何数据。")
     return f"更正已锁定月份（{months}）：{reason.strip()}"
+
+
+def _batch_writes(diff: pd.DataFrame, figures_changed: int) -> pd.DataFrame:
+    """The rows of a batch's diff it writes. A batch that brings a new or changed figure writes every
+    figure, those it repeats unchanged as restating revisions with their 备注. One that changes no
+    figure writes only the figures it gives a new or changed 备注: staff send a month's file again
+    with 备注 added, and a 备注 is the month's 原因分析. There a blank 备注 changes nothing, so
+    sending a file again without the column never erases what the month's 情况说明 says."""
+    return diff if figures_changed else diff[diff["new_note"].astype(bool)]
 
 
 def _written_periods(diff: pd.DataFrame) -> set[str]:

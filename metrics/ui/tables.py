@@ -181,4 +181,6 @@ def upload_preview(preview: pd.DataFrame) -> pd.DataFrame:
         t("upload_col_change"): preview["change"].map({c: t(f"upload_change_{c}") for c in CHANGES}),
         t("upload_col_indicator"): preview["name"], t("upload_col_entity"): preview["entity"],
         t("upload_col_period"): preview["label"], t("upload_col_unit"): preview["unit"], t("upload_col_old"): old,
-        t("upload_col_new"): [_exact(v) for v in preview["value"]], t("upload_col_file_row"): preview["row"]})
+        t("upload_col_new"): [_exact(v) for v in preview["value"]],
+        t("upload_col_new_note"): preview["note"].where(preview["new_note"].astype(bool), ""),
+        t("upload_col_file_row"): preview["row"]})

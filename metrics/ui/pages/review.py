@@ -51,12 +51,14 @@ for batch in waiting.itertuples(index=False):
                       new=batch.n_new, changed=batch.n_changed, unchanged=batch.n_unchanged))
         # Compared with the figures live now, as the reviewer must judge what approving would change.
         changes = store.diff(store.batch_rows(int(batch.id)))
-        changes = changes[changes["change"] != "unchanged"]
+        # A figure repeated unchanged with a new 备注 changes the month's 原因分析 when approved.
+        changes = changes[(changes["change"] != "unchanged") | changes["new_note"].astype(bool)]
         st.dataframe(pd.DataFrame({
             t("progress_col_indicator"): [i18n.indicator_name(inds[c], lang) if c in inds else c
                                           for c in changes["indicator_code"]],
             t("progress_col_entity"): changes["entity"],
             t("period"): [i18n.period_name(p, lang) for p in changes["period"]],
+            t("upload_col_new_note"): changes["note"].where(changes["new_note"].astype(bool), ""),
             t("upload_col_old"): changes["old_value"],
             t("upload_col_new"): changes["value"],
         }), hide_index=True, width="stretch")

@@ -44,9 +44,12 @@ def commit(result, data: bytes, file_name: str, sheet: str | None, lock_reason: 
         reads.show_problem(exc)
         return
     counts = result.summary
-    st.session_state["upload_done"] = t("upload_done_pending" if result.pending_review else "upload_done",
-                                        file=reads.inert(file_name), batch=result.batch_id,
-                                        new=counts["new"], changed=counts["changed"], unchanged=counts["unchanged"])
+    if counts["new"] + counts["changed"] == 0 and not result.pending_review:
+        done = t("upload_done_notes", file=reads.inert(file_name), batch=result.batch_id, count=result.new_notes)
+    else:
+        done = t("upload_done_pending" if result.pending_review else "upload_done", file=reads.inert(file_name),
+                 batch=result.batch_id, new=counts["new"], changed=counts["changed"], unchanged=counts["unchanged"])
+    st.session_state["upload_done"] = done
     # A new uploader key empties the file box, so the same file is not previewed again by accident.
     st.session_state["upload_generation"] = st.session_state.get("upload_generation", 0) + 1
     st.session_state.pop("upload_preview", None)
@@ -84,9 +87,11 @@ def show_result(result, data: bytes, file_name: str, sheet: str | None, generati
     for column, change in zip(st.columns(3), tables.CHANGES):
         column.metric(t(f"upload_change_{change}"), counts[change])
     st.dataframe(tables.upload_preview(result.preview), hide_index=True, width="stretch")
-    if counts["new"] + counts["changed"] == 0:
+    if result.changes_nothing:
         st.info(t("upload_nothing_new"))
         return
+    if counts["new"] + counts["changed"] == 0:
+        st.info(t("upload_notes_only", count=result.new_notes))
     confirmed = True
     round_key = f"{generation}_{st.session_state.get('upload_round', 0)}"
     if result.infos:
