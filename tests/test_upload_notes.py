@@ -120,12 +120,17 @@ def test_a_note_only_file_keeps_the_permission_ownership_and_locked_month_rules(
         undo_upload(store, corrected.batch_id, ADMIN_ACTOR)
 
 
-def test_a_note_only_upload_waits_for_review_and_approval_brings_its_note(store_on_each_engine):
-    store = store_on_each_engine
+def pending_note_upload(store):
+    """An editor's month, then, with review turned on, the same month again with a 备注 added."""
     editor = add_account(store, "张三", "editor")
     assert import_file(store, month_file(), "四月.csv", actor=editor).committed
     store.set_review_required(True, by=ADMIN_ACTOR)
-    sent = import_file(store, month_file(NOTE), "四月（补备注）.csv", actor=editor)
+    return import_file(store, month_file(NOTE), "四月（补备注）.csv", actor=editor)
+
+
+def test_a_note_only_upload_waits_for_review_and_approval_brings_its_note(store_on_each_engine):
+    store = store_on_each_engine
+    sent = pending_note_upload(store)
     assert sent.pending_review and shown_reason(store) is None
     store.approve_batch(sent.batch_id, by=ADMIN_ACTOR)
     assert shown_reason(store) == NOTE
@@ -133,10 +138,7 @@ def test_a_note_only_upload_waits_for_review_and_approval_brings_its_note(store_
 
 def test_a_locked_month_stops_approving_a_pending_note(store_on_each_engine):
     store = store_on_each_engine
-    editor = add_account(store, "张三", "editor")
-    assert import_file(store, month_file(), "四月.csv", actor=editor).committed
-    store.set_review_required(True, by=ADMIN_ACTOR)
-    sent = import_file(store, month_file(NOTE), "四月（补备注）.csv", actor=editor)
+    sent = pending_note_upload(store)
     store.set_period_lock(PERIOD, True, by=ADMIN_ACTOR, reason="已向县统计局报送")
     with pytest.raises(PeriodLocked, match="在本批次上传后已锁定"):
         store.approve_batch(sent.batch_id, by=ADMIN_ACTOR)
