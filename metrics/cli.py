@@ -429,7 +429,7 @@ def cmd_import(args, store: Store) -> int:
         print(problem.line())
     counts = result.summary
     changes = f"新增 {counts['new']} 个、修改 {counts['changed']} 个、未变 {counts['unchanged']} 个数据"
-    if counts["new"] + counts["changed"] == 0:
+    if result.writes_only_notes:
         changes = (f"只写入 {result.new_notes} 个数据新填写或修改过的备注（备注即该月情况说明的原因分析），"
                    f"数值没有变化（{counts['unchanged']} 个数据与库中相同）")
     if not result.readable:

@@ -85,10 +85,15 @@ class ImportResult:
         return int((self.preview["new_note"].astype(bool) & (self.preview["change"] == "unchanged")).sum())
 
     @property
+    def writes_only_notes(self) -> bool:
+        """No figure is new or changed: confirming writes only the `new_notes` (possibly none)."""
+        counts = self.summary
+        return counts["new"] + counts["changed"] == 0
+
+    @property
     def changes_nothing(self) -> bool:
         """Neither a figure nor a 备注 would change: confirming writes nothing."""
-        counts = self.summary
-        return counts["new"] + counts["changed"] + self.new_notes == 0
+        return self.writes_only_notes and self.new_notes == 0
 
     @property
     def fingerprint(self) -> str:

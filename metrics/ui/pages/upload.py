@@ -44,7 +44,7 @@ def commit(result, data: bytes, file_name: str, sheet: str | None, lock_reason: 
         reads.show_problem(exc)
         return
     counts = result.summary
-    if counts["new"] + counts["changed"] == 0 and not result.pending_review:
+    if result.writes_only_notes and not result.pending_review:
         done = t("upload_done_notes", file=reads.inert(file_name), batch=result.batch_id, count=result.new_notes)
     else:
         done = t("upload_done_pending" if result.pending_review else "upload_done", file=reads.inert(file_name),
@@ -90,7 +90,7 @@ def show_result(result, data: bytes, file_name: str, sheet: str | None, generati
     if result.changes_nothing:
         st.info(t("upload_nothing_new"))
         return
-    if counts["new"] + counts["changed"] == 0:
+    if result.writes_only_notes:
         st.info(t("upload_notes_only", count=result.new_notes))
     confirmed = True
     round_key = f"{generation}_{st.session_state.get('upload_round', 0)}"
