@@ -1,8 +1,10 @@
 """Numbers the way Chinese officials write them: thousands separators, 万/亿, one-decimal
-percentages, 个百分点 for differences between rates, and never SI suffixes (k, M, G)."""
+percentages, 个百分点 for differences between rates, and never SI suffixes (k, M, G); and the text
+people type, kept as they typed it."""
 from __future__ import annotations
 
 import math
+import re
 
 
 # Text a spreadsheet would run as a formula when a cell (or a CSV field) starts with it.
@@ -17,6 +19,26 @@ def neutralise(value):
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+# Line breaks however typed: Word's manual break pasted into Excel arrives as a vertical tab.
+LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+# What no document can hold or should: control characters, which the XML of .docx, .pptx and
+# .xlsx refuses (one in a 备注 stopped the Word export), and direction overrides, which make a text
+# read other than it is stored. Tabs and line breaks stay.
+UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
+
+
+def writable(text: str) -> str:
+    """`text` with its line breaks as "\n" and nothing a document cannot hold; otherwise unchanged."""
+    return UNWRITABLE.sub("", LINE_BREAKS.sub("\n", text))
+
+
+def typed_text(raw) -> str:
+    """What a person typed into a 备注, a 情况说明, a reason or a ledger field, as they typed it:
+    full-width ，（） stay full-width, as a 公文 writes them (cells that hold figures, codes and
+    months are normalised instead, by metrics.ingest.cells); only `writable` and outer spaces apply."""
+    return writable(str(raw)).strip()
 
 
 def _missing(value) -> bool:

@@ -43,6 +43,14 @@ def test_only_an_administrator_creates_an_entity_and_twins_by_width_are_one(empt
     assert empty_store.audit_log(action="entity_add").subject.tolist() == ["甲开发区（示例）"]
 
 
+@pytest.mark.parametrize("name", ["乙开发区\x07", "\u202e区发开乙", "乙开发区\n二期"])
+def test_an_entity_name_holding_a_control_character_is_refused_in_chinese(empty_store, name):
+    held = empty_store.entity_directory().names
+    with pytest.raises(StoreError, match="控制字符"):
+        empty_store.add_entity(name, "zone", by=ADMIN_ACTOR)
+    assert empty_store.entity_directory().names == held
+
+
 def test_an_alias_matches_its_entity_and_a_rename_keeps_the_old_name_as_one(empty_store):
     empty_store.set_alias("XX经开区", catalog.ZONE, by=ADMIN_ACTOR)
     empty_store.add_entity("乙园区", "zone", by=ADMIN_ACTOR)

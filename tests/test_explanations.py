@@ -58,6 +58,14 @@ def test_the_latest_revision_wins_and_every_earlier_one_is_kept_and_audited(stor
     assert explanation(store, period="2023-05") is None  # another month is not explained
 
 
+def test_an_explanation_is_kept_as_typed_less_the_control_characters_no_report_can_hold(store_on_each_engine):
+    store = store_on_each_engine
+    store.write_explanation("land_cleared", ZONE, PERIOD, reason=" 拆迁协商未完成（两宗）\x07\r\n待签约 ",
+                            next_steps="\x1b5月底前签约；", by=ADMIN_ACTOR)
+    shown = explanation(store)
+    assert (shown["reason"], shown["next_steps"]) == ("拆迁协商未完成（两宗）\n待签约", "5月底前签约；")
+
+
 def test_an_uploads_note_is_the_explanation_until_one_is_written(store_on_each_engine):
     store = store_on_each_engine
     store.commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": ZONE, "period": PERIOD,

@@ -422,3 +422,12 @@ def test_libreoffice_lays_the_report_out_on_nonblank_a4_pages_with_its_text(rend
     assert "".join(plan.sections[0].items[0].sentence.split()) in flat
     assert "报告汇总称已整改完成17个、正在推进7个" in flat
     assert "示例数据" in flat
+
+
+def test_a_stored_note_holding_control_characters_is_written_without_them_instead_of_stopping_the_report(demo_store):
+    # Stored as an earlier version kept it: straight into the store, past the upload's cleaning.
+    demo_store.commit_batch(pd.DataFrame([{"indicator_code": "land_cleared", "entity": ZONE, "period": PERIOD,
+                                           "value": 300.0, "note": "含一次性收回闲置地块\x07，见附件\x1b"}]),
+                            actor=STAFF, file_name="四月.xlsx", sha256="c" * 64)
+    doc = Document(io.BytesIO(build_report(plan_report(demo_store, PERIOD))))
+    assert "备注：4月 含一次性收回闲置地块，见附件" in [p.text for p in doc.paragraphs]

@@ -195,3 +195,16 @@ def test_the_upload_page_says_a_file_only_brings_notes_and_confirming_writes_the
     at = page()  # the same file again
     assert any("备注也没有新内容，无需导入" in i.value for i in at.info)
     assert not [b for b in at.button if b.label == "确认导入"]
+
+
+def test_a_note_is_kept_as_typed_with_only_what_no_document_can_hold_taken_out(store_on_each_engine):
+    store = store_on_each_engine
+    # Full-width punctuation as a 公文 writes it, Word's manual line break (a vertical tab once
+    # pasted into Excel), a bell and a right-to-left override that would make the text read otherwise.
+    typed = " 受雨季影响，进场推迟（约２周）\x0b详见附件\x07\u202e "
+    assert import_file(store, month_file(typed), "四月.csv", actor=ADMIN_ACTOR).committed
+    kept = "受雨季影响，进场推迟（约２周）\n详见附件"
+    assert store.figure_notes("land_cleared", ZONE, PERIOD)["note"].tolist() == [kept]
+    assert shown_reason(store) == kept
+    # The same file again changes nothing: the comparison sees what was kept.
+    assert preview_file(store, month_file(typed), "四月.csv", actor=ADMIN_ACTOR).changes_nothing

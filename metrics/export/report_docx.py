@@ -332,7 +332,7 @@ def _name_typefaces(rpr, east_asian: str) -> None:
 
 
 def _run(paragraph, text: str, typeface: str, size, *, color: RGBColor | None = None):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(fmt.writable(text))  # text stored before typed_text existed may hold control characters
     run.font.size = size
     _name_typefaces(run._r.get_or_add_rPr(), typeface)
     if color is not None:

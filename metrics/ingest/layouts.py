@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from .. import catalog
 from ..catalog import Indicator
+from ..formatting import typed_text
 from .cells import (MissingYear, Period, ValueProblem, clean_text, is_unit, memoised, normalise_unit,
                     parse_period, period_in_text)
 from .problems import CellRef, UploadProblems, UnreadableFile
@@ -487,7 +488,7 @@ def read_entries(table: Table, names: IndicatorNames, problems: UploadProblems) 
             parent_code = code
         unit, unit_cell, unit_source = _row_unit(table, row, r, unit_col, name_col, name_text, known_units,
                                                  label_units)
-        note = "" if note_i is None else _text(row[note_i])
+        note = "" if note_i is None or _blank(row[note_i]) else typed_text(row[note_i])
         period_cell = (_ref(sheet, r, row, period_col)
                        if period_col is not None and not _blank(_cell(row, period_col)) else None)
         for slot, value, issue in zip(slots, values, row_issues):

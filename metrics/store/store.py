@@ -28,6 +28,7 @@ from .. import ledger as ledger_rules
 from ..auth import Actor, PermissionDenied, RecentFailures, require, sign_in_wait
 from ..channels import channel_problem, contact_problem, shown_settings
 from ..entity_names import EntityDirectory, canonical
+from ..formatting import typed_text, writable
 from ..tasks import explanation_problem, file_tasks, ownership_problem, task_problem
 from .audit_chain import GENESIS_HASH, event_hash
 from .backend import Backend, Connection
@@ -592,8 +593,8 @@ class Store:
             entity_id = _existing_entity(con, entity)
             current = self._explanations(con, period, entity, code)
             before = None if current.empty else current[["reason", "next_steps", "source"]].iloc[0].to_dict()
-            reason = (before or {}).get("reason", "") if reason is None else reason.strip()
-            next_steps = (before or {}).get("next_steps", "") if next_steps is None else next_steps.strip()
+            reason = (before or {}).get("reason", "") if reason is None else typed_text(reason)
+            next_steps = (before or {}).get("next_steps", "") if next_steps is None else typed_text(next_steps)
             problem = explanation_problem(code, period, reason, next_steps)
             if problem:
                 raise StoreError(problem)
@@ -1100,7 +1101,7 @@ class Store:
         An administrator edits anything; an account of the lead unit edits all but the lead unit
         (metrics.ledger.edit_problem). A problem is closed (销号) only when its measures are done
         and have evidence, and a measure of a closed problem cannot be reopened alone."""
-        changes = {key: value.strip() for key, value in (("status", status), ("lead_unit", lead_unit),
+        changes = {key: typed_text(value) for key, value in (("status", status), ("lead_unit", lead_unit),
                                                          ("leader", leader)) if value is not None}
         if status is not None and (problem := ledger_rules.status_problem(changes["status"])):
             raise StoreError(problem)
@@ -1258,14 +1259,15 @@ class Store:
         """A reviewer's refusal, with the reason the uploader sees: the figures never become current,
         and the uploader may send a corrected file. Audited."""
         require(by, "review")
-        if not reason.strip():
+        reason = typed_text(reason)
+        if not reason:
             raise StoreError("退回须填写原因，告诉填报人哪里需要修改（例如“5月数值与统计局口径不符，请核对后重报”）。")
         with self.transaction() as con:
             file_name, uploader = _pending_batch(con, batch_id, "退回")
             con.execute("""UPDATE batch SET review = 'rejected', reviewed_by = ?, reviewed_at = now(), review_reason = ?
-                           WHERE id = ?""", [by.name, reason.strip(), batch_id])
+                           WHERE id = ?""", [by.name, reason, batch_id])
             self._audit(con, by, "reject", f"批次{batch_id} {file_name}", {"review": "pending"},
-                        {"review": "rejected", "reason": reason.strip()})
+                        {"review": "rejected", "reason": reason})
             return {"batch_id": batch_id, "file_name": file_name, "user_name": uploader}
 
     # ---- reporting tasks (填报任务), contacts and reminders (催报) -------------------------
@@ -1281,6 +1283,7 @@ class Store:
         """Who reports one indicator for one entity and by which day of the following month; audited.
         Editors must be enabled accounts that may upload."""
         require(by, "tasks")
+        department = typed_text(department)
         problem = task_problem(code, department, due_day)
         if problem:
             raise StoreError(problem)
@@ -1297,9 +1300,9 @@ class Store:
                 raise StoreError(f"账户 {'、'.join(refused)} 不存在、已停用或没有填报权限，不能指定为填报人。"
                                  "请先在“账户”中创建填报（统计员）账户。")
             before = _task_row(con, code, entity_id)
-            _put_task(con, code, entity_id, department.strip(), due_day, editors, by.name)
+            _put_task(con, code, entity_id, department, due_day, editors, by.name)
             self._audit(con, by, "task", f"{code} {entity}", before,
-                        {"department": department.strip(), "due_day": due_day, "editors": list(editors)})
+                        {"department": department, "due_day": due_day, "editors": list(editors)})
 
     def contacts(self) -> pd.DataFrame:
         """Where reminders reach each account: user_name, email, mobile."""
@@ -1589,10 +1592,11 @@ def _locked_month_note(con, diff: pd.DataFrame, actor: Actor, reason: str) -> st
     if not actor.can("override_lock"):
         raise PeriodLocked(f"{months} 已锁定（已报送上级），不能再上传该月数据或修改其备注（情况说明），本次没有写入任何数据。"
                            "如需更正，请联系管理员。")
-    if not reason.strip():
+    reason = typed_text(reason)
+    if not reason:
         raise PeriodLocked(f"{months} 已锁定（已报送上级）。管理员更正已锁定的月份须填写更正原因"
                            "（命令行用 --reason，上传页面在确认前填写），本次没有写入任何数据。")
-    return f"更正已锁定月份（{months}）：{reason.strip()}"
+    return f"更正已锁定月份（{months}）：{reason}"
 
 
 def _batch_writes(diff: pd.DataFrame, figures_changed: int) -> pd.DataFrame:
@@ -1705,8 +1709,9 @@ def _existing_entity(con, name: str) -> int:
 
 
 def _check_entity_name(name: str) -> None:
-    if not name or not name.strip() or len(name.strip()) > 60 or any(c in name for c in "\n\r\t"):
-        raise StoreError("主体名称需为 1–60 个字符，且不能包含换行或制表符。")
+    if not name or not name.strip() or len(name.strip()) > 60 or any(c in name for c in "\n\r\t") \
+            or writable(name) != name:
+        raise StoreError("主体名称需为 1–60 个字符，且不能包含换行、制表符或其他控制字符。")
 
 
 def _put_alias(con, alias: str, entity_id: int, by: Actor) -> None:

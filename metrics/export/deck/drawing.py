@@ -13,6 +13,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Inches, Pt
 
 from ...catalog import ZONE
+from ...formatting import writable
 from ...store import Store
 from ..images import chart_picture
 from .chart_xml import add_native_chart
@@ -160,7 +161,7 @@ def _write(paragraph, text: str, size: float, *, bold: bool = False, color: RGBC
     if align is not None:
         paragraph.alignment = align
     run = paragraph.add_run()
-    run.text = text
+    run.text = writable(text)  # text stored before typed_text existed may hold control characters
     run.font.size = Pt(size)
     run.font.bold = bold
     if color is not None:
