@@ -322,9 +322,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "upload_template_download": ("下载填报模板（xlsx）", "Download the template (xlsx)"),
     "upload_no_uploads": ("还没有任何上传。", "No uploads yet."),
     "upload_illustrative": ("（示例数据）", " (illustrative)"),
-    "upload_history_line": ("**批次 {batch}** {file}{label} · {user} · {when} · 新增 {new}、修改 {changed}、未变 {unchanged}",
+    "upload_history_line": ("**批次 {batch}** {file}{label} · {user} · {when} · 新增 {new}、修改 {changed}、未变 {unchanged}{notes}",
                             "**Batch {batch}** {file}{label} · {user} · {when} · "
-                            "{new} new, {changed} changed, {unchanged} unchanged"),
+                            "{new} new, {changed} changed, {unchanged} unchanged{notes}"),
+    "upload_history_notes": ("（其中 {count} 个补写或修改了备注）", " ({count} of them with a new note)"),
     "upload_undo_will_revert": ("撤销后以下 {count} 个数据将恢复为此前的值（之后的上传重报或更正过的不受影响）：",
                                 "Undoing reverts these {count} figures to what they were before (figures a later "
                                 "upload restated or corrected are not affected):"),

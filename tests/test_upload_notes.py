@@ -54,7 +54,7 @@ def test_a_file_that_only_adds_a_note_writes_it_once_audited_and_undo_gives_the_
     assert list(land["revision"]) == [1, 2] and list(land["value"]) == [30, 30] and bool(land["restated"].iloc[1])
     assert len(store.history("invoice_sales", ZONE)) == 1
     batch = store.batches().set_index("id").loc[noted.batch_id]
-    assert (batch.n_new, batch.n_changed, batch.n_unchanged) == (0, 0, 2)
+    assert (batch.n_new, batch.n_changed, batch.n_unchanged, batch.n_new_notes) == (0, 0, 2, 1)
     assert uploads(store)[0] | {"sha256": ""} == {"new": 0, "changed": 0, "unchanged": 2, "new_notes": 1, "sha256": "",
                                                   "source": "upload", "note": "", "review": "approved"}
 
@@ -196,6 +196,13 @@ def test_the_upload_page_says_a_file_only_brings_notes_and_confirming_writes_the
     assert any("备注也没有新内容，无需导入" in i.value for i in at.info)
     assert not [b for b in at.button if b.label == "确认导入"]
 
+    # The history says what the batch of 备注 brought, not only that it changed no figure.
+    at = AppTest.from_file(str(REPO / "metrics" / "ui" / "pages" / "upload.py"), default_timeout=60)
+    sign_in_app(at, auth.Actor("统计员甲", "editor"))
+    lines = [m.value for m in at.run().markdown if "**批次" in m.value]
+    assert len(lines) == 2 and "新增 0、修改 0、未变 2（其中 1 个补写或修改了备注）" in lines[0]
+    assert "四月（补备注）" in lines[0] and "其中" not in lines[1]  # the first upload brought figures only
+
 
 def test_a_note_is_kept_as_typed_with_only_what_no_document_can_hold_taken_out(store_on_each_engine):
     store = store_on_each_engine
@@ -208,3 +215,14 @@ def test_a_note_is_kept_as_typed_with_only_what_no_document_can_hold_taken_out(s
     assert shown_reason(store) == kept
     # The same file again changes nothing: the comparison sees what was kept.
     assert preview_file(store, month_file(typed), "四月.csv", actor=ADMIN_ACTOR).changes_nothing
+
+
+def test_batches_written_before_the_note_count_existed_are_counted_when_migrated(store_on_each_engine):
+    store = store_on_each_engine
+    import_file(store, month_file(), "四月.csv", actor=ADMIN_ACTOR)
+    import_file(store, month_file(NOTE, "开票系统延迟"), "四月（补备注）.csv", actor=ADMIN_ACTOR)
+    with store.connect() as con:  # the database as the version before the count left it
+        con.execute("ALTER TABLE batch DROP COLUMN n_new_notes")
+        con.execute("DELETE FROM schema_version WHERE version = ?", [store.schema_latest])
+    assert store.migrate() == [store.schema_latest]
+    assert store.batches().sort_values("id")["n_new_notes"].tolist() == [0, 2]

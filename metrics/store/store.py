@@ -404,17 +404,17 @@ class Store:
             before_commit(con, diff)
         if writes.empty:
             return BatchSummary(None, 0, 0, unchanged)
+        writes = writes.assign(restated=writes["change"] == "unchanged")
+        new_notes = int((writes["restated"] & writes["new_note"]).sum())
         batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0]
         con.execute(
             """INSERT INTO batch (id, file_name, sha256, user_name, created_at, source, illustrative, n_new,
-                                  n_changed, n_unchanged, note, review)
-               VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?)""",
-            [batch_id, file_name, sha256, actor.name, source, illustrative, new, changed, unchanged, note,
-             review])
+                                  n_changed, n_unchanged, n_new_notes, note, review)
+               VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [batch_id, file_name, sha256, actor.name, source, illustrative, new, changed, unchanged, new_notes,
+             note, review])
         for name in sorted(set(new_entities or {}) - set(held)):
             _insert_entity(con, name, new_entities[name], illustrative=illustrative, batch_id=batch_id)
-        writes = writes.assign(restated=writes["change"] == "unchanged")
-        new_notes = int((writes["restated"] & writes["new_note"]).sum())
         incoming = writes[["indicator_code", "entity", "period", "months", "value", "note", "published_yoy",
                            "restated"]]
         with self.backend.frame(con, "incoming_writes", incoming):
@@ -1001,7 +1001,7 @@ class Store:
         with self.connect() as con:
             return con.execute(
                 """SELECT id, file_name, sha256, user_name, created_at, source, illustrative,
-                          n_new, n_changed, n_unchanged, note, undone_at, undone_by,
+                          n_new, n_changed, n_unchanged, n_new_notes, note, undone_at, undone_by,
                           review, reviewed_by, reviewed_at, review_reason
                    FROM batch ORDER BY id DESC""").df()
 

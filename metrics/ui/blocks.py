@@ -123,6 +123,15 @@ def view_header(title: str, *, pick_indicator: bool = False) -> View:
     return View(entity, period, {a.code: a for a in assessments}, series, indicator)
 
 
+def batch_line(batch, label: str = "") -> str:
+    """One upload in the history and in the review queue: who sent which file when, and what it
+    changed, including the figures it only gave a new 备注 (a batch of 备注 alone changes no figure)."""
+    notes = t("upload_history_notes", count=batch.n_new_notes) if batch.n_new_notes else ""
+    return t("upload_history_line", batch=batch.id, file=inert(batch.file_name), label=label,
+             user=inert(batch.user_name), when=f"{batch.created_at:%Y-%m-%d %H:%M}",
+             new=batch.n_new, changed=batch.n_changed, unchanged=batch.n_unchanged, notes=notes)
+
+
 def amount(value, unit: str, decimals: int = 0) -> str:
     return fmt.amount(value, unit, decimals, language())
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from metrics import auth, catalog, i18n
 from metrics.store import StoreError
-from metrics.ui import reads, session, state
+from metrics.ui import blocks, reads, session, state
 from metrics.ui.reads import get_store
 from metrics.ui.state import t
 
@@ -46,9 +46,7 @@ if waiting.empty:
 inds = catalog.indicators()
 for batch in waiting.itertuples(index=False):
     with st.container(border=True):
-        st.markdown(t("upload_history_line", batch=batch.id, file=reads.inert(batch.file_name), label="",
-                      user=reads.inert(batch.user_name), when=f"{batch.created_at:%Y-%m-%d %H:%M}",
-                      new=batch.n_new, changed=batch.n_changed, unchanged=batch.n_unchanged))
+        st.markdown(blocks.batch_line(batch))
         # Compared with the figures live now, as the reviewer must judge what approving would change.
         changes = store.diff(store.batch_rows(int(batch.id)))
         # A figure repeated unchanged with a new 备注 changes the month's 原因分析 when approved.

@@ -164,9 +164,7 @@ with history_tab:
         undone = not pd.isna(batch.undone_at)
         info, action = st.columns([5, 1])
         label = t("upload_illustrative") if batch.illustrative else ""
-        info.write(t("upload_history_line", batch=batch.id, file=reads.inert(batch.file_name), label=label,
-                     user=reads.inert(batch.user_name), when=f"{batch.created_at:%Y-%m-%d %H:%M}",
-                     new=batch.n_new, changed=batch.n_changed, unchanged=batch.n_unchanged))
+        info.write(blocks.batch_line(batch, label))
         # Where review is on, the uploader sees where each batch stands, and why one was sent back.
         if batch.review == "rejected":
             info.error(t("upload_review_rejected", by=reads.inert(batch.reviewed_by),
