@@ -141,10 +141,13 @@ INSTALL_LINUX = """\
     python3 -m venv .venv && .venv/bin/pip install --no-index --find-links wheelhouse -r {lock}
 
 运行：
-    .venv/bin/streamlit run app.py
+{database}    .venv/bin/streamlit run app.py
 
-首次运行会在 data/ 下建立数据库。作为服务运行、HTTPS 与多进程，见 README.md 的“部署 · Deployment”一节和 deploy/ 目录。
+首次运行会在 data/ 下建立数据库（设置了 METRICS_DATABASE_URL 时用该数据库）。作为服务运行、HTTPS 与多进程，见 README.md 的“部署 · Deployment”一节和 deploy/ 目录。
 """
+# A PostgreSQL bundle says where its database is before the app is run (README, 部署).
+POSTGRES_DATABASE_LINUX = "    export METRICS_DATABASE_URL=postgresql://用户名:密码@数据库服务器/库名\n"
+POSTGRES_DATABASE_WINDOWS = "    set METRICS_DATABASE_URL=postgresql://用户名:密码@数据库服务器/库名\n"
 INSTALL_WINDOWS = """\
 开发区指标跟踪 · 离线安装（Windows Server，{target}）
 需要：64 位 Python 3.11 及以上（python.org 安装包，勾选 py 启动器）。
@@ -153,9 +156,9 @@ INSTALL_WINDOWS = """\
     py -3 -m venv .venv && .venv\\Scripts\\pip install --no-index --find-links wheelhouse -r {lock}
 
 运行：
-    .venv\\Scripts\\streamlit run app.py
+{database}    .venv\\Scripts\\streamlit run app.py
 
-首次运行会在 data\\ 下建立数据库。作为服务运行与 HTTPS，见 README.md 的“部署 · Deployment”一节。
+首次运行会在 data\\ 下建立数据库（设置了 METRICS_DATABASE_URL 时用该数据库）。作为服务运行与 HTTPS，见 README.md 的“部署 · Deployment”一节。
 """
 
 
@@ -169,7 +172,9 @@ def build(target: Target, pythons: list[str], out: Path, postgres: bool = False)
             shutil.copy2(source, destination)
         download_wheels(target, pythons, top / "wheelhouse", lock)
         text = INSTALL_WINDOWS if target.windows else INSTALL_LINUX
-        (top / "INSTALL.txt").write_text(text.format(target=target.name, lock=lock.name), encoding="utf-8")
+        database = (POSTGRES_DATABASE_WINDOWS if target.windows else POSTGRES_DATABASE_LINUX) if postgres else ""
+        (top / "INSTALL.txt").write_text(text.format(target=target.name, lock=lock.name, database=database),
+                                         encoding="utf-8")
         out.mkdir(parents=True, exist_ok=True)
         if target.windows:
             archive = out / f"{top.name}.zip"

@@ -872,8 +872,8 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "catalog": cmd_catalog, "show": 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    store = Store()
     try:
+        store = Store()
         return COMMANDS[args.command](args, store)
     except (StoreError, auth.PermissionDenied) as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -68,8 +68,10 @@ SERVE_OFFLINE = textwrap.dedent("""\
     set -eu
     ip link set lo up
     cd "$BUNDLE"
-    "$PYTHON" -m venv .venv
-    .venv/bin/pip install --quiet --no-index --find-links wheelhouse -r requirements.lock
+    eval "$INSTALL"
+    # The command line on the store the environment names (METRICS_DB, or METRICS_DATABASE_URL).
+    .venv/bin/python -m metrics init
+    .venv/bin/python -m metrics health
     .venv/bin/streamlit run app.py --server.port 8599 --server.headless true > streamlit.log 2>&1 &
     server=$!
     .venv/bin/python - <<'PY'
@@ -89,22 +91,42 @@ SERVE_OFFLINE = textwrap.dedent("""\
     """)
 
 
-def test_the_offline_bundle_installs_and_serves_the_app_with_only_loopback(tmp_path):
+def serve_bundle_offline(tmp_path: Path, *, postgres: bool = False, env: dict[str, str] | None = None) -> str:
+    """Build the bundle, unpack it as an administrator would, and install, initialise and serve it
+    inside a network namespace with only loopback; returns what the script printed."""
     out = tmp_path / "bundles"
-    run([sys.executable, str(REPO / "deploy" / "make_bundle.py"), "--platform", "host", "--out", str(out)],
-        cwd=REPO, timeout=1800)
+    run([sys.executable, str(REPO / "deploy" / "make_bundle.py"), "--platform", "host", "--out", str(out),
+         *(["--postgres"] if postgres else [])], cwd=REPO, timeout=1800)
     (archive,) = out.glob("*.tar.gz")
     (tmp_path / "server").mkdir()
     run(["tar", "-xzf", str(archive), "-C", str(tmp_path / "server")])  # as an administrator unpacks it
     (top,) = (tmp_path / "server").iterdir()
     assert (top / "requirements.lock").exists() and (top / "INSTALL.txt").exists()
     assert not (top / "tests").exists()
+    # The install command as INSTALL.txt gives it to the administrator, with this Python.
+    (install,) = [line.strip() for line in (top / "INSTALL.txt").read_text(encoding="utf-8").splitlines()
+                  if line.strip().startswith("python3 -m venv")]
+    assert install.endswith(f"-r {'requirements-postgres.lock' if postgres else 'requirements.lock'}"), install
     # Inside a network namespace with only loopback: no PyPI, no mirror, no pip.conf to help.
     isolate = ["unshare", "--net"] if os.geteuid() == 0 else ["unshare", "--map-root-user", "--net"]
     python = Path(sys.base_prefix) / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "METRICS_"))}
     served = subprocess.run([*isolate, "sh", "-c", SERVE_OFFLINE], capture_output=True, text=True, timeout=1800,
-                            env={**env, "BUNDLE": str(top), "PYTHON": str(python), "PIP_CONFIG_FILE": os.devnull})
+                            env={**clean, **(env or {}), "BUNDLE": str(top),
+                                 "INSTALL": install.replace("python3", f"'{python}'", 1) + " --quiet",
+                                 "PIP_CONFIG_FILE": os.devnull})
     log = (top / "streamlit.log").read_text() if (top / "streamlit.log").exists() else ""
     assert served.returncode == 0, f"{served.stdout}\n{served.stderr}\n{log}"
     assert "health 200 ok" in served.stdout, served.stdout
+    return served.stdout
+
+
+def test_the_offline_bundle_installs_and_serves_the_app_with_only_loopback(tmp_path):
+    printed = serve_bundle_offline(tmp_path)
+    assert "数据库可读可写（duckdb，" in printed, printed
+
+
+def test_the_postgresql_bundle_installs_offline_and_its_driver_reaches_the_database(tmp_path, postgres_url):
+    # The cluster listens on a Unix socket, which a namespace with only loopback still reaches.
+    printed = serve_bundle_offline(tmp_path, postgres=True, env={"METRICS_DATABASE_URL": postgres_url})
+    assert "数据库可读可写（postgresql，" in printed, printed

@@ -2,11 +2,14 @@
 database, a store moved from DuckDB to PostgreSQL and back unchanged, backups that restore onto
 either engine, and a server that cannot be reached explained in Chinese. The rules themselves run
 on both engines in test_store, test_concurrency, test_entities and test_undo."""
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
-from conftest import (CHROMIUM_ARGS, add_account, initialised_store, requires_system_tool, run_cli,
+from conftest import (CHROMIUM_ARGS, REPO, add_account, initialised_store, requires_system_tool, run_cli,
                       streamlit_server, CHROMIUM)
 from metrics import auth, backup, tracker
 from metrics.store import Store, StoreBusy
@@ -85,6 +88,22 @@ def test_an_unreachable_server_is_explained_in_chinese():
         Store("postgresql://nobody@/metrics?host=/nonexistent-socket-folder").schema_version()
     result = run_cli("health", db="postgresql://nobody@/metrics?host=/nonexistent-socket-folder", user=None)
     assert result.returncode != 0 and "无法连接数据库" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_database_url_of_a_kind_not_supported_is_refused_in_chinese_rather_than_taken_for_a_file(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "metrics", "health"], cwd=REPO, capture_output=True, text=True,
+                            env={**os.environ, "METRICS_DATABASE_URL": "mysql://metrics@db/metrics"}, timeout=300)
+    assert result.returncode != 0 and "不支持这种数据库" in result.stderr and "Traceback" not in result.stderr
+    assert not list(REPO.glob("mysql*"))  # no DuckDB file named after the URL
+
+
+def test_a_missing_driver_is_explained_in_chinese_with_what_to_install(postgres_url):
+    # psycopg made unimportable, as on a server installed from requirements.txt alone.
+    hide_driver = "import sys; sys.modules['psycopg'] = None; from metrics.cli import main; sys.exit(main(['health']))"
+    result = subprocess.run([sys.executable, "-c", hide_driver], cwd=REPO, capture_output=True, text=True,
+                            env={**os.environ, "METRICS_DATABASE_URL": postgres_url}, timeout=300)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "需要数据库驱动 psycopg" in result.stderr and "requirements-postgres.txt" in result.stderr
 
 
 @pytest.mark.slow

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .backend import Backend
-from .errors import StoreBusy, StoreCorrupt, storage_failure
+from .errors import StoreBusy, StoreCorrupt, StoreError, storage_failure
 from .migrations_postgres import MIGRATIONS
 
 # Another writer committed to the same rows first: unique violation, serialization failure, deadlock.
@@ -38,6 +38,9 @@ MIGRATION_LOCK = 727_368  # pg_advisory_lock's key for the one server that migra
 IDLE_CONNECTIONS = 8
 # Drivers by URL scheme: psycopg for PostgreSQL; the 信创 databases' own forks of it.
 DRIVERS = {"postgresql": "psycopg", "postgres": "psycopg", "opengauss": "gaussdb", "kingbase": "ksycopg2"}
+# What to install for each driver, as the README's deployment section says.
+DRIVER_INSTALLS = {"psycopg": "pip install -r requirements-postgres.txt（离线安装请用带 -postgres 的离线包）",
+                   "gaussdb": "pip install gaussdb", "ksycopg2": "按 KingbaseES 的说明安装 ksycopg2"}
 _TYPES = {"b": "BOOLEAN", "i": "BIGINT", "u": "BIGINT", "f": "DOUBLE PRECISION", "M": "TIMESTAMP"}
 
 
@@ -48,7 +51,15 @@ class PostgresBackend(Backend):
     def __init__(self, url: str):
         self.url = url
         scheme = urlsplit(url).scheme
-        self._driver = importlib.import_module(DRIVERS[scheme])
+        if scheme not in DRIVERS:
+            raise StoreError(f"数据库地址以“{scheme}://”开头，本工具不支持这种数据库。请用 postgresql://（PostgreSQL）、"
+                             "opengauss://（openGauss/GaussDB）或 kingbase://（KingbaseES）开头的地址；"
+                             "用内置的 DuckDB 文件时不要设置 METRICS_DATABASE_URL，用 METRICS_DB 指定文件路径。")
+        try:
+            self._driver = importlib.import_module(DRIVERS[scheme])
+        except ImportError:
+            raise StoreError(f"连接 {self.location} 需要数据库驱动 {DRIVERS[scheme]}，本机的 Python 环境没有安装。"
+                             f"请在本工具的环境中运行 {DRIVER_INSTALLS[DRIVERS[scheme]]}，然后重新启动。") from None
         # libpq and its forks take only these two schemes; the others just choose the driver.
         self._conninfo = "postgresql" + url[len(scheme):]
         self._idle: queue.LifoQueue = queue.LifoQueue(IDLE_CONNECTIONS)

@@ -34,7 +34,7 @@ from .audit_chain import GENESIS_HASH, event_hash
 from .backend import Backend, Connection
 from .duckdb_backend import DuckDBBackend
 from .errors import PeriodLocked, StaleEdit, StoreBusy, StoreError, WriteConflict, storage_failure
-from .postgres_backend import DRIVERS, PostgresBackend
+from .postgres_backend import PostgresBackend
 
 DEFAULT_DB = Path("data") / "metrics.duckdb"
 # What changes figures or the entities they belong to, and so is replayed to rebuild a store.
@@ -47,10 +47,10 @@ WRITE_ATTEMPTS = 5  # a write another writer beat to the same rows is tried agai
 def backend_for(location: str | os.PathLike | None = None) -> Backend:
     """The engine a location names: a postgresql:// URL, else a DuckDB file. With none given,
     METRICS_DATABASE_URL, else METRICS_DB, else data/metrics.duckdb."""
-    location = location if location is not None else (os.environ.get("METRICS_DATABASE_URL")
+    location = location if location is not None else (os.environ.get("METRICS_DATABASE_URL", "").strip()
                                                       or os.environ.get("METRICS_DB") or DEFAULT_DB)
     text = str(location)
-    if "://" in text and text.split("://", 1)[0] in DRIVERS:
+    if "://" in text:  # a database server's URL; PostgresBackend refuses a kind it cannot reach
         return PostgresBackend(text)
     return DuckDBBackend(Path(text))
 
