@@ -57,6 +57,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
                             "not real statistics; targets marked 示例目标 are not official."),
     "illustrative": ("示例数据", "示例数据 (illustrative)"),
     # chart helper
+    "copy": ("复制", "Copy"),
     "report_sentence": ("汇报口径（可复制）", "Report sentence (ready to copy)"),
     "investment_chart_title": ("招商引资各项指标完成率与序时进度（%）",
                                "Investment indicators: share of target done against pace (%)"),

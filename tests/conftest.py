@@ -1,7 +1,9 @@
 """Shared fixtures: every database is built in code, in a temporary directory."""
 from __future__ import annotations
 
+import html
 import itertools
+import re
 import os
 import shutil
 import subprocess
@@ -233,6 +235,12 @@ def sign_in_app(at, actor: auth.Actor) -> None:
 
     at.session_state["actor"] = actor
     at.session_state["actor_browser"] = browser_fingerprint("", "")
+
+
+def copyable_texts(at) -> list[str]:
+    """The texts a page offers to copy (the 汇报 sentences: metrics.ui.blocks.copyable), as shown."""
+    return [html.unescape(text) for e in at.get("html")
+            for text in re.findall(r'<pre data-testid="copyable">(.*?)</pre>', e.proto.body, re.S)]
 
 
 @contextmanager

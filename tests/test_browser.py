@@ -95,7 +95,7 @@ def test_the_overview_answers_which_indicators_are_behind_without_scrolling(runn
         assert page.get_by_text(HEADLINE[lang]).count() == 1
         # The copyable overview sentence comes right after the last card: its top edge must be on
         # the first screen, so every card is.
-        sentence = page.get_by_test_id("stCode").last.bounding_box()
+        sentence = page.get_by_test_id("copyable").last.bounding_box()
         assert sentence is not None and sentence["y"] < VIEWPORT["height"], sentence
         page.screenshot(path=SCREENSHOTS / f"{lang}_overview_first_screen.png")
         text = page.inner_text("[data-testid=stMain]")
@@ -121,3 +121,18 @@ def test_a_bookmarked_view_opens_on_its_indicator_month_and_entity(running_app, 
         assert page.locator("[data-testid=stException]").count() == 0
     finally:
         page.close()
+
+
+def test_the_report_sentences_copy_button_copies_the_sentence(running_app, chromium):
+    context = chromium.new_context(viewport=VIEWPORT, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.goto(f"{running_app}/detail?indicator=land_cleared")
+        settle(page)
+        box = page.locator(".mc-copy").first
+        box.hover()
+        box.locator(".mc-copy-button").click()
+        box.locator(".mc-copied").wait_for()
+        assert page.evaluate("navigator.clipboard.readText()") == box.get_by_test_id("copyable").inner_text()
+    finally:
+        context.close()

@@ -11,7 +11,7 @@ from docx import Document
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from conftest import ADMIN, REPO, add_account, initialised_store, run_cli, sign_in_app
+from conftest import ADMIN, REPO, add_account, copyable_texts, initialised_store, run_cli, sign_in_app
 from metrics import auth, catalog, tasks
 from metrics.export import export_deck, plan_report
 from metrics.export.report_docx import build_report
@@ -316,7 +316,7 @@ def test_the_explanation_follows_the_indicators_report_sentence_on_the_theme_and
     at.run()
     at.switch_page(f"metrics/ui/pages/{page}").run()
     assert not at.exception, [e.value for e in at.exception]
-    said = next(c.value for c in at.code if "低效用地清理面积" in c.value)
+    said = next(text for text in copyable_texts(at) if "低效用地清理面积" in text)
     assert said.endswith("。原因分析：拆迁协商未完成。下步措施：5月底前签约。")
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO, sign_in_app
+from conftest import REPO, copyable_texts, sign_in_app
 from metrics import catalog, formatting as fmt, narrative, tracker
 from metrics.store import Store
 from metrics.auth import Actor
@@ -45,7 +45,7 @@ def trace_names(at: AppTest) -> set[str]:
 
 def page_text(at: AppTest) -> str:
     parts = [str(e.value) for kind in ("markdown", "caption", "code", "warning", "info", "text")
-             for e in getattr(at, kind)]
+             for e in getattr(at, kind)] + copyable_texts(at)
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(parts)
 
@@ -91,7 +91,7 @@ def test_overview_headline_counts_indicators_on_pace_and_behind(app_db):
     on_pace, behind = narrative.headline_counts(list(by_code.values()))
     at = open_page("overview")
     assert f"### {on_pace} 项达到序时进度，{behind} 项滞后" in page_text(at)
-    assert narrative.overview_sentence(catalog.indicators(), list(by_code.values())) in [c.value for c in at.code]
+    assert narrative.overview_sentence(catalog.indicators(), list(by_code.values())) in copyable_texts(at)
 
 
 def test_overview_has_a_card_per_indicator_with_its_total_and_its_gap_to_time_progress(app_db):
@@ -257,7 +257,7 @@ def test_theme_pages_draw_their_targets_and_write_each_indicators_sentence(app_d
     _, by_code = zone_overview(app_db)
     at = open_page(name)
     assert lines <= trace_names(at)
-    sentences = "\n".join(c.value for c in at.code)
+    sentences = "\n".join(copyable_texts(at))
     for code in codes:
         assert narrative.indicator_sentence(catalog.indicator(code), by_code[code]) in sentences
 
@@ -329,7 +329,7 @@ def chart_titles(at: AppTest) -> list[str]:
 def english_texts(at: AppTest) -> list[str]:
     """Every word an English page shows outside the data: headings, captions, metrics, the 汇报
     sentences, and each chart's title, legend, axis labels and hover text."""
-    texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [c.value for c in at.code]
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + copyable_texts(at)
     texts += [m.label for m in at.metric] + [m.value for m in at.metric]
     texts += chart_titles(at)
     for fig in figures(at):
@@ -355,9 +355,9 @@ def test_english_pages_speak_english_in_sentences_charts_units_and_legends(app_d
 def test_english_sentences_say_what_the_chinese_ones_say(app_db):
     at = open_page("detail", "en", indicator="land_cleared")
     assert {"Year to date", "Year on year", "Month on month"} <= {m.label for m in at.metric}
-    sentence = at.code[0].value
+    sentence = copyable_texts(at)[0]
     assert " in Jan–" in sentence and " of the annual target" in sentence and "pace" in sentence
-    zh = open_page("detail", indicator="land_cleared").code[0].value
+    zh = copyable_texts(open_page("detail", indicator="land_cleared"))[0]
     # The same figures in both: every number of the Chinese sentence is in the English one.
     assert re.findall(r"[\d,.]+\d", zh) == re.findall(r"[\d,.]+\d", sentence.replace(" 2023", "", 1))
 

@@ -194,6 +194,53 @@ def plotly_chart(fig: go.Figure, data: chartdata.ChartData, key: str) -> None:
         st.caption(inert(data.source))
 
 
+def _icon(path: str) -> str:
+    """A Material icon as an image: st.html's sanitiser drops inline <svg>, but keeps a data URI."""
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="#5f6b76"><path d="{path}"/></svg>'
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+COPY_ICON = _icon("M16 1H4c-1.1 0-2 .9-2 2v14h2V3h12V1zm3 4H8c-1.1 0-2 .9-2 2v14c0 1.1.9 2 2 2h11c1.1 0 2-.9 2-2V7"
+                  "c0-1.1-.9-2-2-2zm0 16H8V7h11v14z")
+COPIED_ICON = _icon("M9 16.17 4.83 12l-1.42 1.41L9 19 21 7l-1.41-1.41z")
+# One listener for every copy button of the page, added once per browser tab. It falls back on
+# execCommand, because an intranet server over plain http is not a secure context, where the
+# Clipboard API is missing.
+COPY_SCRIPT = """<script>
+if (!window.mcCopyListening) {
+  window.mcCopyListening = true;
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".mc-copy-button");
+    if (!button) return;
+    const text = button.parentElement.querySelector("pre");
+    const done = () => { button.classList.add("mc-copied"); setTimeout(() => button.classList.remove("mc-copied"), 1500); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text.textContent).then(done);
+      return;
+    }
+    const range = document.createRange();
+    range.selectNodeContents(text);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    if (document.execCommand("copy")) done();
+    selection.removeAllRanges();
+  });
+}
+</script>"""
+
+
+def copyable(text: str) -> None:
+    """Text with a copy button, looking like st.code. Not st.code itself: its element loads Streamlit's
+    syntax highlighter, which registers every Prism grammar at each page load (200–500 ms of the
+    browser's main thread, the largest single cost of the overview and the indicator page)."""
+    label = html.escape(t("copy"))
+    st.html(f'<div class="mc-copy"><pre data-testid="copyable">{html.escape(text)}</pre>'
+            f'<button type="button" class="mc-copy-button" title="{label}" aria-label="{label}">'
+            f'<img alt="" src="{COPY_ICON}"><img alt="" src="{COPIED_ICON}"></button></div>{COPY_SCRIPT}',
+            unsafe_allow_javascript=True)
+
+
 def chart_block(fig: go.Figure, sentence: str | None, codes: list[str], key: str, *,
                 data: chartdata.ChartData) -> None:
     """A chart, its 汇报 sentence ready to copy (unless a neighbouring chart already shows it),
@@ -201,7 +248,7 @@ def chart_block(fig: go.Figure, sentence: str | None, codes: list[str], key: str
     plotly_chart(fig, data, key)
     if sentence:
         st.caption(t("report_sentence"))
-        st.code(sentence, language=None, wrap_lines=True)
+        copyable(sentence)
     with st.container(horizontal=True, gap="small"):
         problem = _picture_problem()
         if problem:
@@ -362,6 +409,15 @@ PAGE_CSS = """<style>
 .spark{flex:none;height:20px;width:72px}
 .mc-chart-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:.2rem .6rem;margin:.2rem 0 -.2rem;
   font-weight:600;font-size:.98rem;line-height:1.35;overflow-wrap:anywhere}
+.mc-copy{position:relative}
+.mc-copy pre{margin:0;padding:1rem;border-radius:.5rem;background:#f7f7f6;color:#2f2d2b;white-space:pre-wrap;
+  font:.875rem/1.6 "Source Code Pro",monospace;overflow-wrap:anywhere}
+.mc-copy-button{position:absolute;top:.25rem;right:.25rem;display:flex;padding:.3rem;border:0;border-radius:.5rem;
+  background:#f7f7f6;cursor:pointer;opacity:0}
+.mc-copy:hover .mc-copy-button,.mc-copy-button:focus-visible{opacity:1}
+.mc-copy-button img{width:1.1rem;height:1.1rem}
+.mc-copy-button img+img,.mc-copied img:first-child{display:none}
+.mc-copied img+img{display:block}
 .mc-stamp{font-weight:400;font-size:.8rem;color:#6d5d4b;background:#f4efe6;border:1px solid #c8b89a;
   border-radius:.2rem;padding:0 .3rem;white-space:nowrap}
 </style>""" % charts.STATUS_COLORS

@@ -39,4 +39,4 @@ for code, ind in inds.items():
 sparks = {code: chartdata.trend_chart_data(inds[code], {entity: series[code]}, period, 12)
           for codes in groups.values() for code in codes}
 blocks.overview_cards(groups, view, sparks)
-st.code(narrative.overview_sentence(inds, assessments, entity, lang), language=None, wrap_lines=True)
+blocks.copyable(narrative.overview_sentence(inds, assessments, entity, lang))
