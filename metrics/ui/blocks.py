@@ -409,9 +409,9 @@ PAGE_CSS = """<style>
 .spark{flex:none;height:20px;width:72px}
 .mc-chart-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:.2rem .6rem;margin:.2rem 0 -.2rem;
   font-weight:600;font-size:.98rem;line-height:1.35;overflow-wrap:anywhere}
-.mc-copy{position:relative}
-.mc-copy pre{margin:0;padding:1rem;border-radius:.5rem;background:#f7f7f6;color:#2f2d2b;white-space:pre-wrap;
-  font:.875rem/1.6 "Source Code Pro",monospace;overflow-wrap:anywhere}
+.mc-copy{position:relative}  /* the copy button sits in the right padding of its text, never over it */
+.mc-copy pre{margin:0;padding:1rem 2.4rem 1rem 1rem;border-radius:.5rem;background:#f7f7f6;color:#2f2d2b;
+  white-space:pre-wrap;font:.875rem/1.6 "Source Code Pro",monospace;overflow-wrap:anywhere}
 .mc-copy-button{position:absolute;top:.25rem;right:.25rem;display:flex;padding:.3rem;border:0;border-radius:.5rem;
   background:#f7f7f6;cursor:pointer;opacity:0}
 .mc-copy:hover .mc-copy-button,.mc-copy-button:focus-visible{opacity:1}
