@@ -264,9 +264,9 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     """),
     (12, """
-    -- How many figures a batch restated unchanged to bring a 备注 they did not carry, so that a
-    -- batch of new 备注 only reads "新备注 N" in the upload history, not "新增 0、修改 0". Counted
-    -- for the batches already written: a restated figure is written only for a new 备注.
+    -- How many figures a batch restated unchanged to bring a 备注 they did not carry, so that the
+    -- upload history says so of a batch of new 备注 alone, instead of only "新增 0、修改 0". Counted
+    -- for the batches already written: a figure is restated only for a 备注 it did not carry.
     ALTER TABLE batch ADD COLUMN n_new_notes INTEGER DEFAULT 0;
     UPDATE batch SET n_new_notes = (SELECT count(*) FROM observation o
                                     WHERE o.batch_id = batch.id AND o.restated AND o.note <> '');
