@@ -2,9 +2,11 @@
 carrying HTML stay inert, and what each role sees after signing in."""
 import re
 import shutil
+import warnings
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import PASSWORD, REPO, run_cli, streamlit_server
 
@@ -95,13 +97,35 @@ def sign_in(page, base, name, password) -> None:
     page.goto(base)
     settle(page)
     open_sidebar(page)
+    submit_sign_in(page, name, password)
+
+
+def submit_sign_in(page, name, password) -> None:
+    """Open the sidebar's sign-in form, send it, and wait for the signed-in session's page."""
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("登录（上传和修改数据需要登录）").click()
-    sidebar.get_by_label("用户名").fill(name)
-    sidebar.get_by_label("密码").fill(password)
-    sidebar.get_by_role("button", name="登录").click()
-    settle(page)
-    page.get_by_test_id("stSidebar").get_by_text(f"已登录：{name}").wait_for(timeout=RUN_LIMIT)
+    signed_in = sidebar.get_by_text(f"已登录：{name}")
+    refused = sidebar.get_by_test_id("stAlert")  # a wrong password, or a wait: the form says which
+    for attempt in range(2):
+        sidebar.get_by_label("用户名").fill(name)
+        sidebar.get_by_label("密码").fill(password)
+        sidebar.get_by_role("button", name="登录").click()
+        settle(page)
+        try:
+            signed_in.or_(refused).first.wait_for(timeout=RUN_LIMIT)
+            break
+        except PlaywrightTimeout:
+            seen = (f"name field {sidebar.get_by_label('用户名').input_value()!r}, script state "
+                    f"{page.get_attribute('[data-testid=stApp]', 'data-test-script-state')!r}, connection "
+                    f"{page.get_attribute('[data-testid=stApp]', 'data-test-connection-state')!r}")
+            if attempt:
+                raise AssertionError(f"signing in as {name} got no answer twice; {seen}; the page shows: "
+                                     f"{page.inner_text('[data-testid=stApp]')[:300]!r}") from None
+            # Seen in CI about once in some hundred sign-ins: the click started no script run and
+            # the form stood as before, with no answer. A person clicks again, and so does the test,
+            # saying so in the warnings summary.
+            warnings.warn(f"signing in as {name} got no answer in {RUN_LIMIT // 1000} s ({seen}): submitted again")
+    assert signed_in.count(), f"signing in as {name} was refused: {sidebar.inner_text()!r}"
     # The sidebar is drawn before the navigation in the same run: let the run finish, so the top
     # bar holds the signed-in session's pages.
     settle(page)

@@ -12,7 +12,7 @@ from conftest import ADMIN, PASSWORD, run_cli, streamlit_server
 from import_fixtures import xls_bytes
 from metrics import catalog
 from metrics.store import Store
-from test_browser_accounts import RUN_LIMIT, settle, sign_in
+from test_browser_accounts import RUN_LIMIT, settle, sign_in, submit_sign_in
 
 pytestmark = pytest.mark.slow  # Chromium: not in the fast part
 
@@ -127,12 +127,7 @@ def test_signing_out_clears_the_preview_and_its_confirm_button(app, contexts, tm
     sidebar.get_by_role("button", name="退出登录").click()
     settle(page)
     # The next person signs in on the same tab, in the same session: nothing of the first carries over.
-    sidebar.get_by_text("登录（上传和修改数据需要登录）").click()
-    sidebar.get_by_label("用户名").fill(EDITORS[0])
-    sidebar.get_by_label("密码").fill(PASSWORD)
-    sidebar.get_by_role("button", name="登录").click()
-    settle(page)
-    sidebar.get_by_text(f"已登录：{EDITORS[0]}").wait_for(timeout=RUN_LIMIT)
+    submit_sign_in(page, EDITORS[0], PASSWORD)
     open_upload_page(page)
     text = page.inner_text("[data-testid=stApp]")
     assert "确认导入" not in text and "未确认" not in text

@@ -58,6 +58,21 @@ def test_the_right_password_signs_in_with_the_accounts_role_and_is_audited(store
     assert (event.action, event.user_name, event.origin) == ("sign_in", "张三", "网页 10.0.0.9")
 
 
+def test_signing_in_keeps_every_screens_cached_reads_valid_on_each_engine(store_on_each_engine):
+    # The pages cache their reads by the data version: a sign-in that moved it made every screen
+    # recompute for everyone, after every sign-in. Events that change data still move it.
+    store = store_on_each_engine
+    before = store.data_version()
+    add_account(store, "李四", "editor")
+    after_account = store.data_version()
+    assert after_account != before
+    tracker.sign_in(store, "李四", PASSWORD, client="10.0.0.9")
+    fail(store, name="李四")
+    assert store.data_version() == after_account
+    assert list(store.audit_log().action[:2]) == ["sign_in_failed", "sign_in"]
+    assert store.verify() == []
+
+
 def test_three_wrong_passwords_from_one_client_make_the_fourth_wait(store_with_editor):
     for _ in range(auth.CLIENT_FREE_FAILURES):
         assert "不正确" in fail(store_with_editor)

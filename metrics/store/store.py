@@ -764,7 +764,10 @@ class Store:
             if succeeded:
                 con.execute("DELETE FROM sign_in_throttle WHERE (scope = 'account' AND key = ?) "
                             "OR (scope = 'client' AND key = ?)", [actor.name, f"{client}\x1f{actor.name}"])
-            self._audit(con, actor, "sign_in" if succeeded else "sign_in_failed", actor.name, None, None)
+            # A sign-in changes nothing a page shows, so the pages' cached reads stay valid: bumping
+            # the data version here made every sign-in recompute every screen, for everyone.
+            self._audit(con, actor, "sign_in" if succeeded else "sign_in_failed", actor.name, None, None,
+                        changes_data=False)
 
     @writes
     def set_period_lock(self, period: str, locked: bool, *, by: Actor, reason: str) -> None:
@@ -1400,12 +1403,13 @@ class Store:
                 locked = lock()
             return con.execute(_DIFF).df(), locked
 
-    def _audit(self, con, actor: Actor, action: str, subject: str, before, after) -> None:
+    def _audit(self, con, actor: Actor, action: str, subject: str, before, after, *,
+               changes_data: bool = True) -> None:
         """Append one event as the next link of the chain; the log is never updated or deleted.
 
         The writer's turn is taken here if it was not at the transaction's start: from here to the
         commit no other writer appends, so the head read here is still the head when this event is
-        committed. The data version is bumped with it. Nothing a transaction that may overlap others
+        committed. The data version is bumped with it when the event `changes_data`. Nothing a transaction that may overlap others
         writes after this should lock a row, or a writer waiting for the turn may hold it.
         """
         self.backend.take_turn(con)
@@ -1422,7 +1426,8 @@ class Store:
             [occurred_at, actor.name, action, subject, before_text, after_text, actor.origin, seq, prev_hash, digest])
         con.execute("DELETE FROM audit_head")
         con.execute("INSERT INTO audit_head VALUES (?, ?)", [seq, digest])
-        con.execute("UPDATE data_version SET version = version + 1")
+        if changes_data:
+            con.execute("UPDATE data_version SET version = version + 1")
 
 def _json_text(value) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
